@@ -1,0 +1,104 @@
+import { z } from "zod";
+import { UsageMetadataSchema } from "./usage.js";
+
+/** The kinds of run LangSmith knows. */
+export const RunTypeSchema = z.enum(["tool", "chain", "llm", "retriever", "embedding", "prompt", "parser"]);
+export type RunType = z.infer<typeof RunTypeSchema>;
+
+/**
+ * An ISO-8601 time. runledger writes UTC with microseconds (`2024-05-01T12:00:00.123456Z`); on input it
+ * also accepts offsets and the zone-less form Python's `isoformat()` writes.
+ */
+export const IsoTimeSchema = z.iso.datetime({ offset: true, local: true });
+
+const Uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "not a UUID");
+const Dict = z.record(z.string(), z.unknown());
+
+/** One event in a run's life: `start`, `end`, `error`, `new_token`, … */
+export const RunEventSchema = z.object({
+  name: z.string(),
+  time: IsoTimeSchema,
+  kwargs: Dict.nullish(),
+});
+export type RunEvent = z.infer<typeof RunEventSchema>;
+
+/** `extra` holds free-form run data; `extra.metadata` is the run's metadata. */
+export const RunExtraSchema = z.looseObject({
+  metadata: z.looseObject({ usage_metadata: UsageMetadataSchema.optional() }).optional(),
+});
+
+const runFields = {
+  id: Uuid,
+  name: z.string(),
+  run_type: RunTypeSchema,
+  start_time: IsoTimeSchema,
+  end_time: IsoTimeSchema.nullish(),
+  extra: RunExtraSchema.nullish(),
+  error: z.string().nullish(),
+  serialized: Dict.nullish(),
+  events: z.array(RunEventSchema).nullish(),
+  inputs: Dict,
+  outputs: Dict.nullish(),
+  reference_example_id: Uuid.nullish(),
+  parent_run_id: Uuid.nullish(),
+  tags: z.array(z.string()).nullish(),
+  attachments: Dict.nullish(),
+  trace_id: Uuid,
+  dotted_order: z.string(),
+  session_name: z.string().nullish(),
+  session_id: Uuid.nullish(),
+  status: z.string().nullish(),
+  execution_order: z.int().nonnegative().nullish(),
+  child_execution_order: z.int().nonnegative().nullish(),
+  prompt_tokens: z.int().nonnegative().nullish(),
+  completion_tokens: z.int().nonnegative().nullish(),
+  total_tokens: z.int().nonnegative().nullish(),
+  first_token_time: IsoTimeSchema.nullish(),
+  prompt_cost: z.number().nonnegative().nullish(),
+  completion_cost: z.number().nonnegative().nullish(),
+  total_cost: z.number().nonnegative().nullish(),
+  child_run_ids: z.array(Uuid).nullish(),
+  parent_run_ids: z.array(Uuid).nullish(),
+  feedback_stats: Dict.nullish(),
+  app_path: z.string().nullish(),
+  manifest_id: Uuid.nullish(),
+  in_dataset: z.boolean().nullish(),
+};
+
+/** A LangSmith run: one unit of work (an LLM call, a chain, a tool, …) in a trace. */
+export interface Run extends z.infer<z.ZodObject<typeof runFields>> {
+  /** Child runs, when a reader loaded them (LangSmith's `child_runs`). */
+  child_runs?: Run[] | null;
+}
+
+export const RunSchema: z.ZodType<Run> = z.object({
+  ...runFields,
+  child_runs: z.array(z.lazy(() => RunSchema)).nullish(),
+});
+
+/** The body of a run creation (`POST /runs`, `post` in `/runs/batch`). */
+export const RunCreateSchema = z.object({
+  ...runFields,
+  id: Uuid,
+  end_time: runFields.end_time,
+});
+export type RunCreate = z.infer<typeof RunCreateSchema>;
+
+/** The body of a run update (`PATCH /runs/{id}`, `patch` in `/runs/batch`). */
+export const RunUpdateSchema = z.object({
+  id: Uuid,
+  trace_id: Uuid,
+  dotted_order: z.string(),
+  parent_run_id: Uuid.nullish(),
+  end_time: IsoTimeSchema.nullish(),
+  outputs: Dict.nullish(),
+  error: z.string().nullish(),
+  events: z.array(RunEventSchema).nullish(),
+  extra: RunExtraSchema.nullish(),
+  tags: z.array(z.string()).nullish(),
+  session_name: z.string().nullish(),
+  inputs: Dict.nullish(),
+  reference_example_id: Uuid.nullish(),
+  attachments: Dict.nullish(),
+});
+export type RunUpdate = z.infer<typeof RunUpdateSchema>;

@@ -1,0 +1,78 @@
+import type { InputTokenDetails, OutputTokenDetails, UsageMetadata } from "./usage.js";
+
+/** What `parseUsage` made of an untrusted usage record. */
+export interface ParsedUsage {
+  /** The valid part, or undefined when not even the totals could be read. */
+  usage?: UsageMetadata;
+  /** One message per value that was rejected (negative, NaN, not an integer, not a number). */
+  problems: string[];
+}
+
+/**
+ * Reads a usage record from untrusted input (a LangChain message, a JSONL line, a provider payload
+ * already converted to the LangChain shape). Invalid counts are dropped and reported one by one; the
+ * valid rest is kept. A missing `total_tokens` is computed as input + output.
+ *
+ * @example
+ * parseUsage({ input_tokens: 5, output_tokens: -1, total_tokens: 5 });
+ * // → { usage: undefined, problems: ["output_tokens: -1 is not a non-negative integer"] }
+ */
+export function parseUsage(raw: unknown): ParsedUsage {
+  const problems: string[] = [];
+  if (typeof raw !== "object" || raw === null) {
+    return { problems: [`usage: expected an object, got ${describe(raw)}`] };
+  }
+  const record = raw as Record<string, unknown>;
+  const input = readCount(record, "input_tokens", problems);
+  const output = readCount(record, "output_tokens", problems);
+  if (input === undefined || output === undefined) return { problems };
+  const total = record.total_tokens === undefined ? input + output : readCount(record, "total_tokens", problems);
+  const usage: UsageMetadata = { input_tokens: input, output_tokens: output, total_tokens: total ?? input + output };
+  const inputDetails = readDetails(record, "input_token_details", problems);
+  if (inputDetails) usage.input_token_details = inputDetails as InputTokenDetails;
+  const outputDetails = readDetails(record, "output_token_details", problems);
+  if (outputDetails) usage.output_token_details = outputDetails as OutputTokenDetails;
+  return { usage, problems };
+}
+
+/** True when `value` is a count runledger accepts: a non-negative safe integer. */
+export function isTokenCount(value: unknown): value is number {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
+}
+
+function readCount(record: Record<string, unknown>, key: string, problems: string[]): number | undefined {
+  const value = record[key];
+  if (isTokenCount(value)) return value;
+  problems.push(
+    value === undefined ? `${key}: missing` : `${key}: ${describe(value)} is not a non-negative integer`,
+  );
+  return undefined;
+}
+
+function readDetails(
+  record: Record<string, unknown>,
+  key: string,
+  problems: string[],
+): Record<string, number> | undefined {
+  const value = record[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "object") {
+    problems.push(`${key}: expected an object, got ${describe(value)}`);
+    return undefined;
+  }
+  const out: Record<string, number> = {};
+  for (const [name, count] of Object.entries(value as Record<string, unknown>)) {
+    if (count === null || count === undefined) continue;
+    if (isTokenCount(count)) out[name] = count;
+    else problems.push(`${key}.${name}: ${describe(count)} is not a non-negative integer`);
+  }
+  return out;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value);
+  if (typeof value === "number" || typeof value === "boolean" || value === null || value === undefined) {
+    return String(value);
+  }
+  return Array.isArray(value) ? "an array" : typeof value;
+}

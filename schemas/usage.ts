@@ -1,0 +1,55 @@
+import { z } from "zod";
+
+/** A token count: a non-negative safe integer. */
+export const TokenCountSchema = z.int().nonnegative();
+
+/**
+ * Breakdown of input tokens. Every entry is a subset of `input_tokens` (cache reads and writes are
+ * counted in `input_tokens` too). The map is open: provider-specific keys such as `text`, `image` or
+ * `ephemeral_5m_input_tokens` are kept.
+ */
+export interface InputTokenDetails {
+  audio?: number;
+  cache_creation?: number;
+  cache_read?: number;
+  [key: string]: number | undefined;
+}
+
+/** Breakdown of output tokens; `reasoning` is a subset of `output_tokens`. Open like the input map. */
+export interface OutputTokenDetails {
+  audio?: number;
+  reasoning?: number;
+  [key: string]: number | undefined;
+}
+
+/** Token usage of one model call, in the LangSmith/LangChain shape. */
+export interface UsageMetadata {
+  input_tokens: number;
+  output_tokens: number;
+  total_tokens: number;
+  input_token_details?: InputTokenDetails;
+  output_token_details?: OutputTokenDetails;
+}
+
+export const InputTokenDetailsSchema: z.ZodType<InputTokenDetails> = z
+  .object({
+    audio: TokenCountSchema.optional(),
+    cache_creation: TokenCountSchema.optional(),
+    cache_read: TokenCountSchema.optional(),
+  })
+  .catchall(TokenCountSchema);
+
+export const OutputTokenDetailsSchema: z.ZodType<OutputTokenDetails> = z
+  .object({
+    audio: TokenCountSchema.optional(),
+    reasoning: TokenCountSchema.optional(),
+  })
+  .catchall(TokenCountSchema);
+
+export const UsageMetadataSchema: z.ZodType<UsageMetadata> = z.object({
+  input_tokens: TokenCountSchema,
+  output_tokens: TokenCountSchema,
+  total_tokens: TokenCountSchema,
+  input_token_details: InputTokenDetailsSchema.optional(),
+  output_token_details: OutputTokenDetailsSchema.optional(),
+});
