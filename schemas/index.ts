@@ -4,3 +4,4 @@ export * from "./usage-parse.js";
 export * from "./run.js";
 export * from "./response-metadata.js";
 export * from "./llm-result.js";
+export * from "./cost.js";
