@@ -1,0 +1,221 @@
+import { v7 as uuidv7 } from "uuid";
+import { getCallbackContext } from "./context.js";
+import { dispatch } from "./dispatch.js";
+import type { CallbackHandler, Serialized } from "./handler.js";
+import {
+  CallbackManagerForChainRun,
+  CallbackManagerForLLMRun,
+  CallbackManagerForRetrieverRun,
+  CallbackManagerForToolRun,
+  type RunManagerInit,
+} from "./run-managers.js";
+
+/** Handlers as accepted by `configure`: a list of handlers, or a manager to continue from. */
+export type Callbacks = readonly CallbackHandler[] | CallbackManager;
+
+/** Options of `CallbackManager.configure`. Inheritable parts pass to child runs; local ones do not. */
+export interface CallbackManagerOptions {
+  callbacks?: Callbacks;
+  inheritableCallbacks?: Callbacks;
+  tags?: readonly string[];
+  inheritableTags?: readonly string[];
+  metadata?: Readonly<Record<string, unknown>>;
+  inheritableMetadata?: Readonly<Record<string, unknown>>;
+}
+
+/** The state of a manager; every field is optional in the constructor. */
+export interface CallbackManagerInit {
+  parentRunId?: string;
+  handlers?: readonly CallbackHandler[];
+  inheritableHandlers?: readonly CallbackHandler[];
+  tags?: readonly string[];
+  inheritableTags?: readonly string[];
+  metadata?: Readonly<Record<string, unknown>>;
+  inheritableMetadata?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Starts runs and hands out the run managers that report their events to handlers.
+ *
+ * @example
+ * const manager = CallbackManager.configure({ callbacks: [new UsageMetadataCallbackHandler()], tags: ["demo"] });
+ * const run = manager.handleChatModelStart({ id: ["my", "ChatModel"] }, [[{ role: "user", content: "Hi" }]]);
+ * run.handleLLMEnd(result);
+ */
+export class CallbackManager {
+  readonly name = "callback_manager";
+  readonly parentRunId: string | undefined;
+  handlers: CallbackHandler[];
+  inheritableHandlers: CallbackHandler[];
+  tags: string[];
+  inheritableTags: string[];
+  metadata: Record<string, unknown>;
+  inheritableMetadata: Record<string, unknown>;
+
+  constructor(init: CallbackManagerInit = {}) {
+    this.parentRunId = init.parentRunId;
+    this.handlers = unique(init.handlers ?? []);
+    this.inheritableHandlers = unique(init.inheritableHandlers ?? []);
+    this.tags = unique(init.tags ?? []);
+    this.inheritableTags = unique(init.inheritableTags ?? []);
+    this.metadata = { ...init.metadata };
+    this.inheritableMetadata = { ...init.inheritableMetadata };
+  }
+
+  /**
+   * A manager with the ambient handlers (from `withCallbacks` / `withUsageMetadata` / an enclosing
+   * traced run) plus the given ones. Runs it starts nest under the ambient run, if any.
+   *
+   * @example
+   * const manager = CallbackManager.configure({ callbacks: [localHandler], inheritableTags: ["agent"] });
+   */
+  static configure(options: CallbackManagerOptions = {}): CallbackManager {
+    const ambient = getCallbackContext();
+    const base = pickManager(options.inheritableCallbacks) ?? pickManager(options.callbacks);
+    const inheritable = [
+      ...ambient.handlers,
+      ...(base?.inheritableHandlers ?? []),
+      ...handlerList(options.inheritableCallbacks),
+    ];
+    const local = [...(base?.handlers ?? []), ...handlerList(options.callbacks)];
+    const inheritableTags = [...(ambient.tags ?? []), ...(base?.inheritableTags ?? []), ...(options.inheritableTags ?? [])];
+    const inheritableMetadata = { ...ambient.metadata, ...base?.inheritableMetadata, ...options.inheritableMetadata };
+    return new CallbackManager({
+      parentRunId: base?.parentRunId ?? ambient.parentRunId,
+      handlers: [...inheritable, ...local],
+      inheritableHandlers: inheritable,
+      tags: [...inheritableTags, ...(base?.tags ?? []), ...(options.tags ?? [])],
+      inheritableTags,
+      metadata: { ...inheritableMetadata, ...base?.metadata, ...options.metadata },
+      inheritableMetadata,
+    });
+  }
+
+  /** Adds a handler; inheritable ones also reach child runs. */
+  addHandler(handler: CallbackHandler, inherit = true): void {
+    if (!this.handlers.includes(handler)) this.handlers.push(handler);
+    if (inherit && !this.inheritableHandlers.includes(handler)) this.inheritableHandlers.push(handler);
+  }
+
+  /** Removes a handler from both lists. */
+  removeHandler(handler: CallbackHandler): void {
+    this.handlers = this.handlers.filter((h) => h !== handler);
+    this.inheritableHandlers = this.inheritableHandlers.filter((h) => h !== handler);
+  }
+
+  /** Adds tags; inheritable ones also reach child runs. */
+  addTags(tags: readonly string[], inherit = true): void {
+    this.tags = unique([...this.tags, ...tags]);
+    if (inherit) this.inheritableTags = unique([...this.inheritableTags, ...tags]);
+  }
+
+  /** Adds metadata; inheritable keys also reach child runs. */
+  addMetadata(metadata: Readonly<Record<string, unknown>>, inherit = true): void {
+    Object.assign(this.metadata, metadata);
+    if (inherit) Object.assign(this.inheritableMetadata, metadata);
+  }
+
+  /** An independent copy of this manager. */
+  copy(): CallbackManager {
+    return new CallbackManager(this);
+  }
+
+  /** Starts an LLM (text completion) run for `prompts`. */
+  handleLLMStart(
+    llm: Serialized,
+    prompts: string[],
+    runId: string = uuidv7(),
+    _parentRunId?: string,
+    extraParams?: Record<string, unknown>,
+    _tags?: string[],
+    _metadata?: Record<string, unknown>,
+    runName?: string,
+  ): CallbackManagerForLLMRun {
+    const started = dispatch(this.handlers, "ignoreLLM", "handleLLMStart", llm, prompts, runId, this.parentRunId, extraParams, this.tags, this.metadata, runName);
+    return new CallbackManagerForLLMRun(this.runInit(runId, started));
+  }
+
+  /** Starts a chat-model run for `messages` (one list of messages per prompt). */
+  handleChatModelStart(
+    llm: Serialized,
+    messages: unknown[][],
+    runId: string = uuidv7(),
+    _parentRunId?: string,
+    extraParams?: Record<string, unknown>,
+    _tags?: string[],
+    _metadata?: Record<string, unknown>,
+    runName?: string,
+  ): CallbackManagerForLLMRun {
+    const started = dispatch(this.handlers, "ignoreLLM", "handleChatModelStart", llm, messages, runId, this.parentRunId, extraParams, this.tags, this.metadata, runName);
+    return new CallbackManagerForLLMRun(this.runInit(runId, started));
+  }
+
+  /** Starts a chain run; `runType` lets a chain report as another LangSmith run type (e.g. "prompt"). */
+  handleChainStart(
+    chain: Serialized,
+    inputs: Record<string, unknown>,
+    runId: string = uuidv7(),
+    runType?: string,
+    _tags?: string[],
+    _metadata?: Record<string, unknown>,
+    runName?: string,
+  ): CallbackManagerForChainRun {
+    const started = dispatch(this.handlers, "ignoreChain", "handleChainStart", chain, inputs, runId, this.parentRunId, this.tags, this.metadata, runType, runName);
+    return new CallbackManagerForChainRun(this.runInit(runId, started));
+  }
+
+  /** Starts a tool run. */
+  handleToolStart(
+    tool: Serialized,
+    input: string,
+    runId: string = uuidv7(),
+    _parentRunId?: string,
+    _tags?: string[],
+    _metadata?: Record<string, unknown>,
+    runName?: string,
+    toolCallId?: string,
+  ): CallbackManagerForToolRun {
+    const started = dispatch(this.handlers, "ignoreTool", "handleToolStart", tool, input, runId, this.parentRunId, this.tags, this.metadata, runName, toolCallId);
+    return new CallbackManagerForToolRun(this.runInit(runId, started));
+  }
+
+  /** Starts a retriever run. */
+  handleRetrieverStart(
+    retriever: Serialized,
+    query: string,
+    runId: string = uuidv7(),
+    _parentRunId?: string,
+    _tags?: string[],
+    _metadata?: Record<string, unknown>,
+    runName?: string,
+  ): CallbackManagerForRetrieverRun {
+    const started = dispatch(this.handlers, "ignoreRetriever", "handleRetrieverStart", retriever, query, runId, this.parentRunId, this.tags, this.metadata, runName);
+    return new CallbackManagerForRetrieverRun(this.runInit(runId, started));
+  }
+
+  private runInit(runId: string, started: Promise<void> | undefined): RunManagerInit {
+    return {
+      runId,
+      parentRunId: this.parentRunId,
+      handlers: this.handlers,
+      inheritableHandlers: this.inheritableHandlers,
+      tags: this.tags,
+      inheritableTags: this.inheritableTags,
+      metadata: this.metadata,
+      inheritableMetadata: this.inheritableMetadata,
+      started,
+    };
+  }
+}
+
+function pickManager(callbacks: Callbacks | undefined): CallbackManager | undefined {
+  return callbacks instanceof CallbackManager ? callbacks : undefined;
+}
+
+function handlerList(callbacks: Callbacks | undefined): readonly CallbackHandler[] {
+  return callbacks === undefined || callbacks instanceof CallbackManager ? [] : callbacks;
+}
+
+function unique<T>(items: readonly T[]): T[] {
+  return [...new Set(items)];
+}

@@ -1,0 +1,104 @@
+import type { CallbackHandler, CallbackHandlerMethods } from "./handler.js";
+import { emitWarning } from "./warnings.js";
+
+/** The flag that makes a handler skip a family of events. */
+export type IgnoreFlag = "ignoreLLM" | "ignoreChain" | "ignoreTool" | "ignoreRetriever" | "ignoreCustomEvent";
+
+/** The name of a callback method. */
+export type CallbackMethod = keyof CallbackHandlerMethods;
+
+type AnyCallback = (this: CallbackHandler, ...args: unknown[]) => unknown;
+
+// Promises of handlers that are not awaited: kept so awaitAllCallbacks() can wait for them. Shared
+// through globalThis so both builds of the package drain the same set.
+const PENDING_KEY = Symbol.for("runledger.pending-callbacks");
+const pendingHolder = globalThis as { [PENDING_KEY]?: Set<Promise<unknown>> };
+const pending: Set<Promise<unknown>> = (pendingHolder[PENDING_KEY] ??= new Set());
+
+const warned = new WeakMap<object, Set<string>>();
+
+/**
+ * Calls `method` on every handler that has it and does not ignore its event family, in registration
+ * order, synchronously. Positional arguments are passed as they are (no array is built per call).
+ * Returns a promise only when a handler with `awaitHandlers` returned one; otherwise undefined, so the
+ * token path allocates nothing.
+ */
+export function dispatch(
+  handlers: readonly CallbackHandler[],
+  ignore: IgnoreFlag,
+  method: CallbackMethod,
+  a?: unknown,
+  b?: unknown,
+  c?: unknown,
+  d?: unknown,
+  e?: unknown,
+  f?: unknown,
+  g?: unknown,
+  h?: unknown,
+): Promise<void> | undefined {
+  let awaited: Promise<unknown>[] | undefined;
+  for (let i = 0; i < handlers.length; i++) {
+    const handler = handlers[i] as CallbackHandler;
+    const fn = handler[method] as AnyCallback | undefined;
+    if (fn === undefined || handler[ignore] === true) continue;
+    let result: unknown;
+    try {
+      result = fn.call(handler, a, b, c, d, e, f, g, h);
+    } catch (error) {
+      onHandlerError(handler, method, error);
+      continue;
+    }
+    if (isThenable(result)) {
+      const settled = Promise.resolve(result).then(undefined, (error: unknown) => onHandlerError(handler, method, error));
+      if (handler.awaitHandlers === true) (awaited ??= []).push(settled);
+      else track(handler, method, settled);
+    }
+  }
+  if (awaited === undefined) return undefined;
+  return awaited.length === 1 ? (awaited[0] as Promise<void>) : Promise.all(awaited).then(noop);
+}
+
+/**
+ * Waits until every callback promise that was not awaited by its caller has settled (handlers without
+ * `awaitHandlers` that returned promises). Call it before a short-lived process exits.
+ *
+ * @example
+ * await withUsageMetadata(() => agent.run());
+ * await awaitAllCallbacks(); // async handlers (e.g. exporters) are done too
+ */
+export async function awaitAllCallbacks(): Promise<void> {
+  while (pending.size > 0) await Promise.allSettled([...pending]);
+}
+
+function track(handler: CallbackHandler, method: CallbackMethod, promise: Promise<unknown>): void {
+  // A raiseError handler that is not awaited cannot raise into its caller; rejecting here would be an
+  // unhandled rejection (LangChain.js's trap), so its error stays a warning.
+  const settled = promise.then(undefined, (error: unknown) => warnOnce(handler, method, error));
+  pending.add(settled);
+  void settled.finally(() => pending.delete(settled));
+}
+
+function onHandlerError(handler: CallbackHandler, method: CallbackMethod, error: unknown): void {
+  if (handler.raiseError === true) throw error;
+  warnOnce(handler, method, error);
+}
+
+function warnOnce(handler: CallbackHandler, method: CallbackMethod, error: unknown): void {
+  let methods = warned.get(handler);
+  if (methods === undefined) warned.set(handler, (methods = new Set()));
+  if (methods.has(method)) return;
+  methods.add(method);
+  const name = handler.name ?? handler.constructor?.name ?? "handler";
+  const reason = error instanceof Error ? error.message : String(error);
+  emitWarning("handler_error", `Error in callback handler ${name}, ${method}: ${reason}`, error);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === "object" || typeof value === "function") &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
+}
+
+function noop(): void {}

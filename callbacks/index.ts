@@ -1,0 +1,10 @@
+export * from "./handler.js";
+export * from "./context.js";
+export { dispatch, awaitAllCallbacks, type IgnoreFlag, type CallbackMethod } from "./dispatch.js";
+export * from "./callback-manager.js";
+export * from "./run-managers.js";
+export * from "./usage-from-output.js";
+export * from "./usage-handler.js";
+export * from "./with-usage-metadata.js";
+export * from "./default-cost-estimator.js";
+export * from "./warnings.js";

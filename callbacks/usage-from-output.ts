@@ -1,0 +1,80 @@
+import { parseUsage, type LLMResult, type UsageMetadata } from "../schemas/index.js";
+import { emitWarning } from "./warnings.js";
+
+/** One usage record read from an LLM result, with the model name the response gave it, if any. */
+export interface ModelUsage {
+  model?: string;
+  usage: UsageMetadata;
+}
+
+/**
+ * Reads the usage of every generation of an LLM result (`message.usage_metadata`). When no generation
+ * carries usage, falls back to `llmOutput.tokenUsage` / `llmOutput.token_usage` (older LangChain.js
+ * and OpenAI-style outputs). Invalid counts are dropped with a warning; the rest is kept.
+ *
+ * @example
+ * usageFromOutput({ generations: [[{ text: "hi", message: { content: "hi",
+ *   usage_metadata: { input_tokens: 3, output_tokens: 1, total_tokens: 4 },
+ *   response_metadata: { model_name: "gpt-4o-mini-2024-07-18" } } }]] });
+ * // → [{ model: "gpt-4o-mini-2024-07-18", usage: { input_tokens: 3, output_tokens: 1, total_tokens: 4 } }]
+ */
+export function usageFromOutput(output: LLMResult | undefined): ModelUsage[] {
+  const found: ModelUsage[] = [];
+  const generations = Array.isArray(output?.generations) ? output.generations : [];
+  for (const batch of generations) {
+    if (!Array.isArray(batch)) continue;
+    for (const generation of batch) {
+      const message = (generation as { message?: Record<string, unknown> } | undefined)?.message;
+      if (message === undefined || message === null || message.usage_metadata === undefined) continue;
+      const usage = readUsage(message.usage_metadata, "message.usage_metadata");
+      if (usage !== undefined) found.push({ model: modelOf(message.response_metadata), usage });
+    }
+  }
+  if (found.length > 0) return found;
+  const llmOutput = output?.llmOutput;
+  const legacy = legacyUsage(llmOutput?.tokenUsage ?? llmOutput?.token_usage ?? llmOutput?.usage);
+  if (legacy === undefined) return found;
+  return [{ model: stringOf(llmOutput?.model_name) ?? stringOf(llmOutput?.model), usage: legacy }];
+}
+
+/** The usage carried by a streamed chunk (`chunk.message.usage_metadata`), if any. */
+export function usageFromChunk(chunk: unknown): ModelUsage | undefined {
+  const message = (chunk as { message?: Record<string, unknown> } | undefined)?.message;
+  const raw = message?.usage_metadata;
+  if (raw === undefined || raw === null) return undefined;
+  const usage = readUsage(raw, "chunk.message.usage_metadata");
+  return usage === undefined ? undefined : { model: modelOf(message?.response_metadata), usage };
+}
+
+/** The model name a response names: `model_name`, else `model`. */
+export function modelOf(responseMetadata: unknown): string | undefined {
+  if (typeof responseMetadata !== "object" || responseMetadata === null) return undefined;
+  const metadata = responseMetadata as Record<string, unknown>;
+  return stringOf(metadata.model_name) ?? stringOf(metadata.model);
+}
+
+function readUsage(raw: unknown, where: string): UsageMetadata | undefined {
+  const { usage, problems } = parseUsage(raw);
+  if (problems.length > 0) {
+    const kept = usage === undefined ? "usage dropped" : "invalid counts dropped, the rest kept";
+    emitWarning("invalid_usage", `Invalid ${where} (${kept}): ${problems.join("; ")}`, raw);
+  }
+  return usage;
+}
+
+// LangChain.js's `tokenUsage` ({ promptTokens, completionTokens, totalTokens }) and the OpenAI-style
+// `token_usage` ({ prompt_tokens, completion_tokens, total_tokens }).
+function legacyUsage(raw: unknown): UsageMetadata | undefined {
+  if (typeof raw !== "object" || raw === null) return undefined;
+  const record = raw as Record<string, unknown>;
+  const converted = {
+    input_tokens: record.promptTokens ?? record.prompt_tokens ?? record.input_tokens,
+    output_tokens: record.completionTokens ?? record.completion_tokens ?? record.output_tokens,
+    total_tokens: record.totalTokens ?? record.total_tokens,
+  };
+  return readUsage(converted, "llmOutput token usage");
+}
+
+function stringOf(value: unknown): string | undefined {
+  return typeof value === "string" && value.length > 0 ? value : undefined;
+}

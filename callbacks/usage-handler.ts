@@ -1,0 +1,147 @@
+import { addUsage, type CostEstimate, type CostEstimator, type LLMResult, type UsageMetadata } from "../schemas/index.js";
+import { getDefaultCostEstimator } from "./default-cost-estimator.js";
+import { BaseCallbackHandler, type NewTokenFields, type NewTokenIndices, type Serialized } from "./handler.js";
+import { usageFromChunk, usageFromOutput, type ModelUsage } from "./usage-from-output.js";
+
+/** Options of `UsageMetadataCallbackHandler`. */
+export interface UsageMetadataCallbackHandlerOptions {
+  /** Prices usage for `costs`; defaults to the estimator set by `setDefaultCostEstimator`. */
+  estimateCost?: CostEstimator;
+}
+
+interface RunState {
+  /** The model the request asked for (`ls_model_name`, else the invocation params' model). */
+  requestModel?: string;
+  /** Usage seen on streamed chunks, used only when the end event carries none. */
+  streamed?: ModelUsage[];
+}
+
+const UNKNOWN_MODEL = "unknown";
+
+/**
+ * Sums token usage per model over every LLM and chat-model run it sees. Keys are the model the
+ * response names (`response_metadata.model_name`), else `ls_model_name`, else the requested model,
+ * else `"unknown"`: usage is never dropped. Each run is counted once, from its end event, or from its
+ * streamed chunks when the end event carries no usage.
+ *
+ * @example
+ * const handler = new UsageMetadataCallbackHandler();
+ * await model.invoke("Hello", { callbacks: [handler] });
+ * handler.usageMetadata;
+ * // { "gpt-4o-mini-2024-07-18": { input_tokens: 8, output_tokens: 10, total_tokens: 18, … } }
+ */
+export class UsageMetadataCallbackHandler extends BaseCallbackHandler {
+  name = "UsageMetadataCallbackHandler";
+  override ignoreChain = true;
+  override ignoreTool = true;
+  override ignoreRetriever = true;
+  override ignoreCustomEvent = true;
+  /** Usage per model name. */
+  usageMetadata: Record<string, UsageMetadata> = {};
+  private readonly runs = new Map<string, RunState>();
+  private readonly estimateCost: CostEstimator | undefined;
+
+  constructor(options: UsageMetadataCallbackHandlerOptions = {}) {
+    super();
+    this.estimateCost = options.estimateCost;
+  }
+
+  /** Cost per model name, for the models that have a price (see `unpricedModels` for the others). */
+  get costs(): Record<string, CostEstimate> {
+    const estimate = this.estimateCost ?? getDefaultCostEstimator();
+    const costs: Record<string, CostEstimate> = {};
+    if (estimate === undefined) return costs;
+    for (const [model, usage] of Object.entries(this.usageMetadata)) {
+      const cost = estimate(model, usage);
+      if (cost !== undefined) costs[model] = cost;
+    }
+    return costs;
+  }
+
+  /** The models with usage but no price. */
+  get unpricedModels(): string[] {
+    const priced = this.costs;
+    return Object.keys(this.usageMetadata).filter((model) => !(model in priced));
+  }
+
+  handleLLMStart(
+    _llm: Serialized,
+    _prompts: string[],
+    runId: string,
+    _parentRunId?: string,
+    extraParams?: Record<string, unknown>,
+    _tags?: string[],
+    metadata?: Record<string, unknown>,
+  ): void {
+    this.runs.set(runId, { requestModel: requestedModel(extraParams, metadata) });
+  }
+
+  handleChatModelStart(
+    _llm: Serialized,
+    _messages: unknown[][],
+    runId: string,
+    _parentRunId?: string,
+    extraParams?: Record<string, unknown>,
+    _tags?: string[],
+    metadata?: Record<string, unknown>,
+  ): void {
+    this.runs.set(runId, { requestModel: requestedModel(extraParams, metadata) });
+  }
+
+  handleLLMNewToken(
+    _token: string,
+    _idx: NewTokenIndices,
+    runId: string,
+    _parentRunId?: string,
+    _tags?: string[],
+    fields?: NewTokenFields,
+  ): void {
+    // Hot path: only chunks that carry usage (usually the last one) cost anything.
+    if (fields === undefined || fields.chunk === undefined) return;
+    const found = usageFromChunk(fields.chunk);
+    if (found === undefined) return;
+    let state = this.runs.get(runId);
+    if (state === undefined) this.runs.set(runId, (state = {}));
+    (state.streamed ??= []).push(found);
+  }
+
+  handleLLMEnd(output: LLMResult, runId: string): void {
+    const state = this.runs.get(runId);
+    this.runs.delete(runId);
+    const found = usageFromOutput(output);
+    const records = found.length > 0 ? found : (state?.streamed ?? []);
+    this.record(records, state?.requestModel);
+  }
+
+  handleLLMError(_err: unknown, runId: string): void {
+    // Tokens streamed before a failure were still billed: count what the chunks reported.
+    const state = this.runs.get(runId);
+    this.runs.delete(runId);
+    if (state?.streamed !== undefined) this.record(state.streamed, state.requestModel);
+  }
+
+  private record(records: readonly ModelUsage[], requestModel: string | undefined): void {
+    for (const { model, usage } of records) {
+      const key = model ?? requestModel ?? UNKNOWN_MODEL;
+      this.usageMetadata[key] = addUsage(this.usageMetadata[key], usage);
+    }
+  }
+}
+
+function requestedModel(
+  extraParams: Record<string, unknown> | undefined,
+  metadata: Record<string, unknown> | undefined,
+): string | undefined {
+  const params = extraParams?.invocation_params as Record<string, unknown> | undefined;
+  for (const candidate of [
+    metadata?.ls_model_name,
+    params?.model,
+    params?.model_name,
+    params?.modelName,
+    params?.model_id,
+    params?.modelId,
+  ]) {
+    if (typeof candidate === "string" && candidate.length > 0) return candidate;
+  }
+  return undefined;
+}

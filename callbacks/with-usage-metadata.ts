@@ -1,0 +1,32 @@
+import type { UsageMetadata } from "../schemas/index.js";
+import { withCallbacks } from "./context.js";
+import { UsageMetadataCallbackHandler, type UsageMetadataCallbackHandlerOptions } from "./usage-handler.js";
+
+/** What `withUsageMetadata` resolves to. */
+export interface UsageMetadataResult<T> {
+  result: T;
+  /** Usage per model of every run inside the scope (the handler's `usageMetadata`). */
+  usage: Record<string, UsageMetadata>;
+}
+
+/**
+ * Runs `fn` with a fresh `UsageMetadataCallbackHandler` ambient and returns fn's result with the usage
+ * of every model call made inside, per model. Scopes nest (inner calls count in every enclosing scope)
+ * and concurrent scopes never see each other's calls. If `fn` throws, the error propagates and the
+ * usage recorded so far stays readable on the handler `fn` received.
+ *
+ * @example
+ * const { result, usage } = await withUsageMetadata(async () => {
+ *   await openai.chat.completions.create({ model: "gpt-4o-mini", messages });
+ *   return anthropic.messages.create({ model: "claude-haiku-4-5", max_tokens: 100, messages });
+ * });
+ * usage["gpt-4o-mini-2024-07-18"].total_tokens;
+ */
+export async function withUsageMetadata<T>(
+  fn: (handler: UsageMetadataCallbackHandler) => T | Promise<T>,
+  options?: UsageMetadataCallbackHandlerOptions,
+): Promise<UsageMetadataResult<Awaited<T>>> {
+  const handler = new UsageMetadataCallbackHandler(options);
+  const result = await withCallbacks([handler], () => fn(handler));
+  return { result, usage: handler.usageMetadata };
+}

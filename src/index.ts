@@ -1,0 +1,3 @@
+// The public surface of `runledger`: everything, also reachable by subpath (runledger/schemas, …).
+export * from "../schemas/index.js";
+export * from "../callbacks/index.js";
