@@ -45,11 +45,11 @@ export function dispatch(
     try {
       result = fn.call(handler, a, b, c, d, e, f, g, h);
     } catch (error) {
-      onHandlerError(handler, method, error);
+      reportHandlerError(handler, method, error);
       continue;
     }
     if (isThenable(result)) {
-      const settled = Promise.resolve(result).then(undefined, (error: unknown) => onHandlerError(handler, method, error));
+      const settled = Promise.resolve(result).then(undefined, (error: unknown) => reportHandlerError(handler, method, error));
       if (handler.awaitHandlers === true) (awaited ??= []).push(settled);
       else track(handler, method, settled);
     }
@@ -78,7 +78,8 @@ function track(handler: CallbackHandler, method: CallbackMethod, promise: Promis
   void settled.finally(() => pending.delete(settled));
 }
 
-function onHandlerError(handler: CallbackHandler, method: CallbackMethod, error: unknown): void {
+/** Reports a handler's error: rethrown for `raiseError` handlers, else a warning (once per method). */
+export function reportHandlerError(handler: CallbackHandler, method: CallbackMethod, error: unknown): void {
   if (handler.raiseError === true) throw error;
   warnOnce(handler, method, error);
 }

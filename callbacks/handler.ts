@@ -116,6 +116,12 @@ export interface CallbackHandlerMethods {
     tags?: string[],
     metadata?: Record<string, unknown>,
   ): unknown;
+  /**
+   * runledger's extension (LangChain.js ignores it): runs `fn`, the body of run `runId`, inside the
+   * handler's own context, e.g. with the run's OpenTelemetry span active so spans of other
+   * instrumentations nest under it. Must call `fn` exactly once and return its result.
+   */
+  wrapRunExecution?<T>(runId: string, fn: () => T): T;
 }
 
 /** The flags a handler may set; all default to false. */

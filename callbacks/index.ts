@@ -1,6 +1,6 @@
 export * from "./handler.js";
 export * from "./context.js";
-export { dispatch, awaitAllCallbacks, type IgnoreFlag, type CallbackMethod } from "./dispatch.js";
+export { dispatch, awaitAllCallbacks, reportHandlerError, type IgnoreFlag, type CallbackMethod } from "./dispatch.js";
 export * from "./callback-manager.js";
 export * from "./run-managers.js";
 export * from "./usage-from-output.js";

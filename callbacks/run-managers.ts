@@ -2,7 +2,8 @@ import type { LLMResult } from "../schemas/index.js";
 // callback-manager.js imports this module too; CallbackManager is only used at call time, so the
 // cycle is safe in both module systems.
 import { CallbackManager } from "./callback-manager.js";
-import { dispatch } from "./dispatch.js";
+import { runWithCallbackContext } from "./context.js";
+import { dispatch, reportHandlerError } from "./dispatch.js";
 import type { CallbackHandler, NewTokenFields, NewTokenIndices } from "./handler.js";
 
 /** What a run manager knows about its run and the handlers that follow it. */
@@ -64,6 +65,47 @@ export abstract class BaseRunManager {
       metadata: this.inheritableMetadata,
       inheritableMetadata: this.inheritableMetadata,
     });
+  }
+
+  /**
+   * Runs `fn` as this run's body: runs started inside it (through `CallbackManager.configure`) become
+   * its children, and handlers with `wrapRunExecution` (the OpenTelemetry handler) make their context
+   * current around it.
+   *
+   * @example
+   * const run = CallbackManager.configure().handleChainStart({ name: "agent" }, { question });
+   * const answer = await run.runInContext(() => agent(question));
+   * run.handleChainEnd({ answer });
+   */
+  runInContext<T>(fn: () => T): T {
+    const scope = {
+      handlers: this.inheritableHandlers,
+      parentRunId: this.runId,
+      tags: this.inheritableTags,
+      metadata: this.inheritableMetadata,
+    };
+    let body = (): T => runWithCallbackContext(scope, fn);
+    for (const handler of this.handlers) {
+      if (handler.wrapRunExecution === undefined) continue;
+      const wrap: <U>(runId: string, fn: () => U) => U = handler.wrapRunExecution.bind(handler);
+      const inner = body;
+      body = () => {
+        let called = false;
+        const once = (): T => {
+          called = true;
+          return inner();
+        };
+        try {
+          return wrap(this.runId, once);
+        } catch (error) {
+          // A wrapper that failed before running the body must not cost the user their call.
+          if (called) throw error;
+          reportHandlerError(handler, "wrapRunExecution", error);
+          return inner();
+        }
+      };
+    }
+    return body();
   }
 
   handleText(text: string): Promise<void> | undefined {
