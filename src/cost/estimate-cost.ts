@@ -1,0 +1,139 @@
+import { isTokenCount, type CostEstimate, type UsageMetadata } from "../../schemas/index.js";
+import { registeredPriceTable } from "./price-registry.js";
+import { builtInPriceTable, PriceTable } from "./price-table.js";
+import type { ModelPrices, TokenPrices } from "./price-schema.js";
+import { recordUnpricedModel } from "./unpriced-models.js";
+
+/** Options of `estimateCost`. */
+export interface EstimateCostOptions {
+  /**
+   * Prices that take precedence over registered and built-in ones: a `PriceTable` or price
+   * records (validated; an invalid record throws a `TypeError`).
+   */
+  prices?: PriceTable | readonly unknown[];
+  /** The provider that served the call (`ls_provider` names: `openai`, `groq`, …). */
+  provider?: string;
+}
+
+const MILLION = 1_000_000;
+// Tables built from the `prices` option, kept per array so repeated calls do not re-validate.
+const optionTables = new WeakMap<readonly unknown[], PriceTable>();
+
+/**
+ * Estimates the USD cost of one model call's usage. Each token is charged once: cache reads at
+ * the cached-input price, cache writes at the write price (1-hour writes at their own), audio at
+ * the audio price, the rest of the input at the input price; reasoning and audio output are parts
+ * of the output. A price the model's entry lacks falls back to the plain input (output) price.
+ * Invalid counts are treated as 0. Returns undefined, and records the name (see
+ * `getUnpricedModels`), when the model has no price.
+ *
+ * Usable as a `CostEstimator`: `setDefaultCostEstimator(estimateCost)`.
+ *
+ * @example
+ * estimateCost("gpt-4o-mini-2024-07-18", {
+ *   input_tokens: 1000, output_tokens: 200, total_tokens: 1200,
+ *   input_token_details: { cache_read: 400 },
+ * });
+ * // → { input_cost: 0.00012, output_cost: 0.00012, total_cost: 0.00024,
+ * //     input_cost_details: { cache_read: 0.00003 }, output_cost_details: {} }
+ */
+export function estimateCost(
+  model: string,
+  usage: UsageMetadata,
+  options: EstimateCostOptions = {},
+): CostEstimate | undefined {
+  const entry =
+    optionTable(options.prices)?.lookup(model, options.provider) ??
+    registeredPriceTable()?.lookup(model, options.provider) ??
+    builtInPriceTable().lookup(model, options.provider);
+  if (!entry) {
+    recordUnpricedModel(model);
+    return undefined;
+  }
+  const inputTokens = count(usage.input_tokens);
+  const prices = pricesFor(entry.prices, inputTokens);
+  const input = priceInput(inputTokens, usage.input_token_details ?? {}, prices);
+  const output = priceOutput(count(usage.output_tokens), usage.output_token_details ?? {}, prices);
+  return {
+    input_cost: input.cost,
+    output_cost: output.cost,
+    total_cost: input.cost + output.cost,
+    input_cost_details: input.details,
+    output_cost_details: output.details,
+  };
+}
+
+interface SideCost {
+  cost: number;
+  details: Record<string, number>;
+}
+
+type Details = Readonly<Record<string, number | undefined>>;
+
+function priceInput(total: number, details: Details, prices: TokenPrices): SideCost {
+  const writePrice = prices.cache_write ?? prices.input;
+  // Anthropic's TTL breakdown: when present, the ephemeral keys carry the writes and
+  // `cache_creation` is 0 or their sum; either way the writes are counted once.
+  const writes5m = count(details.ephemeral_5m_input_tokens);
+  const writes1h = count(details.ephemeral_1h_input_tokens);
+  const parts: [key: string, tokens: number, price: number][] = [
+    ["cache_read", count(details.cache_read), prices.cached_input ?? prices.input],
+    ["cache_creation", Math.max(0, count(details.cache_creation) - writes5m - writes1h), writePrice],
+    ["ephemeral_5m_input_tokens", writes5m, writePrice],
+    ["ephemeral_1h_input_tokens", writes1h, prices.cache_write_1h ?? writePrice],
+    ["audio", count(details.audio), prices.audio_input ?? prices.input],
+  ];
+  return priceSide(total, parts, prices.input);
+}
+
+function priceOutput(total: number, details: Details, prices: TokenPrices): SideCost {
+  const parts: [key: string, tokens: number, price: number][] = [
+    ["reasoning", count(details.reasoning), prices.reasoning ?? prices.output],
+    ["audio", count(details.audio), prices.audio_output ?? prices.output],
+  ];
+  return priceSide(total, parts, prices.output);
+}
+
+/**
+ * Charges each detail from what is left of `total` (so inconsistent details never charge more
+ * tokens than the side has) and the remainder at the plain price.
+ */
+function priceSide(total: number, parts: [string, number, number][], plainPrice: number): SideCost {
+  let remaining = total;
+  let cost = 0;
+  const details: Record<string, number> = {};
+  for (const [key, tokens, price] of parts) {
+    const charged = Math.min(tokens, remaining);
+    if (charged === 0) continue;
+    remaining -= charged;
+    const partCost = (charged * price) / MILLION;
+    details[key] = partCost;
+    cost += partCost;
+  }
+  return { cost: cost + (remaining * plainPrice) / MILLION, details };
+}
+
+function pricesFor(prices: ModelPrices, inputTokens: number): TokenPrices {
+  const { long_context: band, ...base } = prices;
+  if (!band || inputTokens <= band.above_input_tokens) return base;
+  const { above_input_tokens: _threshold, ...overrides } = band;
+  const merged: TokenPrices = { ...base };
+  for (const [key, value] of Object.entries(overrides) as [keyof TokenPrices, number | undefined][]) {
+    if (value !== undefined) merged[key] = value;
+  }
+  return merged;
+}
+
+function optionTable(prices: EstimateCostOptions["prices"]): PriceTable | undefined {
+  if (prices === undefined || prices instanceof PriceTable) return prices;
+  let table = optionTables.get(prices);
+  if (!table) {
+    table = PriceTable.from(prices);
+    optionTables.set(prices, table);
+  }
+  return table;
+}
+
+function count(value: unknown): number {
+  return isTokenCount(value) ? value : 0;
+}

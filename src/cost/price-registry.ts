@@ -1,0 +1,38 @@
+import { PriceTable } from "./price-table.js";
+import type { ModelPrice } from "./price-schema.js";
+
+// Shared through globalThis so prices registered through one build are seen by the other.
+const KEY = Symbol.for("runledger.registered-prices");
+const store = globalThis as { [KEY]?: { entries: ModelPrice[]; table: PriceTable } };
+
+/**
+ * Adds prices that take precedence over the built-in table for every later `estimateCost` call
+ * (and so for the default cost estimator). A later registration of the same model wins. Records
+ * are validated; an invalid one throws a `TypeError` and nothing is registered.
+ *
+ * @example
+ * registerPrices([
+ *   { model: "my-fine-tune", prices: { input: 0.3, cached_input: 0.15, output: 1.2 } },
+ *   { model: "gpt-4o-mini", provider: "openai", prices: { input: 0.1, output: 0.4 } }, // negotiated
+ * ]);
+ */
+export function registerPrices(prices: readonly unknown[]): void {
+  const added = PriceTable.from(prices).entries;
+  const entries = [...added, ...(store[KEY]?.entries ?? [])];
+  store[KEY] = { entries, table: new PriceTable(entries) };
+}
+
+/**
+ * Removes every price added with `registerPrices`.
+ *
+ * @example
+ * clearRegisteredPrices();
+ */
+export function clearRegisteredPrices(): void {
+  delete store[KEY];
+}
+
+/** The registered prices as a table, or undefined when none are registered. */
+export function registeredPriceTable(): PriceTable | undefined {
+  return store[KEY]?.table;
+}
