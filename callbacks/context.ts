@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { CallbackHandler } from "./handler.js";
+import { applyScopeExtensions } from "./scope-extensions.js";
 
 /** What is ambient in the current async context: handlers, and the run that new runs nest under. */
 export interface CallbackContext {
@@ -22,9 +23,12 @@ export function getCallbackContext(): CallbackContext {
   return storage.getStore() ?? EMPTY;
 }
 
-/** Runs `fn` with `context` ambient. Used by `withCallbacks` and by run scopes (e.g. `traceable`). */
+/**
+ * Runs `fn` with `context` ambient (and extended into other libraries' contexts by the registered
+ * scope extensions). Used by `withCallbacks` and by run scopes (`runInContext`, `traceable`).
+ */
 export function runWithCallbackContext<T>(context: CallbackContext, fn: () => T): T {
-  return storage.run(context, fn);
+  return storage.run(context, () => applyScopeExtensions(context, fn));
 }
 
 /**
@@ -38,5 +42,5 @@ export function runWithCallbackContext<T>(context: CallbackContext, fn: () => T)
  */
 export function withCallbacks<T>(handlers: readonly CallbackHandler[], fn: () => T): T {
   const current = getCallbackContext();
-  return storage.run({ ...current, handlers: current.handlers.concat(handlers) }, fn);
+  return runWithCallbackContext({ ...current, handlers: current.handlers.concat(handlers) }, fn);
 }

@@ -1,7 +1,10 @@
 import type { LLMResult } from "../schemas/index.js";
 
-/** A serialized description of the component that started a run (LangChain's `Serialized`). */
-export type Serialized = Record<string, unknown>;
+/**
+ * A serialized description of the component that started a run (LangChain's `Serialized`: `{ lc, type,
+ * id: string[], kwargs? }`, or any object with a `name`). Typed loosely so LangChain.js's own type fits.
+ */
+export type Serialized = object;
 
 /** Which prompt and which completion a streamed token belongs to. */
 export interface NewTokenIndices {

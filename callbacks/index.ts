@@ -1,5 +1,6 @@
 export * from "./handler.js";
 export * from "./context.js";
+export * from "./scope-extensions.js";
 export { dispatch, awaitAllCallbacks, reportHandlerError, type IgnoreFlag, type CallbackMethod } from "./dispatch.js";
 export * from "./callback-manager.js";
 export * from "./run-managers.js";

@@ -10,8 +10,12 @@ export interface UsageMetadataCallbackHandlerOptions {
 }
 
 interface RunState {
+  /** Start events seen minus end events seen: a handler that is both ambient and passed to LangChain.js
+   * explicitly receives each event twice, and the run must still count once. */
+  open: number;
   /** The model the request asked for (`ls_model_name`, else the invocation params' model). */
   requestModel?: string;
+  lastChunk?: unknown;
   /** Usage seen on streamed chunks, used only when the end event carries none. */
   streamed?: ModelUsage[];
 }
@@ -36,6 +40,9 @@ export class UsageMetadataCallbackHandler extends BaseCallbackHandler {
   override ignoreTool = true;
   override ignoreRetriever = true;
   override ignoreCustomEvent = true;
+  // Our methods are synchronous, so awaiting them costs nothing; it makes LangChain.js deliver events
+  // inline instead of on its background queue, so usage is complete when the model call returns.
+  override awaitHandlers = true;
   /** Usage per model name. */
   usageMetadata: Record<string, UsageMetadata> = {};
   private readonly runs = new Map<string, RunState>();
@@ -73,7 +80,7 @@ export class UsageMetadataCallbackHandler extends BaseCallbackHandler {
     _tags?: string[],
     metadata?: Record<string, unknown>,
   ): void {
-    this.runs.set(runId, { requestModel: requestedModel(extraParams, metadata) });
+    this.open(runId, extraParams, metadata);
   }
 
   handleChatModelStart(
@@ -85,7 +92,7 @@ export class UsageMetadataCallbackHandler extends BaseCallbackHandler {
     _tags?: string[],
     metadata?: Record<string, unknown>,
   ): void {
-    this.runs.set(runId, { requestModel: requestedModel(extraParams, metadata) });
+    this.open(runId, extraParams, metadata);
   }
 
   handleLLMNewToken(
@@ -101,13 +108,15 @@ export class UsageMetadataCallbackHandler extends BaseCallbackHandler {
     const found = usageFromChunk(fields.chunk);
     if (found === undefined) return;
     let state = this.runs.get(runId);
-    if (state === undefined) this.runs.set(runId, (state = {}));
+    if (state === undefined) this.runs.set(runId, (state = { open: 1 }));
+    if (state.lastChunk === fields.chunk) return; // the same chunk again, through a second delivery path
+    state.lastChunk = fields.chunk;
     (state.streamed ??= []).push(found);
   }
 
   handleLLMEnd(output: LLMResult, runId: string): void {
-    const state = this.runs.get(runId);
-    this.runs.delete(runId);
+    const state = this.close(runId);
+    if (state === null) return;
     const found = usageFromOutput(output);
     const records = found.length > 0 ? found : (state?.streamed ?? []);
     this.record(records, state?.requestModel);
@@ -115,9 +124,23 @@ export class UsageMetadataCallbackHandler extends BaseCallbackHandler {
 
   handleLLMError(_err: unknown, runId: string): void {
     // Tokens streamed before a failure were still billed: count what the chunks reported.
-    const state = this.runs.get(runId);
-    this.runs.delete(runId);
+    const state = this.close(runId);
     if (state?.streamed !== undefined) this.record(state.streamed, state.requestModel);
+  }
+
+  private open(runId: string, extraParams?: Record<string, unknown>, metadata?: Record<string, unknown>): void {
+    const state = this.runs.get(runId);
+    if (state !== undefined) state.open++;
+    else this.runs.set(runId, { open: 1, requestModel: requestedModel(extraParams, metadata) });
+  }
+
+  /** The run's state at its last end event; null for an earlier duplicate end (count nothing yet). */
+  private close(runId: string): RunState | undefined | null {
+    const state = this.runs.get(runId);
+    if (state === undefined) return undefined;
+    if (--state.open > 0) return null;
+    this.runs.delete(runId);
+    return state;
   }
 
   private record(records: readonly ModelUsage[], requestModel: string | undefined): void {

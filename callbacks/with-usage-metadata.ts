@@ -1,5 +1,6 @@
 import type { UsageMetadata } from "../schemas/index.js";
 import { withCallbacks } from "./context.js";
+import { scopeExtensionsReady } from "./scope-extensions.js";
 import { UsageMetadataCallbackHandler, type UsageMetadataCallbackHandlerOptions } from "./usage-handler.js";
 
 /** What `withUsageMetadata` resolves to. */
@@ -27,6 +28,9 @@ export async function withUsageMetadata<T>(
   options?: UsageMetadataCallbackHandlerOptions,
 ): Promise<UsageMetadataResult<Awaited<T>>> {
   const handler = new UsageMetadataCallbackHandler(options);
+  // Optional bridges (LangChain.js) load asynchronously; without this a scope opened right after
+  // start-up could miss the calls they would have caught.
+  await scopeExtensionsReady();
   const result = await withCallbacks([handler], () => fn(handler));
   return { result, usage: handler.usageMetadata };
 }

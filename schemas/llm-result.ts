@@ -32,7 +32,7 @@ export interface ChatGeneration extends Generation {
 
 /** What an LLM run ends with: LangChain's `LLMResult` (one list of generations per prompt). */
 export interface LLMResult {
-  generations: Generation[][];
+  generations: (Generation | ChatGeneration)[][];
   llmOutput?: Record<string, unknown>;
 }
 
