@@ -1,9 +1,14 @@
 // The public surface of `runledger`: everything, also reachable by subpath (runledger/schemas, …).
-export * from "../schemas/index.js";
-export * from "../callbacks/index.js";
-export { installLangChainBridge } from "./langchain/bridge.js";
-
+import { getDefaultCostEstimator, setDefaultCostEstimator } from "../callbacks/index.js";
+import { estimateCost } from "./cost/index.js";
 import { installLangChainBridge } from "./langchain/bridge.js";
 
-// Loading the main entry connects runledger scopes to LangChain.js when @langchain/core is present.
+export * from "../schemas/index.js";
+export * from "../callbacks/index.js";
+export * from "./cost/index.js";
+export { installLangChainBridge } from "./langchain/bridge.js";
+
+// Loading the main entry prices usage with the built-in table (unless the user chose an estimator
+// already) and connects runledger scopes to LangChain.js when @langchain/core is present.
+if (getDefaultCostEstimator() === undefined) setDefaultCostEstimator(estimateCost);
 installLangChainBridge();
