@@ -1,6 +1,7 @@
 import { addUsage, type CostEstimate, type CostEstimator, type LLMResult, type UsageMetadata } from "../schemas/index.js";
 import { getDefaultCostEstimator } from "./default-cost-estimator.js";
 import { BaseCallbackHandler, type NewTokenFields, type NewTokenIndices, type Serialized } from "./handler.js";
+import { requestedModel } from "./requested-model.js";
 import { usageFromChunk, usageFromOutput, type ModelUsage } from "./usage-from-output.js";
 
 /** Options of `UsageMetadataCallbackHandler`. */
@@ -149,22 +150,4 @@ export class UsageMetadataCallbackHandler extends BaseCallbackHandler {
       this.usageMetadata[key] = addUsage(this.usageMetadata[key], usage);
     }
   }
-}
-
-function requestedModel(
-  extraParams: Record<string, unknown> | undefined,
-  metadata: Record<string, unknown> | undefined,
-): string | undefined {
-  const params = extraParams?.invocation_params as Record<string, unknown> | undefined;
-  for (const candidate of [
-    metadata?.ls_model_name,
-    params?.model,
-    params?.model_name,
-    params?.modelName,
-    params?.model_id,
-    params?.modelId,
-  ]) {
-    if (typeof candidate === "string" && candidate.length > 0) return candidate;
-  }
-  return undefined;
 }
