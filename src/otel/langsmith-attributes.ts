@@ -1,0 +1,63 @@
+import type { Attributes, AttributeValue } from "@opentelemetry/api";
+import { emitWarning } from "../../callbacks/index.js";
+import { ATTR } from "./semconv.js";
+
+/** Where a run sits in its LangSmith trace. */
+export interface RunPlacement {
+  runId: string;
+  /** The root run's id (LangSmith's trace id). */
+  traceId: string;
+  /** The parent run's id; undefined for a root. */
+  parentRunId?: string;
+  dottedOrder: string;
+}
+
+/** What LangSmith shows of a run besides its place in the tree. */
+export interface RunLabels {
+  /** LangSmith run type: llm, chain, tool, retriever, embedding, prompt, parser. */
+  runType: string;
+  name: string;
+  tags?: readonly string[];
+  metadata?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Adds the attributes LangSmith's OTel ingest reads to rebuild the run tree (`langsmith.span.*`,
+ * `langsmith.trace.*`) and the run's labels (`langsmith.trace.name`, `langsmith.span.tags` as one
+ * ", "-joined string, `langsmith.metadata.<key>`). Metadata strings, finite numbers and booleans are
+ * kept as they are; other values are JSON; a value that cannot be serialized is left out with a
+ * warning.
+ *
+ * @example
+ * addLangSmithAttributes(attributes,
+ *   { runId, traceId: rootId, parentRunId, dottedOrder },
+ *   { runType: "chain", name: "agent", tags: ["prod"], metadata: { user: "u1" } });
+ */
+export function addLangSmithAttributes(into: Attributes, placement: RunPlacement, labels: RunLabels): void {
+  into[ATTR.LANGSMITH_SPAN_KIND] = labels.runType;
+  into[ATTR.LANGSMITH_TRACE_NAME] = labels.name;
+  into[ATTR.LANGSMITH_SPAN_ID] = placement.runId;
+  into[ATTR.LANGSMITH_TRACE_ID] = placement.traceId;
+  into[ATTR.LANGSMITH_SPAN_DOTTED_ORDER] = placement.dottedOrder;
+  if (placement.parentRunId !== undefined) into[ATTR.LANGSMITH_SPAN_PARENT_ID] = placement.parentRunId;
+  if (labels.tags !== undefined && labels.tags.length > 0) into[ATTR.LANGSMITH_SPAN_TAGS] = labels.tags.join(", ");
+  if (labels.metadata === undefined) return;
+  for (const key of Object.keys(labels.metadata)) {
+    const value = metadataValue(labels.metadata[key], key);
+    if (value !== undefined) into[ATTR.LANGSMITH_METADATA_PREFIX + key] = value;
+  }
+}
+
+function metadataValue(value: unknown, key: string): AttributeValue | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "string" || typeof value === "boolean") return value;
+  if (typeof value === "number") return Number.isFinite(value) ? value : String(value);
+  try {
+    // Functions and symbols serialize to undefined (the lib types say string): left out too.
+    const json: string | undefined = JSON.stringify(value);
+    return json;
+  } catch (error) {
+    emitWarning("otel_attribute_dropped", `Metadata "${key}" is not serializable; left out of the span`, error);
+    return undefined;
+  }
+}

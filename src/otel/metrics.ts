@@ -1,0 +1,81 @@
+import { metrics, type Attributes, type Histogram, type MeterProvider } from "@opentelemetry/api";
+import type { UsageMetadata } from "../../schemas/index.js";
+import type { ModelRequest } from "./attributes.js";
+import { ATTR, METRIC, TOKEN_TYPE } from "./semconv.js";
+
+/** One finished model call, as the metrics see it. */
+export interface ModelCallRecord {
+  request: ModelRequest;
+  responseModel?: string;
+  durationSeconds: number;
+  /** Set when the call failed. */
+  errorType?: string;
+  usage?: UsageMetadata;
+  /** Set for streamed calls. */
+  timeToFirstChunkSeconds?: number;
+}
+
+interface Instruments {
+  provider: MeterProvider;
+  tokenUsage: Histogram;
+  duration: Histogram;
+  timeToFirstChunk: Histogram;
+}
+
+/**
+ * The GenAI client metrics (`gen_ai.client.token.usage` by `gen_ai.token.type`,
+ * `gen_ai.client.operation.duration`, `gen_ai.client.operation.time_to_first_chunk`), created through
+ * `@opentelemetry/api` with the spec's bucket boundaries as advice. Without a `meterProvider` they go
+ * to the global one, looked up again when it changes, so a MeterProvider registered after the handler
+ * was built is still used. With no MeterProvider configured, recording is a no-op.
+ *
+ * @example
+ * const genAIMetrics = new GenAIMetrics(meterProvider);
+ * genAIMetrics.recordModelCall({ request: { operation: "chat", provider: "openai", model: "gpt-4o" },
+ *   durationSeconds: 1.2, usage });
+ */
+export class GenAIMetrics {
+  private readonly meterProvider: MeterProvider | undefined;
+  private instruments: Instruments | undefined;
+
+  constructor(meterProvider?: MeterProvider) {
+    this.meterProvider = meterProvider;
+  }
+
+  /** Records the duration, token usage and time to first chunk of one model call. */
+  recordModelCall(call: ModelCallRecord): void {
+    const instruments = this.resolve();
+    const base: Attributes = { [ATTR.GEN_AI_OPERATION_NAME]: call.request.operation };
+    if (call.request.provider !== undefined) base[ATTR.GEN_AI_PROVIDER_NAME] = call.request.provider;
+    if (call.request.model !== undefined) base[ATTR.GEN_AI_REQUEST_MODEL] = call.request.model;
+    if (call.responseModel !== undefined) base[ATTR.GEN_AI_RESPONSE_MODEL] = call.responseModel;
+    instruments.duration.record(
+      call.durationSeconds,
+      call.errorType === undefined ? base : { ...base, [ATTR.ERROR_TYPE]: call.errorType },
+    );
+    if (call.usage !== undefined) {
+      instruments.tokenUsage.record(call.usage.input_tokens, { ...base, [ATTR.GEN_AI_TOKEN_TYPE]: TOKEN_TYPE.INPUT });
+      instruments.tokenUsage.record(call.usage.output_tokens, { ...base, [ATTR.GEN_AI_TOKEN_TYPE]: TOKEN_TYPE.OUTPUT });
+    }
+    if (call.timeToFirstChunkSeconds !== undefined) instruments.timeToFirstChunk.record(call.timeToFirstChunkSeconds, base);
+  }
+
+  private resolve(): Instruments {
+    const provider = this.meterProvider ?? metrics.getMeterProvider();
+    if (this.instruments?.provider === provider) return this.instruments;
+    const meter = provider.getMeter("runledger");
+    const histogram = (spec: (typeof METRIC)[keyof typeof METRIC]): Histogram =>
+      meter.createHistogram(spec.name, {
+        unit: spec.unit,
+        description: spec.description,
+        advice: { explicitBucketBoundaries: [...spec.buckets] },
+      });
+    this.instruments = {
+      provider,
+      tokenUsage: histogram(METRIC.TOKEN_USAGE),
+      duration: histogram(METRIC.OPERATION_DURATION),
+      timeToFirstChunk: histogram(METRIC.TIME_TO_FIRST_CHUNK),
+    };
+    return this.instruments;
+  }
+}

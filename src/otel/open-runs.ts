@@ -1,0 +1,125 @@
+import type { Span } from "@opentelemetry/api";
+import { emitWarning } from "../../callbacks/index.js";
+import type { ModelRequest } from "./attributes.js";
+import { hrTimeFromMicros } from "./hr-time.js";
+import { ATTR, UNFINISHED_REASON } from "./semconv.js";
+
+/** A run whose span is open. */
+export interface OpenRun {
+  readonly span: Span;
+  readonly runId: string;
+  /** The root run's id: the LangSmith trace id. */
+  readonly traceId: string;
+  readonly dottedOrder: string;
+  /** The span's start (epoch µs), never before its parent's. */
+  readonly startMicros: number;
+  /** Start of the latest child, so siblings get strictly increasing starts (and dotted orders). */
+  lastChildMicros: number;
+  /** When the first streamed token arrived (epoch µs); 0 until then. */
+  firstTokenMicros: number;
+  /** Set for model calls: what the metrics are keyed by. */
+  readonly model: ModelRequest | undefined;
+}
+
+/** The reason a span was ended without its run's end event (`runledger.run.unfinished`). */
+export type UnfinishedReason = (typeof UNFINISHED_REASON)[keyof typeof UNFINISHED_REASON];
+
+/**
+ * The open runs of one handler, grouped by trace, with a bound: a run that never ends (an abandoned
+ * stream, a crashed task, a forgotten end event) does not keep its span open forever.
+ * - When a root run ends, its descendants that are still open are ended with it.
+ * - When `maxOpenRuns` runs are open, the oldest trace is ended to make room.
+ * Spans ended this way get `runledger.run.unfinished` = the reason; their later end events are ignored.
+ *
+ * @example
+ * const open = new OpenRuns(10_000);
+ * open.reserve(nowMicros());
+ * open.add(run);
+ * const ended = open.take(run.runId);
+ * if (ended && ended.runId === ended.traceId) open.endTrace(ended.traceId, "root_ended", endMicros);
+ */
+export class OpenRuns {
+  private readonly runs = new Map<string, OpenRun>();
+  // Open run ids per trace, in start order; Map order makes the first entry the oldest trace.
+  private readonly traces = new Map<string, Set<string>>();
+  private readonly maxOpenRuns: number;
+  private warnedLimit = false;
+
+  constructor(maxOpenRuns: number) {
+    this.maxOpenRuns = Math.max(1, Math.floor(maxOpenRuns));
+  }
+
+  /** How many runs are open. */
+  get size(): number {
+    return this.runs.size;
+  }
+
+  /** The open run with this id (one Map lookup: the per-token path uses it). */
+  get(runId: string): OpenRun | undefined {
+    return this.runs.get(runId);
+  }
+
+  /** True when a run with this id is open. */
+  has(runId: string): boolean {
+    return this.runs.has(runId);
+  }
+
+  /** Makes room for one more run: ends the oldest trace when the limit is reached. */
+  reserve(nowMicros: number): void {
+    if (this.runs.size >= this.maxOpenRuns) this.evictOldestTrace(nowMicros);
+  }
+
+  /** Registers a run (call `reserve` first, before looking up its parent). */
+  add(run: OpenRun): void {
+    this.runs.set(run.runId, run);
+    let members = this.traces.get(run.traceId);
+    if (members === undefined) this.traces.set(run.traceId, (members = new Set()));
+    members.add(run.runId);
+  }
+
+  /** Removes and returns the run (undefined when it is not open); its span is the caller's to end. */
+  take(runId: string): OpenRun | undefined {
+    const run = this.runs.get(runId);
+    if (run === undefined) return undefined;
+    this.runs.delete(runId);
+    const members = this.traces.get(run.traceId);
+    members?.delete(runId);
+    if (members?.size === 0) this.traces.delete(run.traceId);
+    return run;
+  }
+
+  /** Ends every still-open span of a trace (children before parents) and forgets the trace. */
+  endTrace(traceId: string, reason: UnfinishedReason, endMicros: number): number {
+    const members = this.traces.get(traceId);
+    if (members === undefined) return 0;
+    this.traces.delete(traceId);
+    const ids = [...members].reverse();
+    for (const runId of ids) {
+      const run = this.runs.get(runId);
+      if (run === undefined) continue;
+      this.runs.delete(runId);
+      run.span.setAttribute(ATTR.RUNLEDGER_RUN_UNFINISHED, reason);
+      run.span.end(hrTimeFromMicros(Math.max(endMicros, run.startMicros)));
+    }
+    return ids.length;
+  }
+
+  /** Ends every open span; returns how many were ended. */
+  endAll(reason: UnfinishedReason, endMicros: number): number {
+    let ended = 0;
+    for (const traceId of [...this.traces.keys()]) ended += this.endTrace(traceId, reason, endMicros);
+    return ended;
+  }
+
+  private evictOldestTrace(nowMicros: number): void {
+    const oldest = this.traces.keys().next();
+    if (oldest.done === true) return;
+    const ended = this.endTrace(oldest.value, UNFINISHED_REASON.OPEN_RUN_LIMIT, nowMicros);
+    if (this.warnedLimit) return;
+    this.warnedLimit = true;
+    emitWarning(
+      "otel_open_run_limit",
+      `${this.maxOpenRuns} runs were open at once; ended the oldest trace (${ended} spans, marked ${ATTR.RUNLEDGER_RUN_UNFINISHED}). Runs that never end are usually missing end or error events.`,
+    );
+  }
+}
