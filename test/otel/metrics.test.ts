@@ -1,0 +1,139 @@
+import { metrics } from "@opentelemetry/api";
+import {
+  DataPointType,
+  MeterProvider,
+  MetricReader,
+  type DataPoint,
+  type Histogram,
+  type MetricData,
+} from "@opentelemetry/sdk-metrics";
+import { afterEach, describe, expect, it } from "vitest";
+import { CallbackManager } from "../../callbacks/index.js";
+import type { LLMResult } from "../../schemas/index.js";
+import { METRIC, OpenTelemetryCallbackHandler, type OpenTelemetryCallbackHandlerOptions } from "../../src/otel/index.js";
+import { testTracing } from "./otel-setup.js";
+
+/** A reader the test pulls from with collect(). */
+class CollectingReader extends MetricReader {
+  protected async onShutdown(): Promise<void> {}
+  protected async onForceFlush(): Promise<void> {}
+
+  async histograms(): Promise<Map<string, DataPoint<Histogram>[]>> {
+    const { resourceMetrics, errors } = await this.collect();
+    expect(errors).toEqual([]);
+    const found = new Map<string, DataPoint<Histogram>[]>();
+    for (const scope of resourceMetrics.scopeMetrics) {
+      for (const metric of scope.metrics as MetricData[]) {
+        if (metric.dataPointType !== DataPointType.HISTOGRAM) continue;
+        found.set(metric.descriptor.name, metric.dataPoints);
+      }
+    }
+    return found;
+  }
+}
+
+function setup(options: OpenTelemetryCallbackHandlerOptions = {}) {
+  const reader = new CollectingReader();
+  const meterProvider = new MeterProvider({ readers: [reader] });
+  const tracing = testTracing();
+  const handler = new OpenTelemetryCallbackHandler({ tracerProvider: tracing.provider, meterProvider, ...options });
+  const manager = CallbackManager.configure({
+    inheritableCallbacks: [handler],
+    metadata: { ls_provider: "openai", ls_model_name: "gpt-4o-mini" },
+  });
+  return { reader, manager, handler };
+}
+
+const result: LLMResult = {
+  generations: [
+    [
+      {
+        text: "hi",
+        message: {
+          content: "hi",
+          usage_metadata: { input_tokens: 100, output_tokens: 20, total_tokens: 120, input_token_details: { cache_read: 60 } },
+          response_metadata: { model_name: "gpt-4o-mini-2024-07-18", finish_reason: "stop" },
+        },
+      },
+    ],
+  ],
+};
+
+const base = {
+  "gen_ai.operation.name": "chat",
+  "gen_ai.provider.name": "openai",
+  "gen_ai.request.model": "gpt-4o-mini",
+  "gen_ai.response.model": "gpt-4o-mini-2024-07-18",
+};
+
+afterEach(() => {
+  metrics.disable();
+});
+
+describe("GenAI client metrics", () => {
+  it("records token usage by gen_ai.token.type and the operation duration, with the spec's buckets", async () => {
+    const { reader, manager } = setup();
+    manager.handleChatModelStart({ name: "m" }, [[]]).handleLLMEnd(result);
+    const histograms = await reader.histograms();
+
+    const tokens = histograms.get("gen_ai.client.token.usage") ?? [];
+    expect(tokens.map((point) => [point.attributes, point.value.sum, point.value.count])).toEqual([
+      [{ ...base, "gen_ai.token.type": "input" }, 100, 1],
+      [{ ...base, "gen_ai.token.type": "output" }, 20, 1],
+    ]);
+    expect(tokens[0]?.value.buckets.boundaries).toEqual(METRIC.TOKEN_USAGE.buckets);
+
+    const duration = histograms.get("gen_ai.client.operation.duration") ?? [];
+    expect(duration).toHaveLength(1);
+    expect(duration[0]?.attributes).toEqual(base);
+    expect(duration[0]?.value.count).toBe(1);
+    expect(duration[0]?.value.sum).toBeGreaterThanOrEqual(0);
+    expect(duration[0]?.value.buckets.boundaries).toEqual(METRIC.OPERATION_DURATION.buckets);
+    // Not a stream: no time to first chunk.
+    expect(histograms.get("gen_ai.client.operation.time_to_first_chunk") ?? []).toEqual([]);
+  });
+
+  it("records the time to first chunk of streamed calls", async () => {
+    const { reader, manager } = setup();
+    const run = manager.handleChatModelStart({ name: "m" }, [[]]);
+    run.handleLLMNewToken("h");
+    run.handleLLMNewToken("i");
+    run.handleLLMEnd(result);
+    const points = (await reader.histograms()).get("gen_ai.client.operation.time_to_first_chunk") ?? [];
+    expect(points).toHaveLength(1);
+    expect(points[0]?.attributes).toEqual(base);
+    expect(points[0]?.value.count).toBe(1);
+    expect(points[0]?.value.buckets.boundaries).toEqual(METRIC.TIME_TO_FIRST_CHUNK.buckets);
+  });
+
+  it("failed calls: duration with error.type, no token usage", async () => {
+    const { reader, manager } = setup();
+    manager.handleChatModelStart({ name: "m" }, [[]]).handleLLMError(new TypeError("fetch failed"));
+    const histograms = await reader.histograms();
+    const { "gen_ai.response.model": _responseModel, ...request } = base;
+    expect(histograms.get("gen_ai.client.operation.duration")?.map((point) => point.attributes)).toEqual([
+      { ...request, "error.type": "TypeError" },
+    ]);
+    expect(histograms.get("gen_ai.client.token.usage") ?? []).toEqual([]);
+  });
+
+  it("records nothing for chains, tools and retrievers", async () => {
+    const { reader, manager } = setup();
+    const chain = manager.handleChainStart({ name: "agent" }, {});
+    chain.getChild().handleToolStart({ name: "t" }, "").handleToolEnd("ok");
+    chain.getChild().handleRetrieverStart({ name: "r" }, "q").handleRetrieverEnd([]);
+    chain.handleChainEnd({});
+    const histograms = await reader.histograms();
+    for (const points of histograms.values()) expect(points).toEqual([]);
+  });
+
+  it("uses the global MeterProvider by default, even one registered after the handler was built", async () => {
+    const tracing = testTracing();
+    const handler = new OpenTelemetryCallbackHandler({ tracerProvider: tracing.provider });
+    const reader = new CollectingReader();
+    metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
+    CallbackManager.configure({ callbacks: [handler] }).handleChatModelStart({ name: "m" }, [[]]).handleLLMEnd(result);
+    const tokens = (await reader.histograms()).get("gen_ai.client.token.usage") ?? [];
+    expect(tokens.map((point) => point.value.sum)).toEqual([100, 20]);
+  });
+});
