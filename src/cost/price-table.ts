@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { emitWarning } from "../../callbacks/warnings.js";
+import { describeIssues } from "../shared/describe-issues.js";
 import { moduleDir } from "./module-dir.cjs";
 import { normalizeModelName } from "./model-name.js";
 import { ModelPriceSchema, PriceFileSchema, type ModelPrice, type PriceEntry } from "./price-schema.js";
@@ -90,12 +91,4 @@ function loadBuiltIn(): { table: PriceTable; entries: readonly PriceEntry[] } {
   }
   builtIn = { table: new PriceTable(entries), entries };
   return builtIn;
-}
-
-/** Formats zod issues as `path: message; …`. */
-export function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
-  return issues
-    .slice(0, 5)
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.map(String).join(".")}: ${issue.message}` : issue.message))
-    .join("; ");
 }

@@ -1,0 +1,252 @@
+import { matchesFilter, type RunFilter } from "./filters.js";
+import { readRuns, type LineProblem, type RunReader } from "./read-runs.js";
+import { summarizeRun, type RunSummary } from "./run-summary.js";
+
+/** Token and cost totals of a set of LLM calls. */
+export interface UsageTotals {
+  calls: number;
+  errors: number;
+  input_tokens: number;
+  /** Input tokens read from a prompt cache (a part of `input_tokens`). */
+  cached_tokens: number;
+  /** Input tokens written to a prompt cache (a part of `input_tokens`). */
+  cache_write_tokens: number;
+  output_tokens: number;
+  /** Reasoning tokens (a part of `output_tokens`). */
+  reasoning_tokens: number;
+  total_tokens: number;
+  /** USD: recorded run costs, else estimates; calls without either add nothing. */
+  cost: number;
+  /** Calls with usage but neither a recorded cost nor a price. */
+  unpriced_calls: number;
+}
+
+/** The usage of one model (named as the responses named it). */
+export interface ModelUsage extends UsageTotals {
+  model: string;
+}
+
+/** A run in a trace tree, with the LLM usage of its whole subtree. */
+export interface RunNode {
+  run: RunSummary;
+  children: RunNode[];
+  subtree: UsageTotals;
+}
+
+/** One trace as a forest: runs whose parent is not in the report are roots. */
+export interface TraceReport {
+  traceId: string;
+  roots: RunNode[];
+  /** Runs kept for the tree. */
+  runCount: number;
+  /** Runs of this trace beyond `maxRunsPerTrace`, counted in the totals but not drawn. */
+  runsNotShown: number;
+  start: number;
+  end: number;
+  totals: UsageTotals;
+}
+
+/** Everything `runledger report` and `runledger html` show. */
+export interface Report {
+  file: string;
+  lines: number;
+  /** Runs that passed the filters. */
+  runs: number;
+  models: ModelUsage[];
+  totals: UsageTotals;
+  traces: TraceReport[];
+  /** Matching runs of traces beyond `maxTraces`: counted in the totals, not drawn. */
+  runsInOtherTraces: number;
+  problems: LineProblem[];
+  problemCount: number;
+  /** Models that had usage but no recorded cost and no price. */
+  unpricedModels: string[];
+}
+
+/** Options of `buildReport`. */
+export interface ReportOptions {
+  filter?: RunFilter;
+  /** Trace trees kept for display: the first traces met in the file (default 20). */
+  maxTraces?: number;
+  /** Runs kept per trace for display (default 5000). */
+  maxRunsPerTrace?: number;
+  /** Called for each malformed line or usage value, as it is met. */
+  onProblem?: (problem: LineProblem) => void;
+  /** Called after each line with the reader, for progress display. */
+  onProgress?: (reader: RunReader) => void;
+}
+
+const KEPT_PROBLEMS = 100;
+
+/**
+ * Reads a JSONL file of Run records once, as a stream, and builds the report: per-model totals
+ * over every matching run (aggregated on the fly), and the trees of the first `maxTraces` traces.
+ * Memory is bounded by the number of models plus `maxTraces × maxRunsPerTrace` run summaries
+ * (a few hundred bytes each), whatever the file size.
+ *
+ * @example
+ * const report = await buildReport("runledger-traces.jsonl", { filter: { model: "gpt-4o-mini" } });
+ * console.log(report.totals.cost);
+ */
+export async function buildReport(file: string, options: ReportOptions = {}): Promise<Report> {
+  const maxTraces = options.maxTraces ?? 20;
+  const maxRunsPerTrace = options.maxRunsPerTrace ?? 5000;
+  const filter = options.filter ?? {};
+  const problems: LineProblem[] = [];
+  const onProblem = (problem: LineProblem): void => {
+    if (problems.length < KEPT_PROBLEMS) problems.push(problem);
+    options.onProblem?.(problem);
+  };
+  const reader = readRuns(file, { onProblem });
+  const models = new Map<string, ModelUsage>();
+  const totals = emptyTotals();
+  const kept = new Map<string, { runs: RunSummary[]; notShown: number }>();
+  const unpriced = new Set<string>();
+  let runs = 0;
+  let runsInOtherTraces = 0;
+  let usageProblems = 0;
+
+  for await (const { run, line } of reader) {
+    const summary = summarizeRun(run, (message) => {
+      usageProblems++;
+      onProblem({ line, message });
+    });
+    options.onProgress?.(reader);
+    if (!matchesFilter(summary, filter)) continue;
+    runs++;
+    if (summary.runType === "llm") {
+      const model = summary.model ?? "unknown";
+      let usage = models.get(model);
+      if (!usage) models.set(model, (usage = { model, ...emptyTotals() }));
+      addCall(usage, summary);
+      addCall(totals, summary);
+      if (summary.usage && !summary.cost) unpriced.add(model);
+    }
+    let trace = kept.get(summary.traceId);
+    if (!trace) {
+      if (kept.size >= maxTraces) {
+        runsInOtherTraces++;
+        continue;
+      }
+      kept.set(summary.traceId, (trace = { runs: [], notShown: 0 }));
+    }
+    if (trace.runs.length < maxRunsPerTrace) trace.runs.push(summary);
+    else trace.notShown++;
+  }
+  options.onProgress?.(reader);
+
+  return {
+    file,
+    lines: reader.linesRead,
+    runs,
+    models: [...models.values()].sort((a, b) => b.cost - a.cost || a.model.localeCompare(b.model)),
+    totals,
+    traces: [...kept].map(([traceId, trace]) => buildTrace(traceId, trace.runs, trace.notShown)),
+    runsInOtherTraces,
+    problems,
+    problemCount: reader.problemCount + usageProblems,
+    unpricedModels: [...unpriced],
+  };
+}
+
+/** Zeroed totals. */
+export function emptyTotals(): UsageTotals {
+  return {
+    calls: 0,
+    errors: 0,
+    input_tokens: 0,
+    cached_tokens: 0,
+    cache_write_tokens: 0,
+    output_tokens: 0,
+    reasoning_tokens: 0,
+    total_tokens: 0,
+    cost: 0,
+    unpriced_calls: 0,
+  };
+}
+
+/** Adds one LLM run to `totals` and returns `totals`. */
+export function addCall(totals: UsageTotals, run: RunSummary): UsageTotals {
+  totals.calls++;
+  if (run.error) totals.errors++;
+  const usage = run.usage;
+  if (usage) {
+    const input = usage.input_token_details ?? {};
+    totals.input_tokens += usage.input_tokens;
+    totals.cached_tokens += input.cache_read ?? 0;
+    // The TTL keys and cache_creation describe the same writes (see estimateCost): count once.
+    totals.cache_write_tokens += Math.max(
+      input.cache_creation ?? 0,
+      (input.ephemeral_5m_input_tokens ?? 0) + (input.ephemeral_1h_input_tokens ?? 0),
+    );
+    totals.output_tokens += usage.output_tokens;
+    totals.reasoning_tokens += usage.output_token_details?.reasoning ?? 0;
+    totals.total_tokens += usage.total_tokens;
+    if (!run.cost) totals.unpriced_calls++;
+  }
+  if (run.cost) totals.cost += run.cost.total;
+  return totals;
+}
+
+function mergeTotals(into: UsageTotals, from: UsageTotals): void {
+  for (const key of Object.keys(into) as (keyof UsageTotals)[]) into[key] += from[key];
+}
+
+function buildTrace(traceId: string, runs: RunSummary[], runsNotShown: number): TraceReport {
+  const nodes = new Map<string, RunNode>();
+  for (const run of runs) nodes.set(run.id, { run, children: [], subtree: emptyTotals() });
+  const roots: RunNode[] = [];
+  for (const node of nodes.values()) {
+    const parent = node.run.parentId === undefined ? undefined : nodes.get(node.run.parentId);
+    // A run whose parent is missing (filtered out, not written yet, truncated file) is a root.
+    if (parent && parent !== node) parent.children.push(node);
+    else roots.push(node);
+  }
+  const visited = new Set<RunNode>();
+  for (const root of roots) visit(root, visited);
+  // Runs in a parent cycle are reachable from no root: show them as roots rather than drop them.
+  for (const node of nodes.values()) {
+    if (visited.has(node)) continue;
+    for (const other of nodes.values()) other.children = other.children.filter((child) => child !== node);
+    roots.push(node);
+    visit(node, visited);
+  }
+  sortNodes(roots);
+  const totals = emptyTotals();
+  for (const root of roots) mergeTotals(totals, root.subtree);
+  let start = Number.POSITIVE_INFINITY;
+  let end = Number.NEGATIVE_INFINITY;
+  for (const { run } of nodes.values()) {
+    start = Math.min(start, run.start);
+    end = Math.max(end, run.end ?? run.start);
+  }
+  return { traceId, roots, runCount: nodes.size, runsNotShown, start, end, totals };
+}
+
+/** Fills `subtree` totals bottom-up without recursion (trees can be deep). */
+function visit(root: RunNode, visited: Set<RunNode>): void {
+  const order: RunNode[] = [];
+  const stack = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (!node || visited.has(node)) continue;
+    visited.add(node);
+    order.push(node);
+    for (const child of node.children) if (!visited.has(child)) stack.push(child);
+  }
+  for (const node of order.reverse()) {
+    node.subtree = emptyTotals();
+    if (node.run.runType === "llm") addCall(node.subtree, node.run);
+    for (const child of node.children) mergeTotals(node.subtree, child.subtree);
+    sortNodes(node.children);
+  }
+}
+
+function sortNodes(nodes: RunNode[]): void {
+  // dotted_order sorts siblings in execution order; start time breaks ties for foreign files.
+  nodes.sort((a, b) => compare(a.run.dottedOrder, b.run.dottedOrder) || a.run.start - b.run.start);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,99 @@
+import { firstLine, formatCount, formatDuration, formatTime, formatUsd, table } from "./format.js";
+import type { Report, RunNode, TraceReport, UsageTotals } from "./report.js";
+
+/** How the text report is drawn. */
+export interface TextReportOptions {
+  /** Mark errors in red (for terminals). */
+  color?: boolean;
+}
+
+/**
+ * Renders a report as plain text: each trace as a tree (name, type, model, duration, tokens,
+ * cost, errors marked `✗`), then the per-model table with totals. Costs estimated from the price
+ * table are prefixed with `~`; recorded ones are not.
+ *
+ * @example
+ * process.stdout.write(renderTextReport(await buildReport("traces.jsonl")));
+ */
+export function renderTextReport(report: Report, options: TextReportOptions = {}): string {
+  const red = (text: string): string => (options.color ? `\u001b[31m${text}\u001b[39m` : text);
+  const out: string[] = [];
+  for (const trace of report.traces) out.push(renderTrace(trace, red), "");
+  if (report.runsInOtherTraces > 0) {
+    out.push(
+      `… ${formatCount(report.runsInOtherTraces)} more matching runs in other traces (counted below; use --trace <id> or --max-traces to draw them)`,
+      "",
+    );
+  }
+  if (report.traces.length === 0) out.push("No matching runs.", "");
+  out.push(renderModelTable(report));
+  if (report.unpricedModels.length > 0) {
+    out.push("", `No price for: ${report.unpricedModels.join(", ")} (register one with registerPrices)`);
+  }
+  if (report.problemCount > 0) {
+    out.push("", `${formatCount(report.problemCount)} problem(s) in ${report.file}: malformed lines were skipped (listed on stderr)`);
+  }
+  return `${out.join("\n")}\n`;
+}
+
+function renderTrace(trace: TraceReport, red: (text: string) => string): string {
+  const head =
+    `Trace ${trace.traceId}  ${formatTime(trace.start)}  ${formatDuration(trace.end - trace.start)}  ` +
+    `${formatCount(trace.runCount)} run(s)${costText(trace.totals)}`;
+  const lines = [head];
+  const walk = (node: RunNode, prefix: string, last: boolean): void => {
+    lines.push(`${prefix}${last ? "└─ " : "├─ "}${describeRun(node, red)}`);
+    const childPrefix = `${prefix}${last ? "   " : "│  "}`;
+    node.children.forEach((child, index) => walk(child, childPrefix, index === node.children.length - 1));
+  };
+  trace.roots.forEach((root, index) => walk(root, "", index === trace.roots.length - 1));
+  if (trace.runsNotShown > 0) lines.push(`   … ${formatCount(trace.runsNotShown)} more runs of this trace not drawn`);
+  return lines.join("\n");
+}
+
+function describeRun(node: RunNode, red: (text: string) => string): string {
+  const { run } = node;
+  const kind = run.model ? `${run.runType} ${run.model}` : run.runType;
+  const parts = [`${run.name} (${kind})`, run.end === undefined ? "unfinished" : formatDuration(run.end - run.start)];
+  const ownUsage = run.runType === "llm";
+  const totals = node.subtree;
+  if (totals.input_tokens + totals.output_tokens > 0) parts.push(`${ownUsage ? "" : "Σ "}${tokensText(totals)}`);
+  const cost = ownUsage ? run.cost : undefined;
+  if (cost) parts.push(`${cost.source === "estimated" ? "~" : ""}${formatUsd(cost.total)}`);
+  else if (!ownUsage && totals.cost > 0) parts.push(`Σ ${formatUsd(totals.cost)}`);
+  else if (ownUsage && run.usage) parts.push("no price");
+  let text = parts.join("  ");
+  if (run.error) text += `  ${red(`✗ ERROR: ${firstLine(run.error, 100)}`)}`;
+  return text;
+}
+
+function tokensText(totals: UsageTotals): string {
+  const input = totals.cached_tokens > 0 ? `in ${formatCount(totals.input_tokens)} (cached ${formatCount(totals.cached_tokens)})` : `in ${formatCount(totals.input_tokens)}`;
+  const output =
+    totals.reasoning_tokens > 0
+      ? `out ${formatCount(totals.output_tokens)} (reasoning ${formatCount(totals.reasoning_tokens)})`
+      : `out ${formatCount(totals.output_tokens)}`;
+  return `${input} ${output}`;
+}
+
+function costText(totals: UsageTotals): string {
+  return totals.cost > 0 ? `  ${formatUsd(totals.cost)}` : "";
+}
+
+function renderModelTable(report: Report): string {
+  const header = ["model", "calls", "errors", "input", "cached", "output", "reasoning", "cost"];
+  const row = (name: string, totals: UsageTotals): string[] => [
+    name,
+    formatCount(totals.calls),
+    formatCount(totals.errors),
+    formatCount(totals.input_tokens),
+    formatCount(totals.cached_tokens),
+    formatCount(totals.output_tokens),
+    formatCount(totals.reasoning_tokens),
+    totals.unpriced_calls > 0 && totals.cost === 0
+      ? "no price"
+      : `${formatUsd(totals.cost)}${totals.unpriced_calls > 0 ? ` (+${formatCount(totals.unpriced_calls)} unpriced)` : ""}`,
+  ];
+  const rows = report.models.map((model) => row(model.model, model));
+  return `Usage by model\n${table(header, [...rows, null, row("total", report.totals)], new Set([1, 2, 3, 4, 5, 6, 7]))}`;
+}
