@@ -1,19 +1,35 @@
-/** `1234567` → `"1,234,567"`. */
+/**
+ * A count with thousands separators.
+ *
+ * @example
+ * formatCount(1234567); // → "1,234,567"
+ */
 export function formatCount(value: number): string {
   return Math.round(value).toLocaleString("en-US");
 }
 
 /**
- * USD with enough digits to tell small LLM costs apart: `$12.35`, `$0.0123`, `$0.000042`.
+ * USD with enough digits to tell small LLM costs apart (three significant digits below $1).
+ *
+ * @example
+ * formatUsd(1238.2); // → "$1,238.20"
+ * formatUsd(0.000042); // → "$0.0000420"
  */
 export function formatUsd(value: number): string {
   if (value === 0) return "$0";
   const abs = Math.abs(value);
-  const digits = abs >= 1 ? 2 : Math.min(8, Math.max(4, 1 - Math.floor(Math.log10(abs)) + 1));
+  if (abs >= 1) return `$${value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  const digits = Math.min(8, Math.max(3, 2 - Math.floor(Math.log10(abs))));
   return `$${value.toFixed(digits)}`;
 }
 
-/** Milliseconds as `850ms`, `1.23s`, `2m 05s`, `1h 02m`. */
+/**
+ * A duration for people.
+ *
+ * @example
+ * formatDuration(850); // → "850ms"
+ * formatDuration(125_000); // → "2m 05s"
+ */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return "?";
   if (ms < 1000) return `${Math.round(ms)}ms`;
@@ -23,7 +39,12 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(seconds / 3600)}h ${String(Math.floor(seconds / 60) % 60).padStart(2, "0")}m`;
 }
 
-/** Bytes as `512 B`, `12.3 MB`, `1.05 GB`. */
+/**
+ * A byte size in decimal units.
+ *
+ * @example
+ * formatBytes(1_050_000_000); // → "1.05 GB"
+ */
 export function formatBytes(bytes: number): string {
   const units = ["B", "KB", "MB", "GB", "TB"];
   let value = bytes;
@@ -35,12 +56,22 @@ export function formatBytes(bytes: number): string {
   return unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
 }
 
-/** Epoch milliseconds as an ISO-8601 UTC time with milliseconds. */
+/**
+ * Epoch milliseconds as an ISO-8601 UTC time with milliseconds (`?` when not a time).
+ *
+ * @example
+ * formatTime(0); // → "1970-01-01T00:00:00.000Z"
+ */
 export function formatTime(ms: number): string {
   return Number.isFinite(ms) ? new Date(ms).toISOString() : "?";
 }
 
-/** The first line of `text`, cut to `max` characters with an ellipsis. */
+/**
+ * The first line of `text`, cut to `max` characters with an ellipsis.
+ *
+ * @example
+ * firstLine("RateLimitError: 429\nretry-after: 2", 12); // → "RateLimitEr…"
+ */
 export function firstLine(text: string, max: number): string {
   const line = text.split(/\r?\n/, 1)[0] ?? "";
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
@@ -49,6 +80,9 @@ export function firstLine(text: string, max: number): string {
 /**
  * Lays out rows as a text table; columns listed in `right` are right-aligned. A row that is
  * `null` becomes a rule.
+ *
+ * @example
+ * table(["model", "calls"], [["gpt-4o-mini", "3"], null, ["total", "3"]], new Set([1]));
  */
 export function table(header: string[], rows: (string[] | null)[], right: ReadonlySet<number>): string {
   const widths = header.map((cell, column) =>

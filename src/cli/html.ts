@@ -184,7 +184,12 @@ function renderModelTable(report: Report): string {
 <tbody>${body.join("")}</tbody><tfoot><tr>${cells("total", report.totals)}</tr></tfoot></table>`;
 }
 
-/** Escapes text for HTML content and attribute values. */
+/**
+ * Escapes text for HTML content and attribute values.
+ *
+ * @example
+ * escapeHtml(`<b title="x">`); // → "&#60;b title=&#34;x&#34;&#62;"
+ */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
@@ -192,6 +197,9 @@ export function escapeHtml(text: string): string {
 /**
  * JSON safe to place inside a `<script>` element: `<`, `>`, `&` and the JavaScript line
  * separators are written as escapes, so no string in the data can close the element.
+ *
+ * @example
+ * embedJson({ name: "</script>" }); // → '{"name":"\u003c/script\u003e"}'
  */
 export function embedJson(value: unknown): string {
   return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);

@@ -149,7 +149,12 @@ export async function buildReport(file: string, options: ReportOptions = {}): Pr
   };
 }
 
-/** Zeroed totals. */
+/**
+ * Zeroed totals.
+ *
+ * @example
+ * const totals = emptyTotals(); // { calls: 0, errors: 0, input_tokens: 0, … }
+ */
 export function emptyTotals(): UsageTotals {
   return {
     calls: 0,
@@ -165,7 +170,12 @@ export function emptyTotals(): UsageTotals {
   };
 }
 
-/** Adds one LLM run to `totals` and returns `totals`. */
+/**
+ * Adds one LLM run to `totals` and returns `totals`.
+ *
+ * @example
+ * const own = addCall(emptyTotals(), summary); // the run's own tokens and cost
+ */
 export function addCall(totals: UsageTotals, run: RunSummary): UsageTotals {
   totals.calls++;
   if (run.error) totals.errors++;

@@ -71,6 +71,9 @@ export function summarizeRun(run: Run, onProblem: (message: string) => void = ()
 /**
  * Epoch milliseconds of an ISO-8601 time, keeping microseconds as a fraction. A time without an
  * offset is UTC, as LangSmith writes it.
+ *
+ * @example
+ * isoToMillis("2026-11-20T10:00:00.123456Z"); // → 1795168800123.456
  */
 export function isoToMillis(iso: string): number {
   const match = /^(.*T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$/i.exec(iso);

@@ -1,7 +1,7 @@
 import { isTokenCount, type CostEstimate, type UsageMetadata } from "../../schemas/index.js";
 import { registeredPriceTable } from "./price-registry.js";
 import { builtInPriceTable, PriceTable } from "./price-table.js";
-import type { ModelPrices, TokenPrices } from "./price-schema.js";
+import { TokenPricesSchema, type ModelPrices, type TokenPrices } from "./price-schema.js";
 import { recordUnpricedModel } from "./unpriced-models.js";
 
 /** Options of `estimateCost`. */
@@ -16,6 +16,7 @@ export interface EstimateCostOptions {
 }
 
 const MILLION = 1_000_000;
+const PRICE_KEYS = Object.keys(TokenPricesSchema.shape) as (keyof TokenPrices)[];
 // Tables built from the `prices` option, kept per array so repeated calls do not re-validate.
 const optionTables = new WeakMap<readonly unknown[], PriceTable>();
 
@@ -116,9 +117,9 @@ function priceSide(total: number, parts: [string, number, number][], plainPrice:
 function pricesFor(prices: ModelPrices, inputTokens: number): TokenPrices {
   const { long_context: band, ...base } = prices;
   if (!band || inputTokens <= band.above_input_tokens) return base;
-  const { above_input_tokens: _threshold, ...overrides } = band;
   const merged: TokenPrices = { ...base };
-  for (const [key, value] of Object.entries(overrides) as [keyof TokenPrices, number | undefined][]) {
+  for (const key of PRICE_KEYS) {
+    const value = band[key];
     if (value !== undefined) merged[key] = value;
   }
   return merged;

@@ -32,7 +32,12 @@ export function clearRegisteredPrices(): void {
   delete store[KEY];
 }
 
-/** The registered prices as a table, or undefined when none are registered. */
+/**
+ * The registered prices as a table, or undefined when none are registered.
+ *
+ * @example
+ * registeredPriceTable()?.lookup("my-fine-tune");
+ */
 export function registeredPriceTable(): PriceTable | undefined {
   return store[KEY]?.table;
 }

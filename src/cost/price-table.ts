@@ -67,12 +67,23 @@ export class PriceTable {
 
 let builtIn: { table: PriceTable; entries: readonly PriceEntry[] } | undefined;
 
-/** The built-in prices from `prices.json`, loaded and validated on first use. */
+/**
+ * The built-in prices from `prices.json` (with the date each was checked and its sources),
+ * loaded and validated on first use.
+ *
+ * @example
+ * for (const entry of getBuiltInPrices()) console.log(entry.provider, entry.model, entry.checked);
+ */
 export function getBuiltInPrices(): readonly PriceEntry[] {
   return loadBuiltIn().entries;
 }
 
-/** The built-in price table (empty, with a recorded warning, if `prices.json` cannot be read). */
+/**
+ * The built-in price table (empty, with a recorded warning, if `prices.json` cannot be read).
+ *
+ * @example
+ * builtInPriceTable().lookup("gpt-4o-mini-2024-07-18")?.prices.input; // → 0.15
+ */
 export function builtInPriceTable(): PriceTable {
   return loadBuiltIn().table;
 }

@@ -6,7 +6,12 @@ const unpriced: Set<string> = (store[KEY] ??= new Set());
 // Model names come from untrusted data; past this many distinct names new ones are not recorded.
 const LIMIT = 1000;
 
-/** Records a model name that was asked for and had no price. */
+/**
+ * Records a model name that was asked for and had no price.
+ *
+ * @example
+ * recordUnpricedModel("my-private-model");
+ */
 export function recordUnpricedModel(model: string): void {
   if (unpriced.size < LIMIT) unpriced.add(model);
 }
