@@ -79,7 +79,7 @@ export function convertAnthropicUsage(raw: unknown, path: string, alwaysCacheDet
 }
 
 /** Text (thinking excluded) and tool calls of a message's content blocks. */
-export function readAnthropicContent(content: unknown, tools: ToolCallAccumulator): string {
+function readAnthropicContent(content: unknown, tools: ToolCallAccumulator): string {
   let text = "";
   for (const entry of asArray(content) ?? []) {
     const block = asRecord(entry);

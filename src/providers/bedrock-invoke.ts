@@ -1,5 +1,5 @@
 import { emitWarning } from "../../callbacks/index.js";
-import type { ApiAdapter, Extraction } from "./adapter.js";
+import type { ApiAdapter, Extraction, StreamState } from "./adapter.js";
 import {
   AnthropicEventStream,
   BEDROCK_METRICS_KEY,
@@ -32,6 +32,27 @@ function decodeBody(body: unknown): JsonRecord | undefined {
     return asRecord(JSON.parse(text));
   } catch {
     return undefined;
+  }
+}
+
+/** An item of the JS SDK's InvokeModelWithResponseStream: `{ chunk: { bytes } }`, the event JSON inside. */
+export function isInvokeStreamItem(chunk: JsonRecord): boolean {
+  const inner = asRecord(chunk.chunk);
+  return inner !== undefined && (inner.bytes instanceof Uint8Array || typeof inner.bytes === "string");
+}
+
+/** Anthropic events as Bedrock streams them: decoded items or already-decoded events. */
+class InvokeModelStream implements StreamState {
+  readonly #events = new AnthropicEventStream(true);
+
+  add(chunk: JsonRecord): void {
+    // Decoding parses this one item only: the bytes of a stream item are one event.
+    const event = isInvokeStreamItem(chunk) ? decodeBody(asRecord(chunk.chunk)?.bytes) : chunk;
+    if (event !== undefined) this.#events.add(event);
+  }
+
+  finish(): Extraction {
+    return this.#events.finish();
   }
 }
 
@@ -78,9 +99,9 @@ export const bedrockInvokeAdapter: ApiAdapter = {
   api: "invoke_model",
   responseShape:
     'Bedrock InvokeModel ({ ResponseMetadata: { HTTPHeaders }, body } or { body, headers }, or a bare Anthropic { type: "message" } body)',
-  chunkShape: `Bedrock InvokeModel stream event (Anthropic events; the last with "${BEDROCK_METRICS_KEY}")`,
+  chunkShape: `Bedrock InvokeModel stream event (Anthropic events, the last with "${BEDROCK_METRICS_KEY}", or { chunk: { bytes } } items)`,
   matchesResponse: (raw) => isInvokeModelResult(raw) || isAnthropicMessage(raw),
-  matchesChunk: (chunk) => isAnthropicEvent(chunk) || isRecord(chunk[BEDROCK_METRICS_KEY]),
+  matchesChunk: (chunk) => isAnthropicEvent(chunk) || isRecord(chunk[BEDROCK_METRICS_KEY]) || isInvokeStreamItem(chunk),
   normalize: (raw) => (isInvokeModelResult(raw) ? normalizeInvokeResult(raw) : extractAnthropicMessage(raw, true)),
-  createStream: () => new AnthropicEventStream(true),
+  createStream: () => new InvokeModelStream(),
 };

@@ -41,7 +41,7 @@ export function isCohereEvent(chunk: JsonRecord): boolean {
  * Cohere v2 usage: `usage.tokens` for a response and `usage.billed_units` for a stream's message-end
  * (langchain-cohere's choice), each falling back to the other; no total is sent, no details exist.
  */
-export function convertCohereUsage(raw: unknown, path: string, prefer: "tokens" | "billed_units"): UsageOutcome {
+function convertCohereUsage(raw: unknown, path: string, prefer: "tokens" | "billed_units"): UsageOutcome {
   const usage = asRecord(raw);
   if (usage === undefined) return missingUsage(`${path} is ${raw === null ? "null" : "absent"}`);
   const other = prefer === "tokens" ? "billed_units" : "tokens";

@@ -1,7 +1,7 @@
 import type { ApiAdapter } from "./adapter.js";
 import { BEDROCK_METRICS_KEY, isAnthropicEvent, isAnthropicMessage, isBedrockMessageId } from "./anthropic.js";
 import { isConverseEvent, isConverseResponse } from "./bedrock-converse.js";
-import { isInvokeModelResult } from "./bedrock-invoke.js";
+import { isInvokeModelResult, isInvokeStreamItem } from "./bedrock-invoke.js";
 import { isCohereEvent, isCohereResponse } from "./cohere.js";
 import { looksLikeFireworks } from "./fireworks.js";
 import { isGeminiResponse, looksLikeVertex } from "./gemini.js";
@@ -58,7 +58,7 @@ const RESPONSE_RULES: readonly Rule[] = [
 
 const CHUNK_RULES: readonly Rule[] = [
   { matches: isResponsesEvent, provider: always("openai") },
-  { matches: (chunk) => isRecord(chunk[BEDROCK_METRICS_KEY]), provider: always("amazon_bedrock") },
+  { matches: (chunk) => isRecord(chunk[BEDROCK_METRICS_KEY]) || isInvokeStreamItem(chunk), provider: always("amazon_bedrock") },
   {
     matches: isAnthropicEvent,
     provider: (chunk) => (isBedrockMessageId(asRecord(chunk.message)?.id) ? "amazon_bedrock" : "anthropic"),

@@ -57,7 +57,7 @@ function snakeCase(key: string): string {
  * Vertex package leaves them out of the output, runledger does not). Zero counts are omitted from
  * Gemini's JSON, so a missing count is 0.
  */
-export function convertGeminiUsage(raw: unknown, path: string): UsageOutcome {
+function convertGeminiUsage(raw: unknown, path: string): UsageOutcome {
   const usage = asRecord(raw);
   if (usage === undefined) return missingUsage(`${path} is absent`);
   const reader = new CountReader();

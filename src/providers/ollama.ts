@@ -16,7 +16,7 @@ export function isOllamaObject(raw: JsonRecord): boolean {
  * Ollama's counts: prompt_eval_count in, eval_count out, no details. Like langchain-ollama, there is
  * no usage unless both counts are present (Ollama omits prompt_eval_count when the prompt was cached).
  */
-export function convertOllamaUsage(raw: JsonRecord): UsageOutcome {
+function convertOllamaUsage(raw: JsonRecord): UsageOutcome {
   const reader = new CountReader();
   const input = reader.read(raw, "prompt_eval_count", "response");
   const output = reader.read(raw, "eval_count", "response");

@@ -1,9 +1,10 @@
+// The Chat Completions format: OpenAI's, and the one Groq, Mistral, Fireworks and Together speak too.
 import type { ApiAdapter, Extraction, StreamState } from "./adapter.js";
 import { CHAT_USAGE_KEYS, convertOpenAIUsage } from "./openai-usage.js";
-import { missingUsage } from "./usage-outcome.js";
 import { asArray, asRecord, asString, copyUnknownKeys, isRecord, type JsonRecord } from "./records.js";
 import { ToolCallAccumulator } from "./tool-calls.js";
 import type { ProviderName } from "./types.js";
+import { missingUsage } from "./usage-outcome.js";
 
 /**
  * How one OpenAI-compatible provider's LangChain package presents a Chat Completions payload. The
@@ -77,7 +78,7 @@ function normalizeChatCompletion(raw: JsonRecord, profile: ChatCompletionsProfil
   for (const item of asArray(message?.tool_calls) ?? []) {
     const call = asRecord(item);
     const fn = asRecord(call?.function);
-    tools.addComplete(call?.id, fn?.name, fn?.arguments, typeof fn?.arguments === "object" ? fn.arguments : undefined);
+    tools.addComplete(call?.id, fn?.name, fn?.arguments, isRecord(fn?.arguments) ? fn.arguments : undefined);
   }
   const usage = usageOf(raw);
   const metadata: JsonRecord = {};

@@ -60,6 +60,20 @@ describe("Amazon Bedrock InvokeModel", () => {
     expect(result.response_metadata.model_provider).toBe("bedrock");
     expect(result.usage_metadata).toEqual({ input_tokens: 9, output_tokens: 4, total_tokens: 13, input_token_details: { cache_read: 0, cache_creation: 0 } });
   });
+
+  it("decodes the JS SDK's { chunk: { bytes } } stream items", () => {
+    const item = (event: unknown) => ({ chunk: { bytes: new TextEncoder().encode(JSON.stringify(event)) } });
+    const result = accumulate([
+      item({ type: "message_start", message: { id: "msg_bdrk_2", type: "message", role: "assistant", model: "claude-sonnet-4-20250514", content: [], usage: { input_tokens: 3, cache_read_input_tokens: 100, output_tokens: 1 } } }),
+      item({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "Bytes" } }),
+      item({ type: "message_delta", delta: { stop_reason: "end_turn" }, usage: { output_tokens: 2 } }),
+      item({ type: "message_stop", "amazon-bedrock-invocationMetrics": { inputTokenCount: 3, outputTokenCount: 2, cacheReadInputTokenCount: 100, cacheWriteInputTokenCount: 0 } }),
+    ]);
+    expect(result.provider).toBe("amazon_bedrock");
+    expect(result.text).toBe("Bytes");
+    expect(result.usage_metadata).toEqual({ input_tokens: 103, output_tokens: 2, total_tokens: 105, input_token_details: { cache_read: 100, cache_creation: 0 } });
+    expect(result.response_metadata).toMatchObject({ stop_reason: "end_turn", model_name: "claude-sonnet-4-20250514", model_provider: "bedrock" });
+  });
 });
 
 describe("Amazon Bedrock Converse", () => {
