@@ -2,7 +2,7 @@ import type { ApiAdapter, Extraction, StreamState } from "./adapter.js";
 import { invocationMetricsUsage } from "./bedrock-usage.js";
 import { splitCacheCreation } from "./cache-ttl.js";
 import { CountReader } from "./counts.js";
-import { asArray, asRecord, asString, isRecord, omitKeys, type JsonRecord } from "./records.js";
+import { asRecord, asString, isRecord, itemsOf, type JsonRecord, omitKeys } from "./records.js";
 import { ToolCallAccumulator } from "./tool-calls.js";
 import { buildUsage, missingUsage, type UsageOutcome } from "./usage-outcome.js";
 
@@ -81,7 +81,7 @@ export function convertAnthropicUsage(raw: unknown, path: string, alwaysCacheDet
 /** Text (thinking excluded) and tool calls of a message's content blocks. */
 function readAnthropicContent(content: unknown, tools: ToolCallAccumulator): string {
   let text = "";
-  for (const entry of asArray(content) ?? []) {
+  for (const entry of itemsOf(content)) {
     const block = asRecord(entry);
     if (block?.type === "text" && typeof block.text === "string") text += block.text;
     else if (block?.type === "tool_use") tools.addComplete(block.id, block.name, undefined, block.input);

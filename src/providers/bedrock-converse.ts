@@ -1,6 +1,6 @@
 import type { ApiAdapter, Extraction, StreamState } from "./adapter.js";
 import { converseUsage } from "./bedrock-usage.js";
-import { asArray, asRecord, isRecord, omitKeys, type JsonRecord } from "./records.js";
+import { asRecord, isRecord, itemsOf, type JsonRecord, omitKeys } from "./records.js";
 import { ToolCallAccumulator } from "./tool-calls.js";
 import { missingUsage } from "./usage-outcome.js";
 
@@ -38,7 +38,7 @@ export function isConverseEvent(chunk: JsonRecord): boolean {
 /** Text and tool calls of Converse content blocks (reasoning blocks are not text). */
 function readContent(content: unknown, tools: ToolCallAccumulator): string {
   let text = "";
-  for (const entry of asArray(content) ?? []) {
+  for (const entry of itemsOf(content)) {
     const block = asRecord(entry);
     if (typeof block?.text === "string") text += block.text;
     const toolUse = asRecord(block?.toolUse);

@@ -1,6 +1,6 @@
 import { splitCacheCreation } from "./cache-ttl.js";
 import { CountReader } from "./counts.js";
-import { asArray, asRecord, isRecord } from "./records.js";
+import { asRecord, isRecord, itemsOf } from "./records.js";
 import { buildUsage, missingUsage, type UsageOutcome } from "./usage-outcome.js";
 
 /** Bedrock's counts, whichever of its three carriers (Converse usage, stream metrics, headers) they came in. */
@@ -50,7 +50,7 @@ export function converseUsage(raw: unknown, path: string): UsageOutcome {
     cacheRead: reader.read(usage, "cacheReadInputTokens", path),
     cacheWrite: reader.read(usage, "cacheWriteInputTokens", path),
   };
-  const details = asArray(usage.cacheDetails) ?? [];
+  const details = itemsOf(usage.cacheDetails);
   for (let i = 0; i < details.length; i++) {
     const detail = details[i];
     if (!isRecord(detail)) continue;

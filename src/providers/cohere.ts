@@ -1,6 +1,6 @@
 import type { ApiAdapter, Extraction, StreamState } from "./adapter.js";
 import { CountReader } from "./counts.js";
-import { asArray, asRecord, isRecord, omitKeys, type JsonRecord } from "./records.js";
+import { asRecord, isRecord, itemsOf, type JsonRecord, omitKeys } from "./records.js";
 import { ToolCallAccumulator } from "./tool-calls.js";
 import { buildUsage, missingUsage, type UsageOutcome } from "./usage-outcome.js";
 
@@ -59,11 +59,11 @@ function convertCohereUsage(raw: unknown, path: string, prefer: "tokens" | "bill
 /** Text and tool calls of a v2 assistant message. */
 function readMessage(message: JsonRecord | undefined, tools: ToolCallAccumulator): string {
   let text = "";
-  for (const entry of asArray(message?.content) ?? []) {
+  for (const entry of itemsOf(message?.content)) {
     const block = asRecord(entry);
     if (block?.type === "text" && typeof block.text === "string") text += block.text;
   }
-  for (const entry of asArray(message?.tool_calls) ?? []) {
+  for (const entry of itemsOf(message?.tool_calls)) {
     const call = asRecord(entry);
     const fn = asRecord(call?.function);
     tools.addComplete(call?.id, fn?.name, fn?.arguments);

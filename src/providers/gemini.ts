@@ -1,6 +1,6 @@
 import type { ApiAdapter, Extraction, StreamState } from "./adapter.js";
 import { CountReader } from "./counts.js";
-import { asArray, asRecord, asString, isRecord, type JsonRecord } from "./records.js";
+import { asArray, asRecord, asString, isRecord, itemsOf, type JsonRecord } from "./records.js";
 import { ToolCallAccumulator } from "./tool-calls.js";
 import { buildUsage, missingUsage, type UsageOutcome } from "./usage-outcome.js";
 
@@ -90,7 +90,7 @@ function hasCounts(usage: JsonRecord): boolean {
 
 /** Text (thought summaries excluded) and function calls of a candidate's parts. */
 function readParts(candidate: JsonRecord | undefined, tools: ToolCallAccumulator, texts: string[]): void {
-  for (const entry of asArray(asRecord(candidate?.content)?.parts) ?? []) {
+  for (const entry of itemsOf(asRecord(candidate?.content)?.parts)) {
     const part = asRecord(entry);
     if (part === undefined) continue;
     if (typeof part.text === "string" && part.thought !== true) texts.push(part.text);
@@ -119,7 +119,7 @@ function addMetadata(raw: JsonRecord, candidate: JsonRecord | undefined, metadat
 /** langchain-google-vertexai also reports the raw usage and whether a safety rating blocked the answer. */
 function addVertexMetadata(metadata: JsonRecord, usage: unknown): void {
   if (usage !== undefined) metadata.usage_metadata = usage;
-  const ratings = asArray(metadata.safety_ratings) ?? [];
+  const ratings = itemsOf(metadata.safety_ratings);
   metadata.is_blocked = ratings.some((rating) => asRecord(rating)?.blocked === true);
 }
 

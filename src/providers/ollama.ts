@@ -1,6 +1,6 @@
 import type { ApiAdapter, Extraction, StreamState } from "./adapter.js";
 import { CountReader } from "./counts.js";
-import { asArray, asRecord, asString, isRecord, omitKeys, type JsonRecord } from "./records.js";
+import { asRecord, asString, isRecord, itemsOf, type JsonRecord, omitKeys } from "./records.js";
 import { ToolCallAccumulator } from "./tool-calls.js";
 import { buildUsage, missingUsage, type UsageOutcome } from "./usage-outcome.js";
 
@@ -31,7 +31,7 @@ function readMessage(raw: JsonRecord, tools: ToolCallAccumulator, texts: string[
   const message = asRecord(raw.message);
   const text = message === undefined ? raw.response : message.content;
   if (typeof text === "string" && text !== "") texts.push(text);
-  for (const entry of asArray(message?.tool_calls) ?? []) {
+  for (const entry of itemsOf(message?.tool_calls)) {
     const fn = asRecord(asRecord(entry)?.function);
     const args = fn?.arguments;
     tools.addComplete(asRecord(entry)?.id, fn?.name, typeof args === "string" ? args : undefined, isRecord(args) ? args : undefined);

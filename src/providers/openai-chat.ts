@@ -1,7 +1,7 @@
 // The Chat Completions format: OpenAI's, and the one Groq, Mistral, Fireworks and Together speak too.
 import type { ApiAdapter, Extraction, StreamState } from "./adapter.js";
 import { CHAT_USAGE_KEYS, convertOpenAIUsage } from "./openai-usage.js";
-import { asArray, asRecord, asString, copyUnknownKeys, isRecord, type JsonRecord } from "./records.js";
+import { asArray, asRecord, asString, copyUnknownKeys, isRecord, itemsOf, type JsonRecord } from "./records.js";
 import { ToolCallAccumulator } from "./tool-calls.js";
 import type { ProviderName } from "./types.js";
 import { missingUsage } from "./usage-outcome.js";
@@ -75,7 +75,7 @@ function normalizeChatCompletion(raw: JsonRecord, profile: ChatCompletionsProfil
   const choice = firstChoice(raw);
   const message = asRecord(choice?.message);
   const tools = new ToolCallAccumulator();
-  for (const item of asArray(message?.tool_calls) ?? []) {
+  for (const item of itemsOf(message?.tool_calls)) {
     const call = asRecord(item);
     const fn = asRecord(call?.function);
     tools.addComplete(call?.id, fn?.name, fn?.arguments, isRecord(fn?.arguments) ? fn.arguments : undefined);

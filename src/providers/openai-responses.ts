@@ -1,6 +1,6 @@
 import type { ApiAdapter, Extraction, StreamState } from "./adapter.js";
 import { convertOpenAIUsage, RESPONSES_USAGE_KEYS } from "./openai-usage.js";
-import { asArray, asRecord, asString, copyUnknownKeys, isRecord, type JsonRecord } from "./records.js";
+import { asRecord, asString, copyUnknownKeys, isRecord, itemsOf, type JsonRecord } from "./records.js";
 import { ToolCallAccumulator } from "./tool-calls.js";
 import type { ProviderName } from "./types.js";
 import { missingUsage } from "./usage-outcome.js";
@@ -113,12 +113,12 @@ function responseMetadata(response: JsonRecord): JsonRecord {
 /** The text of the output's message items; function calls go to `tools`. */
 function outputText(output: unknown, tools: ToolCallAccumulator): string {
   let text = "";
-  for (const entry of asArray(output) ?? []) {
+  for (const entry of itemsOf(output)) {
     const item = asRecord(entry);
     if (item?.type === "function_call") {
       tools.addComplete(item.call_id, item.name, item.arguments);
     } else if (item?.type === "message") {
-      for (const part of asArray(item.content) ?? []) {
+      for (const part of itemsOf(item.content)) {
         const block = asRecord(part);
         if (block?.type === "output_text" && typeof block.text === "string") text += block.text;
       }

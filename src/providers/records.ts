@@ -14,6 +14,13 @@ export function asArray(value: unknown): readonly unknown[] | undefined {
   return Array.isArray(value) ? value : undefined;
 }
 
+const NO_ITEMS: readonly unknown[] = Object.freeze([]);
+
+/** The items of `value` when it is an array, else a shared empty list (nothing allocated per chunk). */
+export function itemsOf(value: unknown): readonly unknown[] {
+  return Array.isArray(value) ? value : NO_ITEMS;
+}
+
 export function asString(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
