@@ -1,0 +1,30 @@
+import type { Run } from "../../schemas/index.js";
+
+/**
+ * How an export went. `retryable`: nothing was stored and trying again later may work (rate limits,
+ * server errors, network failures); `retryAfterMillis` relays the server's `Retry-After`. `failed`:
+ * trying again will not help (a rejected payload, a bad API key); the runs are dropped.
+ */
+export type ExportResult =
+  | { code: "success" }
+  | { code: "retryable"; retryAfterMillis?: number; error?: unknown }
+  | { code: "failed"; error?: unknown };
+
+/**
+ * Where finished runs go. `export` receives batches of complete, JSON-safe Run records (a child is a
+ * separate record linked by `parent_run_id`); it is called by a `BatchRunProcessor`, one batch at a
+ * time, off the traced code's path.
+ *
+ * @example
+ * const consoleExporter: RunExporter = {
+ *   async export(runs) {
+ *     for (const run of runs) console.log(run.dotted_order, run.name);
+ *     return { code: "success" };
+ *   },
+ * };
+ */
+export interface RunExporter {
+  export(runs: Run[]): Promise<ExportResult>;
+  /** Releases what the exporter holds (connections, files); called once, after the last export. */
+  shutdown?(): Promise<void>;
+}

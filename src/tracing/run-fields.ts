@@ -1,0 +1,40 @@
+import { emitWarning } from "../../callbacks/index.js";
+import { RunTypeSchema, type RunType } from "../../schemas/index.js";
+
+const RUN_TYPES: ReadonlySet<string> = new Set(RunTypeSchema.options);
+
+/**
+ * A run's name: the given run name, else the serialized component's `name`, else the last element of
+ * its `id` (LangChain's class path), else the run type.
+ *
+ * @example
+ * runNameOf(undefined, { id: ["langchain", "chat_models", "openai", "ChatOpenAI"] }, "llm"); // "ChatOpenAI"
+ */
+export function runNameOf(runName: string | undefined, serialized: object | undefined, runType: RunType): string {
+  if (typeof runName === "string" && runName.length > 0) return runName;
+  const { name, id } = (serialized ?? {}) as { name?: unknown; id?: unknown };
+  if (typeof name === "string" && name.length > 0) return name;
+  const last: unknown = Array.isArray(id) ? id[id.length - 1] : undefined;
+  return typeof last === "string" && last.length > 0 ? last : runType;
+}
+
+/** A LangSmith run type; an unknown one becomes "chain", with a warning. */
+export function runTypeOf(runType: string | undefined): RunType {
+  if (runType === undefined) return "chain";
+  if (RUN_TYPES.has(runType)) return runType as RunType;
+  emitWarning("invalid_run_type", `Unknown run type ${JSON.stringify(runType)} recorded as "chain"`);
+  return "chain";
+}
+
+/** An object as a run's inputs or outputs; anything else is wrapped as `{ [key]: value }` (LangChain's rule). */
+export function asRecord(value: unknown, key: string): Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? { ...(value as Record<string, unknown>) }
+    : { [key]: value };
+}
+
+/** An error as LangChain.js's tracer records it: the message, then the stack. */
+export function stringifyError(error: unknown): string {
+  if (error instanceof Error) return error.stack ? `${error.message}\n\n${error.stack}` : error.message;
+  return typeof error === "string" ? error : String(error);
+}

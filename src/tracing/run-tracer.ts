@@ -1,0 +1,371 @@
+import {
+  BaseCallbackHandler,
+  emitWarning,
+  usageFromChunk,
+  usageFromOutput,
+  type NewTokenFields,
+  type NewTokenIndices,
+  type Serialized,
+} from "../../callbacks/index.js";
+import { requestedModel } from "../../callbacks/requested-model.js";
+import type { LLMResult, RunType } from "../../schemas/index.js";
+import { BatchRunProcessor, type BatchRunProcessorOptions } from "../export/batch-run-processor.js";
+import { JsonlRunExporter } from "../export/jsonl.js";
+import type { RunExporter } from "../export/run-exporter.js";
+import { isoFromMicros, nowMicros } from "./clock.js";
+import { newTraceState, OpenRun, type RunStart, type TraceState } from "./open-run.js";
+import { asRecord, runNameOf, runTypeOf, stringifyError } from "./run-fields.js";
+import { placeChild, placeRoot, type RunPlacement } from "./run-placement.js";
+import { toRunRecord, type RunEnding } from "./run-record.js";
+import { handedOverPlacement, type PlacementSource } from "./run-registry.js";
+import { usageOfRun } from "./run-usage.js";
+
+/** Options of `RunTracer`. */
+export interface RunTracerOptions {
+  /**
+   * Receives each run once, when it ends, as one complete Run record. Default: a `JsonlRunExporter`
+   * writing `runledger-traces.jsonl` (or `RUNLEDGER_TRACES_FILE`).
+   */
+  exporter?: RunExporter;
+  /** Record a `new_token` event per streamed token. Default false: O(1) memory per token. */
+  keepTokenEvents?: boolean;
+  /** The `session_name` of runs whose trace did not come with a project. */
+  projectName?: string;
+  /** Epoch microseconds now; default the process's monotonic microsecond clock. */
+  clock?: () => number;
+  /** Batching, queue bound and retries of the export (see `BatchRunProcessor`). */
+  batch?: BatchRunProcessorOptions;
+}
+
+/**
+ * Turns callback events into LangSmith Run records and exports each run once, when it ends, in the
+ * background (batched, off the caller's path).
+ *
+ * Placement: a run's `dotted_order` is its parent's plus `.` plus its own segment (UTC start time with
+ * microseconds, then its id); `trace_id` is the root's id. A child never starts before its parent, and
+ * each child starts strictly after its previous sibling (by a microsecond when the clock has not
+ * moved), so siblings sort in execution order however many there are. A run whose parent this tracer
+ * does not know becomes a root, with an `unknown_parent` warning. Runs started by `traceable` are
+ * recorded exactly where `traceable` placed them (the placement is handed over at start), so
+ * `getCurrentRun()` and the exported record agree, even under a remote parent from `fromHeaders()`.
+ *
+ * Lifetime: all state of a trace is released when its root ends. A run of the trace still open at
+ * that moment (a child its parent did not wait for) is exported then, unfinished: no `end_time`,
+ * status `pending`, whatever it had recorded so far. Its later end event finds nothing and only
+ * produces an `unknown_run` warning; a child starting later becomes a new root (`unknown_parent`).
+ * So a trace never holds memory past its root's end, whatever its children do. `size` counts the
+ * runs held.
+ *
+ * Tokens: `first_token_time` is read at the first token; later tokens cost a map lookup (no
+ * allocation, no clock read) unless `keepTokenEvents` is set.
+ *
+ * @example
+ * const tracer = new RunTracer({ exporter: new InMemoryRunExporter() });
+ * await withCallbacks([tracer], () => agent.run("What is 2 + 2?"));
+ * await tracer.forceFlush();
+ */
+export class RunTracer extends BaseCallbackHandler implements PlacementSource {
+  name = "RunTracer";
+  // Every method is synchronous: awaiting them is free and makes LangChain.js deliver events inline.
+  override awaitHandlers = true;
+  readonly projectName: string | undefined;
+  private readonly runs = new Map<string, OpenRun>();
+  private readonly processor: BatchRunProcessor;
+  private readonly keepTokenEvents: boolean;
+  private readonly clock: () => number;
+
+  constructor(options: RunTracerOptions = {}) {
+    super();
+    this.projectName = options.projectName;
+    this.keepTokenEvents = options.keepTokenEvents ?? false;
+    this.clock = options.clock ?? nowMicros;
+    this.processor = new BatchRunProcessor(options.exporter ?? new JsonlRunExporter(), options.batch);
+  }
+
+  /** How many runs this tracer holds (open runs of traces whose root has not ended). */
+  get size(): number {
+    return this.runs.size;
+  }
+
+  /** Runs exported so far, and runs dropped (queue full, export failed). */
+  get exportStats(): { exported: number; dropped: number } {
+    return { exported: this.processor.exportedCount, dropped: this.processor.droppedCount };
+  }
+
+  /** Where an open run sits; used by `traceable` to nest under runs it did not start. */
+  placementOf(runId: string): RunPlacement | undefined {
+    return this.runs.get(runId)?.placement;
+  }
+
+  /** Settles when every run ended so far has been exported (or dropped). */
+  forceFlush(): Promise<void> {
+    return this.processor.forceFlush();
+  }
+
+  /** Flushes and shuts the exporter down; runs ending afterwards are dropped. */
+  shutdown(): Promise<void> {
+    return this.processor.shutdown();
+  }
+
+  handleLLMStart(
+    llm: Serialized,
+    prompts: string[],
+    runId: string,
+    parentRunId?: string,
+    extraParams?: Record<string, unknown>,
+    tags?: string[],
+    metadata?: Record<string, unknown>,
+    runName?: string,
+  ): void {
+    this.open(runId, parentRunId, "llm", runName, llm, { prompts: [...prompts] }, tags, metadata, extraParams);
+  }
+
+  handleChatModelStart(
+    llm: Serialized,
+    messages: unknown[][],
+    runId: string,
+    parentRunId?: string,
+    extraParams?: Record<string, unknown>,
+    tags?: string[],
+    metadata?: Record<string, unknown>,
+    runName?: string,
+  ): void {
+    // Copies of the lists: a caller that appends to its message list afterwards must not change the record.
+    const inputs = { messages: messages.map((prompt) => (Array.isArray(prompt) ? [...prompt] : prompt)) };
+    this.open(runId, parentRunId, "llm", runName, llm, inputs, tags, metadata, extraParams);
+  }
+
+  handleLLMNewToken(
+    token: string,
+    idx: NewTokenIndices,
+    runId: string,
+    _parentRunId?: string,
+    _tags?: string[],
+    fields?: NewTokenFields,
+  ): void {
+    const run = this.runs.get(runId);
+    if (run === undefined || run.ended) return;
+    const chunk = fields?.chunk;
+    if (chunk !== undefined) {
+      if (chunk === run.lastChunk) return; // the same chunk through a second delivery path
+      run.lastChunk = chunk;
+    }
+    if (run.firstTokenMicros < 0) run.firstTokenMicros = this.clock();
+    if (this.keepTokenEvents) {
+      (run.tokenEvents ??= []).push({ name: "new_token", time: isoFromMicros(this.clock()), kwargs: { token, idx } });
+    }
+    if (chunk !== undefined) {
+      const usage = usageFromChunk(chunk);
+      if (usage !== undefined) (run.streamed ??= []).push(usage);
+    }
+  }
+
+  handleLLMEnd(
+    output: LLMResult,
+    runId: string,
+    _parentRunId?: string,
+    _tags?: string[],
+    extraParams?: Record<string, unknown>,
+  ): void {
+    this.close(runId, (run, endMicros) => {
+      const found = usageFromOutput(output);
+      const usage = usageOfRun(found.length > 0 ? found : (run.streamed ?? []), run.start.requestModel);
+      const outputs = asRecord(output, "output");
+      const extra = { ...run.start.extra, ...extraParams };
+      if (usage !== undefined) {
+        outputs.usage_metadata = usage.usage;
+        extra.metadata = { ...(run.start.extra.metadata as Record<string, unknown>), usage_metadata: usage.usage };
+      }
+      return { endMicros, outputs, extra, usage };
+    });
+  }
+
+  handleLLMError(
+    err: unknown,
+    runId: string,
+    _parentRunId?: string,
+    _tags?: string[],
+    extraParams?: Record<string, unknown>,
+  ): void {
+    this.close(runId, (run, endMicros) => {
+      // Tokens streamed before the failure were billed: keep what the chunks reported.
+      const usage = usageOfRun(run.streamed ?? [], run.start.requestModel);
+      const extra = { ...run.start.extra, ...extraParams };
+      if (usage !== undefined) {
+        extra.metadata = { ...(run.start.extra.metadata as Record<string, unknown>), usage_metadata: usage.usage };
+      }
+      return { endMicros, error: stringifyError(err), extra, usage };
+    });
+  }
+
+  handleChainStart(
+    chain: Serialized,
+    inputs: Record<string, unknown>,
+    runId: string,
+    parentRunId?: string,
+    tags?: string[],
+    metadata?: Record<string, unknown>,
+    runType?: string,
+    runName?: string,
+  ): void {
+    this.open(runId, parentRunId, runTypeOf(runType), runName, chain, asRecord(inputs, "input"), tags, metadata);
+  }
+
+  handleChainEnd(
+    outputs: Record<string, unknown>,
+    runId: string,
+    _parentRunId?: string,
+    _tags?: string[],
+    kwargs?: { inputs?: Record<string, unknown> },
+  ): void {
+    this.close(runId, (_run, endMicros) => ({
+      endMicros,
+      outputs: asRecord(outputs, "output"),
+      inputs: kwargs?.inputs === undefined ? undefined : asRecord(kwargs.inputs, "input"),
+    }));
+  }
+
+  handleChainError(
+    err: unknown,
+    runId: string,
+    _parentRunId?: string,
+    _tags?: string[],
+    kwargs?: { inputs?: Record<string, unknown> },
+  ): void {
+    this.close(runId, (_run, endMicros) => ({
+      endMicros,
+      error: stringifyError(err),
+      inputs: kwargs?.inputs === undefined ? undefined : asRecord(kwargs.inputs, "input"),
+    }));
+  }
+
+  handleToolStart(
+    tool: Serialized,
+    input: string,
+    runId: string,
+    parentRunId?: string,
+    tags?: string[],
+    metadata?: Record<string, unknown>,
+    runName?: string,
+    toolCallId?: string,
+  ): void {
+    const extra = toolCallId === undefined ? undefined : { tool_call_id: toolCallId };
+    this.open(runId, parentRunId, "tool", runName, tool, asRecord(input, "input"), tags, metadata, extra);
+  }
+
+  handleToolEnd(output: unknown, runId: string): void {
+    this.close(runId, (_run, endMicros) => ({ endMicros, outputs: { output } }));
+  }
+
+  handleToolError(err: unknown, runId: string): void {
+    this.close(runId, (_run, endMicros) => ({ endMicros, error: stringifyError(err) }));
+  }
+
+  handleRetrieverStart(
+    retriever: Serialized,
+    query: string,
+    runId: string,
+    parentRunId?: string,
+    tags?: string[],
+    metadata?: Record<string, unknown>,
+    name?: string,
+  ): void {
+    this.open(runId, parentRunId, "retriever", name, retriever, { query }, tags, metadata);
+  }
+
+  handleRetrieverEnd(documents: unknown[], runId: string): void {
+    this.close(runId, (_run, endMicros) => ({ endMicros, outputs: { documents } }));
+  }
+
+  handleRetrieverError(err: unknown, runId: string): void {
+    this.close(runId, (_run, endMicros) => ({ endMicros, error: stringifyError(err) }));
+  }
+
+  private open(
+    runId: string,
+    parentRunId: string | undefined,
+    runType: RunType,
+    runName: string | undefined,
+    serialized: Serialized | undefined,
+    inputs: Record<string, unknown>,
+    tags: string[] | undefined,
+    metadata: Record<string, unknown> | undefined,
+    extraParams?: Record<string, unknown>,
+  ): void {
+    const known = this.runs.get(runId);
+    if (known !== undefined) {
+      known.deliveries++; // the same start through a second delivery path
+      return;
+    }
+    const handed = handedOverPlacement(runId);
+    const parentId = handed === undefined ? parentRunId : handed.parent_run_id;
+    const parent = parentId === undefined ? undefined : this.runs.get(parentId);
+    const placement = handed ?? this.place(runId, parentRunId, parent);
+    // A parent whose trace was already released cannot take new runs: this one starts its own.
+    const trace: TraceState = parent !== undefined && !parent.trace.released ? parent.trace : newTraceState();
+    const start: RunStart = {
+      run_type: runType,
+      name: runNameOf(runName, serialized, runType),
+      inputs,
+      serialized: serialized as Record<string, unknown> | undefined,
+      tags: tags === undefined ? [] : [...tags],
+      extra: { ...extraParams, metadata: { ...metadata } },
+      requestModel: runType === "llm" ? requestedModel(extraParams, metadata) : undefined,
+      sessionName: placement.project_name ?? this.projectName,
+    };
+    const run = new OpenRun(placement, trace, ++trace.executionOrder, start);
+    trace.root ??= run;
+    trace.open.add(run);
+    this.runs.set(runId, run);
+  }
+
+  private place(runId: string, parentRunId: string | undefined, parent: OpenRun | undefined): RunPlacement {
+    if (parent !== undefined) return placeChild(parent.placement, runId, this.clock());
+    if (parentRunId !== undefined) {
+      emitWarning("unknown_parent", `Run ${runId} names parent ${parentRunId}, which this tracer does not know; recorded as a root`);
+    }
+    return placeRoot(runId, this.clock());
+  }
+
+  private close(runId: string, finish: (run: OpenRun, endMicros: number) => RunEnding): void {
+    const run = this.runs.get(runId);
+    if (run === undefined) {
+      emitWarning("unknown_run", `End of run ${runId}, which this tracer does not hold (never started here, or released with its trace)`);
+      return;
+    }
+    run.deliveries--;
+    if (run.ended) {
+      if (run.deliveries <= 0) this.forget(run); // the second delivery of an end already recorded
+      return;
+    }
+    run.ended = true;
+    const endMicros = Math.max(this.clock(), run.placement.start_micros);
+    this.processor.onEnd(toRunRecord(run, finish(run, endMicros)));
+    const parentId = run.placement.parent_run_id;
+    const parent = parentId === undefined ? undefined : this.runs.get(parentId);
+    if (parent !== undefined && parent.trace === run.trace) {
+      parent.childExecutionOrder = Math.max(parent.childExecutionOrder, run.childExecutionOrder);
+    }
+    if (run.trace.root === run) this.release(run.trace);
+    else if (run.deliveries <= 0) this.forget(run);
+  }
+
+  /** The root ended: export what is still open as unfinished and let go of the whole trace. */
+  private release(trace: TraceState): void {
+    trace.released = true;
+    for (const run of trace.open) {
+      if (!run.ended) {
+        run.ended = true;
+        this.processor.onEnd(toRunRecord(run, { endMicros: undefined }));
+      }
+      // The root stays only while a second delivery of its end is still due.
+      if (run === trace.root && run.deliveries > 0) continue;
+      this.forget(run);
+    }
+  }
+
+  private forget(run: OpenRun): void {
+    this.runs.delete(run.placement.id);
+    run.trace.open.delete(run);
+  }
+}

@@ -1,0 +1,38 @@
+import { getDefaultCostEstimator, type ModelUsage } from "../../callbacks/index.js";
+import { addUsage, type UsageMetadata } from "../../schemas/index.js";
+
+/** An LLM run's usage summed over its generations, and its cost when every part has a price. */
+export interface RunUsage {
+  usage: UsageMetadata;
+  cost?: { prompt: number; completion: number; total: number };
+}
+
+/**
+ * Sums the usage records of one LLM run and prices each with the default cost estimator, under the
+ * model its response named, else the model the request named. Cost is left out when any record has
+ * no price (a partial sum would understate it).
+ *
+ * @example
+ * usageOfRun(usageFromOutput(output), requestedModel(extraParams, metadata));
+ */
+export function usageOfRun(records: readonly ModelUsage[], requestModel: string | undefined): RunUsage | undefined {
+  if (records.length === 0) return undefined;
+  const usage = records.reduce((sum, record) => addUsage(sum, record.usage), addUsage());
+  const cost = costOf(records, requestModel);
+  return cost === undefined ? { usage } : { usage, cost };
+}
+
+function costOf(records: readonly ModelUsage[], requestModel: string | undefined): RunUsage["cost"] {
+  const estimate = getDefaultCostEstimator();
+  if (estimate === undefined) return undefined;
+  const total = { prompt: 0, completion: 0, total: 0 };
+  for (const record of records) {
+    const model = record.model ?? requestModel;
+    const cost = model === undefined ? undefined : estimate(model, record.usage);
+    if (cost === undefined) return undefined;
+    total.prompt += cost.input_cost;
+    total.completion += cost.output_cost;
+    total.total += cost.total_cost;
+  }
+  return total;
+}

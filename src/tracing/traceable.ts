@@ -1,0 +1,237 @@
+import { v7 as uuidv7 } from "uuid";
+import {
+  CallbackManager,
+  emitWarning,
+  type CallbackHandler,
+  type CallbackManagerForChainRun,
+} from "../../callbacks/index.js";
+import type { RunType } from "../../schemas/index.js";
+import { nowMicros } from "./clock.js";
+import { describeRun, getCurrentRun, placementOfRun, runAsCurrent, type CurrentRun } from "./current-run.js";
+import { placeChild, placeRoot, type RunPlacement } from "./run-placement.js";
+import { findPlacement, handOverPlacement, hasPlacementSource } from "./run-registry.js";
+import { traceAsyncIterator, traceIterator, type IterationRun } from "./traced-iterators.js";
+
+/** Options of `traceable`. */
+export interface TraceableOptions {
+  /** The run's name; default the function's name, else the run type. */
+  name?: string;
+  /** Default "chain". */
+  runType?: RunType;
+  /** Tags of this run (children do not inherit them). */
+  tags?: readonly string[];
+  /** Metadata of this run, inherited by its children. */
+  metadata?: Readonly<Record<string, unknown>>;
+  /**
+   * The run to nest under, instead of the current one: a run from `getCurrentRun()` (e.g. captured
+   * before handing work to a queue) or from `fromHeaders()` (a caller in another service).
+   */
+  parent?: CurrentRun;
+  /** A handler (typically a RunTracer) added to this run and inherited by everything inside it. */
+  tracer?: CallbackHandler;
+}
+
+type Callable = (this: unknown, ...args: unknown[]) => unknown;
+
+/**
+ * Wraps a function so each call is a run: a chain run (or `runType`) reported to the ambient handlers
+ * (`withCallbacks`) and to `tracer`. Runs started inside the call (nested traced functions, model calls
+ * through `CallbackManager.configure`, LangChain.js runs) become its children, through
+ * AsyncLocalStorage; `getCurrentRun()` inside returns it. Inputs are the arguments (`{ ...arg }` for
+ * one plain object, `{ input }` for one other value, `{ args }` for several); outputs are the result
+ * (`{ output }` unless a plain object). Errors are recorded and rethrown.
+ *
+ * Works for sync and async functions, generators and functions returning async iterables: such a run
+ * ends when iteration completes, throws, or stops early (`break`, `return()`: a normal end with what
+ * was yielded), and its output is `{ output: [...yielded values] }`. A generator function's run
+ * starts at its first step, so a generator that is never iterated records nothing; an iterable
+ * returned by an ordinary function is iterated inside the run the call started.
+ *
+ * @example
+ * const retrieve = traceable(async (query: string) => search(query), { runType: "retriever" });
+ * const answer = traceable(async (question: string) => {
+ *   const documents = await retrieve(question); // a child run
+ *   return llm.invoke([question, ...documents]);
+ * }, { name: "answer", tracer: new RunTracer() });
+ * await answer("What is runledger?");
+ */
+export function traceable<F extends (...args: never[]) => unknown>(fn: F, options: TraceableOptions = {}): F {
+  const runType = options.runType ?? "chain";
+  const name = options.name ?? (fn.name !== "" ? fn.name : runType);
+  const body = fn as unknown as Callable;
+  const isGeneratorFunction = /^\[object (Async)?GeneratorFunction\]$/.test(Object.prototype.toString.call(fn));
+  const traced = function (this: unknown, ...args: unknown[]): unknown {
+    const run = new TracedRun(prepare(options), name, runType, inputsOf(args));
+    if (isGeneratorFunction) return traceResult(body.apply(this, args), run); // its run starts at the first step
+    let result: unknown;
+    try {
+      result = run.enter(() => body.apply(this, args));
+    } catch (error) {
+      void run.fail(error);
+      throw error;
+    }
+    return traceResult(result, run);
+  };
+  Object.defineProperty(traced, "name", { value: fn.name });
+  return traced as unknown as F;
+}
+
+/** Who receives the run and where it nests, decided when the traced function is called. */
+interface RunSetup {
+  manager: CallbackManager;
+  parent: RunPlacement | undefined;
+}
+
+function prepare(options: TraceableOptions): RunSetup {
+  const explicit = options.parent === undefined ? undefined : placementOfRun(options.parent);
+  const manager = CallbackManager.configure({
+    // A manager as `callbacks` sets the parent run id of what it starts.
+    callbacks: explicit === undefined ? undefined : new CallbackManager({ parentRunId: explicit.id }),
+    tags: options.tags,
+    inheritableMetadata: options.metadata,
+  });
+  if (options.tracer !== undefined) manager.addHandler(options.tracer);
+  return { manager, parent: explicit ?? ambientParent(manager) };
+}
+
+/** The placement of the run the ambient context nests new runs under, if anyone knows it. */
+function ambientParent(manager: CallbackManager): RunPlacement | undefined {
+  const parentId = manager.parentRunId;
+  if (parentId === undefined) return undefined;
+  const current = getCurrentRun();
+  const placement = current?.id === parentId ? placementOfRun(current) : findPlacement(manager.handlers, parentId);
+  if (placement === undefined && hasPlacementSource(manager.handlers)) {
+    emitWarning("unknown_parent", `Traced run's parent ${parentId} is not known to any tracer; recorded as a root`);
+  }
+  return placement;
+}
+
+/** One call of a traced function as a run: started on first entry, ended once. */
+class TracedRun implements IterationRun {
+  private manager: CallbackManagerForChainRun | undefined;
+  private current: CurrentRun | undefined;
+
+  constructor(
+    private readonly setup: RunSetup,
+    private readonly name: string,
+    private readonly runType: RunType,
+    private readonly inputs: Record<string, unknown>,
+  ) {}
+
+  get started(): boolean {
+    return this.manager !== undefined;
+  }
+
+  enter<T>(step: () => T): T {
+    const manager = this.manager ?? this.start();
+    const current = this.current as CurrentRun;
+    return manager.runInContext(() => runAsCurrent(current, step));
+  }
+
+  end(values: unknown[], error?: { error: unknown }): void {
+    void (error === undefined ? this.succeed(values) : this.fail(error.error));
+  }
+
+  succeed(output: unknown): Promise<void> | undefined {
+    return this.manager?.handleChainEnd(isPlainObject(output) ? { ...output } : { output });
+  }
+
+  fail(error: unknown): Promise<void> | undefined {
+    return this.manager?.handleChainError(error);
+  }
+
+  private start(): CallbackManagerForChainRun {
+    const { manager, parent } = this.setup;
+    const id = uuidv7();
+    const placement = parent === undefined ? placeRoot(id, nowMicros()) : placeChild(parent, id, nowMicros());
+    this.current = describeRun(placement, {
+      name: this.name,
+      run_type: this.runType,
+      tags: manager.tags,
+      metadata: manager.metadata,
+    });
+    // Handlers read the placement while they handle the start event, so they record it as is.
+    this.manager = handOverPlacement(placement, () =>
+      manager.handleChainStart({ name: this.name }, this.inputs, id, this.runType, undefined, undefined, this.name),
+    );
+    return this.manager;
+  }
+}
+
+/** Ends the run now, when the result settles, or when iterating the result ends. */
+function traceResult(result: unknown, run: TracedRun): unknown {
+  if (isThenable(result)) {
+    return Promise.resolve(result).then(
+      async (value) => {
+        if (isAsyncIterable(value)) return traceAsyncIterable(value, run);
+        await run.succeed(value);
+        return value;
+      },
+      async (error: unknown) => {
+        await run.fail(error);
+        throw error;
+      },
+    );
+  }
+  if (Object.prototype.toString.call(result) === "[object Generator]") {
+    return traceIterator(result as Iterator<unknown>, run);
+  }
+  if (isAsyncIterable(result)) return traceAsyncIterable(result, run);
+  void run.succeed(result);
+  return result;
+}
+
+/**
+ * An async generator is replaced by a traced one. Another async iterable (a stream object) keeps its
+ * identity and methods: its first iteration goes through the run.
+ */
+function traceAsyncIterable(iterable: AsyncIterable<unknown>, run: TracedRun): AsyncIterable<unknown> {
+  if (Object.prototype.toString.call(iterable) === "[object AsyncGenerator]") {
+    return traceAsyncIterator(iterable as AsyncGenerator<unknown>, run);
+  }
+  const iterate = iterable[Symbol.asyncIterator].bind(iterable);
+  let traced = false;
+  try {
+    Object.defineProperty(iterable, Symbol.asyncIterator, {
+      configurable: true,
+      writable: true,
+      value: () => {
+        if (traced) return iterate();
+        traced = true;
+        return traceAsyncIterator(iterate(), run);
+      },
+    });
+    return iterable;
+  } catch {
+    return traceAsyncIterator(iterate(), run); // a frozen object: hand back a traced iterator instead
+  }
+}
+
+function inputsOf(args: unknown[]): Record<string, unknown> {
+  if (args.length === 0) return {};
+  if (args.length > 1) return { args: [...args] };
+  const [only] = args;
+  return isPlainObject(only) ? { ...only } : { input: only };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === "object" || typeof value === "function") &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === "function"
+  );
+}
