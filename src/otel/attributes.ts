@@ -164,7 +164,12 @@ export function finishReasonOf(generation: Record_): string | undefined {
   return undefined;
 }
 
-/** Every generation of an LLM result, flattened, skipping malformed entries. */
+/**
+ * Every generation of an LLM result, flattened, skipping malformed entries.
+ *
+ * @example
+ * generationsOf({ generations: [[{ text: "a" }], [{ text: "b" }]] }); // → [{ text: "a" }, { text: "b" }]
+ */
 export function generationsOf(output: LLMResult | undefined): Record_[] {
   const found: Record_[] = [];
   const batches: unknown = output?.generations;
@@ -276,12 +281,24 @@ function responseIdOf(messageId: unknown): string | undefined {
   return id === undefined || id.startsWith("run-") ? undefined : id;
 }
 
-/** The value as a plain record, or undefined when it is not an object. */
+/**
+ * The value as a plain record, or undefined when it is not a (non-array) object.
+ *
+ * @example
+ * recordOf({ a: 1 }); // → { a: 1 }
+ * recordOf([1]);      // → undefined
+ */
 export function recordOf(value: unknown): Record_ | undefined {
   return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record_) : undefined;
 }
 
-/** The value when it is a non-empty string. */
+/**
+ * The value when it is a non-empty string.
+ *
+ * @example
+ * stringOf("gpt-4o"); // → "gpt-4o"
+ * stringOf("");       // → undefined
+ */
 export function stringOf(value: unknown): string | undefined {
   return typeof value === "string" && value.length > 0 ? value : undefined;
 }

@@ -39,7 +39,7 @@ import { errorMessage, errorType, exceptionOf } from "./errors.js";
 import { hrTimeFromMicros } from "./hr-time.js";
 import { addLangSmithAttributes } from "./langsmith-attributes.js";
 import { GenAIMetrics } from "./metrics.js";
-import { OpenRuns, type OpenRun } from "./open-runs.js";
+import { DEFAULT_MAX_OPEN_RUNS, OpenRuns, type OpenRun } from "./open-runs.js";
 import { chainShape, modelShape, retrieverShape, runNameOf, toolShape, type RunShape } from "./run-shape.js";
 import { ATTR, OPERATION, UNFINISHED_REASON, semconvVersion, type SemconvVersion } from "./semconv.js";
 
@@ -75,8 +75,6 @@ interface RunStart {
   metadata: Readonly<Record<string, unknown>> | undefined;
   model?: ModelRequest;
 }
-
-const DEFAULT_MAX_OPEN_RUNS = 10_000;
 
 /**
  * Turns runs into OpenTelemetry spans with the same tree: each run's span starts at its start event
@@ -320,7 +318,8 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     if (parent !== undefined) parent.lastChildMicros = startMicros;
     const traceId = parent?.traceId ?? init.runId;
     const dottedOrder = childDottedOrder(parent?.dottedOrder, startMicros, init.runId);
-    const attributes: Attributes = { ...init.shape.attributes, ...init.attributes };
+    // The shape's attributes object is built per run: it becomes the span's (no spread copy: slow in V8).
+    const attributes = init.attributes === undefined ? init.shape.attributes : Object.assign(init.shape.attributes, init.attributes);
     addLangSmithAttributes(
       attributes,
       { runId: init.runId, traceId, parentRunId: parent?.runId, dottedOrder },

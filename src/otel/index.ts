@@ -15,12 +15,10 @@ export {
   type ToolCallResponsePart,
   type UriPart,
 } from "./content.js";
+// Namespaced names: these are also re-exported from the package root next to everything else.
 export {
-  ATTR,
-  METRIC,
-  OPERATION,
-  PROVIDER_NAME_BY_LS_PROVIDER,
-  UNFINISHED_REASON,
+  ATTR as OTEL_ATTRIBUTES,
+  METRIC as GEN_AI_METRICS,
   providerNameFor,
   semconvVersion,
   type SemconvVersion,

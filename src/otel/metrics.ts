@@ -45,19 +45,14 @@ export class GenAIMetrics {
   /** Records the duration, token usage and time to first chunk of one model call. */
   recordModelCall(call: ModelCallRecord): void {
     const instruments = this.resolve();
-    const base: Attributes = { [ATTR.GEN_AI_OPERATION_NAME]: call.request.operation };
-    if (call.request.provider !== undefined) base[ATTR.GEN_AI_PROVIDER_NAME] = call.request.provider;
-    if (call.request.model !== undefined) base[ATTR.GEN_AI_REQUEST_MODEL] = call.request.model;
-    if (call.responseModel !== undefined) base[ATTR.GEN_AI_RESPONSE_MODEL] = call.responseModel;
-    instruments.duration.record(
-      call.durationSeconds,
-      call.errorType === undefined ? base : { ...base, [ATTR.ERROR_TYPE]: call.errorType },
-    );
+    instruments.duration.record(call.durationSeconds, callAttributes(call, ATTR.ERROR_TYPE, call.errorType));
     if (call.usage !== undefined) {
-      instruments.tokenUsage.record(call.usage.input_tokens, { ...base, [ATTR.GEN_AI_TOKEN_TYPE]: TOKEN_TYPE.INPUT });
-      instruments.tokenUsage.record(call.usage.output_tokens, { ...base, [ATTR.GEN_AI_TOKEN_TYPE]: TOKEN_TYPE.OUTPUT });
+      instruments.tokenUsage.record(call.usage.input_tokens, callAttributes(call, ATTR.GEN_AI_TOKEN_TYPE, TOKEN_TYPE.INPUT));
+      instruments.tokenUsage.record(call.usage.output_tokens, callAttributes(call, ATTR.GEN_AI_TOKEN_TYPE, TOKEN_TYPE.OUTPUT));
     }
-    if (call.timeToFirstChunkSeconds !== undefined) instruments.timeToFirstChunk.record(call.timeToFirstChunkSeconds, base);
+    if (call.timeToFirstChunkSeconds !== undefined) {
+      instruments.timeToFirstChunk.record(call.timeToFirstChunkSeconds, callAttributes(call));
+    }
   }
 
   private resolve(): Instruments {
@@ -78,4 +73,15 @@ export class GenAIMetrics {
     };
     return this.instruments;
   }
+}
+
+// The metric dimensions of a call plus one more. Built by assignment: object spread with these dotted
+// keys costs V8 close to a microsecond per copy, and run end is on the caller's path.
+function callAttributes(call: ModelCallRecord, key?: string, value?: string): Attributes {
+  const attributes: Attributes = { [ATTR.GEN_AI_OPERATION_NAME]: call.request.operation };
+  if (call.request.provider !== undefined) attributes[ATTR.GEN_AI_PROVIDER_NAME] = call.request.provider;
+  if (call.request.model !== undefined) attributes[ATTR.GEN_AI_REQUEST_MODEL] = call.request.model;
+  if (call.responseModel !== undefined) attributes[ATTR.GEN_AI_RESPONSE_MODEL] = call.responseModel;
+  if (key !== undefined && value !== undefined) attributes[key] = value;
+  return attributes;
 }

@@ -4,6 +4,9 @@ import type { ModelRequest } from "./attributes.js";
 import { hrTimeFromMicros } from "./hr-time.js";
 import { ATTR, UNFINISHED_REASON } from "./semconv.js";
 
+/** The default bound on open runs: generous for real agents, small enough to cap a leak's memory. */
+export const DEFAULT_MAX_OPEN_RUNS = 10_000;
+
 /** A run whose span is open. */
 export interface OpenRun {
   readonly span: Span;
@@ -32,7 +35,7 @@ export type UnfinishedReason = (typeof UNFINISHED_REASON)[keyof typeof UNFINISHE
  * Spans ended this way get `runledger.run.unfinished` = the reason; their later end events are ignored.
  *
  * @example
- * const open = new OpenRuns(10_000);
+ * const open = new OpenRuns(DEFAULT_MAX_OPEN_RUNS);
  * open.reserve(nowMicros());
  * open.add(run);
  * const ended = open.take(run.runId);
@@ -46,7 +49,12 @@ export class OpenRuns {
   private warnedLimit = false;
 
   constructor(maxOpenRuns: number) {
-    this.maxOpenRuns = Math.max(1, Math.floor(maxOpenRuns));
+    if (Number.isSafeInteger(maxOpenRuns) && maxOpenRuns >= 1) {
+      this.maxOpenRuns = maxOpenRuns;
+    } else {
+      this.maxOpenRuns = DEFAULT_MAX_OPEN_RUNS;
+      emitWarning("invalid_option", `maxOpenRuns must be a positive integer, got ${String(maxOpenRuns)}; using ${DEFAULT_MAX_OPEN_RUNS}`);
+    }
   }
 
   /** How many runs are open. */

@@ -10,7 +10,7 @@ import {
 import { afterEach, describe, expect, it } from "vitest";
 import { CallbackManager } from "../../callbacks/index.js";
 import type { LLMResult } from "../../schemas/index.js";
-import { METRIC, OpenTelemetryCallbackHandler, type OpenTelemetryCallbackHandlerOptions } from "../../src/otel/index.js";
+import { GEN_AI_METRICS as METRIC, OpenTelemetryCallbackHandler, type OpenTelemetryCallbackHandlerOptions } from "../../src/otel/index.js";
 import { testTracing } from "./otel-setup.js";
 
 /** A reader the test pulls from with collect(). */

@@ -252,6 +252,13 @@ describe("runs that never end", () => {
     expect(tracing.spans()).toHaveLength(4);
   });
 
+  it("rejects a maxOpenRuns that is not a positive integer, with a warning", () => {
+    const { handler, manager } = setup({ maxOpenRuns: Number.NaN });
+    expect(warnings.map((w) => w.code)).toContain("invalid_option");
+    for (let i = 0; i < 5; i++) manager.handleChainStart({ name: `open${i}` }, {});
+    expect(handler.openSpanCount).toBe(5);
+  });
+
   it("endOpenSpans ends everything still open, marked forced", () => {
     const { tracing, handler, manager } = setup();
     manager.handleChainStart({ name: "a" }, {}).getChild().handleToolStart({ name: "t" }, "");
