@@ -129,7 +129,8 @@ class ChatCompletionsStream implements StreamState {
   readonly #profile: ChatCompletionsProfile;
   readonly #texts: string[] = [];
   readonly #tools = new ToolCallAccumulator();
-  #logprobs: unknown[] | undefined;
+  /** Merged logprobs: each list field (OpenAI's `content`, Together's `tokens`, …) appended in order. */
+  #logprobs: JsonRecord | undefined;
   #sawLogprobsKey = false;
   #finishReason: unknown = null;
   #usage: unknown;
@@ -176,10 +177,21 @@ class ChatCompletionsStream implements StreamState {
     if (choice.finish_reason !== undefined && choice.finish_reason !== null) this.#finishReason = choice.finish_reason;
     if ("logprobs" in choice) {
       this.#sawLogprobsKey = true;
-      const content = isRecord(choice.logprobs) ? choice.logprobs.content : undefined;
-      if (Array.isArray(content)) {
-        const target = (this.#logprobs ??= []);
-        for (let i = 0; i < content.length; i++) target.push(content[i]);
+      if (isRecord(choice.logprobs)) this.#addLogprobs(choice.logprobs);
+    }
+  }
+
+  #addLogprobs(logprobs: JsonRecord): void {
+    const merged = (this.#logprobs ??= {});
+    for (const key in logprobs) {
+      const value = logprobs[key];
+      const list = merged[key];
+      if (Array.isArray(value) && Array.isArray(list)) {
+        for (let i = 0; i < value.length; i++) list.push(value[i]);
+      } else if (Array.isArray(value)) {
+        merged[key] = value.slice();
+      } else if (value !== null || !(key in merged)) {
+        merged[key] = value;
       }
     }
   }
@@ -199,7 +211,7 @@ class ChatCompletionsStream implements StreamState {
     addCommonMetadata(metadata, { id: this.#id, model: this.#model, service_tier: this.#tier }, profile);
     if (this.#fingerprint !== undefined) metadata.system_fingerprint = this.#fingerprint;
     metadata.finish_reason = this.#finishReason;
-    if (this.#logprobs !== undefined) metadata.logprobs = { content: this.#logprobs };
+    if (this.#logprobs !== undefined) metadata.logprobs = this.#logprobs;
     else if (this.#sawLogprobsKey) metadata.logprobs = null;
     if (this.#extra !== undefined) Object.assign(metadata, this.#extra);
     const hint = profile.provider === "openai" ? "; request it with stream_options: { include_usage: true }" : "";

@@ -147,7 +147,17 @@ describe("OpenAI Chat Completions", () => {
     expect(result.text).toBe("I'm just a");
     expect(result.response_metadata.logprobs).toEqual({
       content: [token("I", -0.26593843), token("'m", -0.3238896), token(" just", -0.23778509), token(" a", -0.0022134194)],
+      refusal: null,
     });
+  });
+
+  it("concatenates completions-style logprobs lists of compatible servers key by key", () => {
+    const piece = (text: string, logprob: number) => ({
+      ...chunk({ content: text }),
+      choices: [{ index: 0, delta: { content: text }, logprobs: { tokens: [text], token_logprobs: [logprob] }, finish_reason: null }],
+    });
+    const result = accumulate([piece("a", -0.5), piece("b", -0.25)]);
+    expect(result.response_metadata.logprobs).toEqual({ tokens: ["a", "b"], token_logprobs: [-0.5, -0.25] });
   });
 
   it("warns when a stream has no usage and says how to get it", () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { normalizeResponse } from "../../src/providers/index.js";
-import { accumulate } from "./helpers.js";
+import { accumulate, captureWarnings } from "./helpers.js";
+
+const warnings = captureWarnings();
 
 describe("Together", () => {
   it("is recognized by the prompt echo and reports langchain-openai's model_provider", () => {
@@ -29,5 +31,22 @@ describe("Together", () => {
     expect(result.provider).toBe("together");
     expect(result.text).toBe("AB");
     expect(result.usage_metadata?.total_tokens).toBe(4);
+  });
+
+  it("merges streamed tool calls by index, reporting provider together with langchain-openai's metadata", () => {
+    const base = { id: "t-SJC", object: "chat.completion.chunk", model: "Qwen/Qwen2.5-72B-Instruct-Turbo" };
+    const result = accumulate(
+      [
+        { ...base, choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: "call_t", type: "function", function: { name: "lookup", arguments: "" } }] } }] },
+        { ...base, choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: '{"sku": ' } }] } }] },
+        { ...base, choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: "42}" } }] }, finish_reason: "tool_calls" }] },
+      ],
+      { provider: "together" },
+    );
+    expect(result.provider).toBe("together");
+    expect(result.tool_calls).toEqual([{ id: "call_t", name: "lookup", args: { sku: 42 }, type: "tool_call" }]);
+    expect(result.response_metadata).toMatchObject({ model_provider: "openai", finish_reason: "tool_calls" });
+    // No usage was streamed: the warning does not suggest OpenAI's stream_options.
+    expect(warnings).toEqual([expect.objectContaining({ code: "missing_usage", message: expect.not.stringContaining("include_usage") })]);
   });
 });
