@@ -93,7 +93,6 @@ interface RunStart {
  * Only `@opentelemetry/api` is used: bring any SDK (or none; then everything is a no-op).
  *
  * @example
- * import { trace } from "@opentelemetry/api";
  * import { withCallbacks } from "runledger/callbacks";
  * import { OpenTelemetryCallbackHandler } from "runledger/otel";
  *

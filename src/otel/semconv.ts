@@ -10,9 +10,9 @@
  * Their transition plan says an instrumentation keeps emitting the version it emits by default and
  * switches to the latest experimental names only when `OTEL_SEMCONV_STABILITY_OPT_IN` contains
  * `gen_ai_latest_experimental` (emitting the new names instead of the old ones, never both).
- * - Default: the names of the last *released* conventions (those of semantic-conventions 1.37+ as
- *   shipped by `@opentelemetry/semantic-conventions` 1.45: `gen_ai.provider.name` (which replaced
- *   `gen_ai.system`), `gen_ai.input.messages` / `gen_ai.output.messages`,
+ * - Default: the names of the *released* conventions (as in the incubating entry of
+ *   `@opentelemetry/semantic-conventions` 1.45): `gen_ai.provider.name` (which replaced
+ *   `gen_ai.system` in 1.37), `gen_ai.input.messages` / `gen_ai.output.messages`,
  *   `gen_ai.usage.cache_read.input_tokens`, `gen_ai.usage.cache_creation.input_tokens`,
  *   `gen_ai.usage.reasoning.output_tokens`, `gen_ai.client.token.usage`). This is what collectors
  *   and backends understand today, so it stays the default.
