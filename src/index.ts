@@ -6,6 +6,10 @@ import { installLangChainBridge } from "./langchain/bridge.js";
 export * from "../schemas/index.js";
 export * from "../callbacks/index.js";
 export * from "./cost/index.js";
+export * from "./otel/index.js";
+export * from "./providers/index.js";
+export * from "./tracing/index.js";
+export * from "./export/index.js";
 export { installLangChainBridge } from "./langchain/bridge.js";
 
 // Loading the main entry prices usage with the built-in table (unless the user chose an estimator
