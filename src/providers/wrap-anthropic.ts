@@ -42,7 +42,7 @@ const wrapper = defineClientWrapper<WrapAnthropicOptions>("anthropic", () => ({
  * @example
  * import Anthropic from "@anthropic-ai/sdk";
  * const anthropic = wrapAnthropic(new Anthropic(), { metadata: { feature: "summaries" } });
- * const stream = anthropic.messages.stream({ model: "claude-sonnet-4-5", max_tokens: 512, messages });
+ * const stream = anthropic.messages.stream({ model: "claude-haiku-4-5", max_tokens: 512, messages });
  * stream.on("text", (delta) => process.stdout.write(delta));
  * const message = await stream.finalMessage();
  */
