@@ -11,3 +11,7 @@ export {
   type StreamAccumulatorOptions,
   type StreamResult,
 } from "./types.js";
+export { wrapOpenAI, type WrapOpenAIOptions } from "./wrap-openai.js";
+export { wrapAnthropic, type WrapAnthropicOptions } from "./wrap-anthropic.js";
+export { StreamAbandonedError } from "./stream-abandoned-error.js";
+export type { WrapClientOptions } from "./wrap-options.js";
