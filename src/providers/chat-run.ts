@@ -17,6 +17,11 @@ const completionIndices: NewTokenIndices[] = [];
 /**
  * One chat-model run of a wrapped client call: started with the request, then ended exactly once
  * (end or error) by whichever consumption path sees the outcome first.
+ *
+ * @example
+ * const run = ChatRun.start(spec, request, { callbacks: [handler] });
+ * const response = await run.inContext(() => resource.create(request));
+ * run.end(toLLMResult(normalizeResponse(response, { provider: spec.provider })));
  */
 export class ChatRun {
   readonly spec: ChatCallSpec;
@@ -104,6 +109,9 @@ export class ChatRun {
 /**
  * For end events nobody can wait for (the caller already has its value): a failing awaited
  * handler becomes a warning instead of an unhandled rejection.
+ *
+ * @example
+ * settleInBackground(run.end(emptyLLMResult()));
  */
 export function settleInBackground(pending: Promise<void> | undefined): void {
   pending?.then(undefined, (error: unknown) => {

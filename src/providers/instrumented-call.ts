@@ -15,6 +15,10 @@ type Method = (this: unknown, ...args: unknown[]) => unknown;
  * Makes one provider call as a chat-model run: starts the run with the request, calls `original` on
  * its own resource inside the run's context, and observes the result without changing what the
  * caller gets (the SDK's promise, stream or helper object).
+ *
+ * @example
+ * // what a wrapped `completions.create(request)` does:
+ * callInstrumented(completions.create, completions, spec, { tags: ["demo"] }, [request]);
  */
 export function callInstrumented(
   original: Method,

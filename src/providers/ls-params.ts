@@ -5,6 +5,10 @@ import { omitKeys, type JsonRecord } from "./records.js";
  * LangSmith's `ls_*` metadata of a chat-model call, read from the request as LangChain's chat models
  * report it (`getLsParams`): provider, model, "chat", and temperature, output limit and stop
  * sequences when the request gives them.
+ *
+ * @example
+ * lsParams(spec, { model: "gpt-4o-mini", temperature: 0, stop: "\n", messages });
+ * // { ls_provider: "openai", ls_model_name: "gpt-4o-mini", ls_model_type: "chat", ls_temperature: 0, ls_stop: ["\n"] }
  */
 export function lsParams(spec: ChatCallSpec, request: JsonRecord): Record<string, unknown> {
   const params: Record<string, unknown> = { ls_provider: spec.provider };
@@ -23,7 +27,12 @@ export function lsParams(spec: ChatCallSpec, request: JsonRecord): Record<string
   return params;
 }
 
-/** The request's parameters without the prompt (which the run reports as its messages). */
+/**
+ * The request's parameters without the prompt (which the run reports as its messages).
+ *
+ * @example
+ * invocationParams(spec, { model: "gpt-4o-mini", messages, temperature: 0 }); // { model: "gpt-4o-mini", temperature: 0 }
+ */
 export function invocationParams(spec: ChatCallSpec, request: JsonRecord): JsonRecord {
   return omitKeys(request, spec.promptKeys);
 }

@@ -18,6 +18,10 @@ type Method = (this: unknown, ...args: unknown[]) => unknown;
  * SDKs) is returned itself, unchanged for its caller, with its consuming methods observed on the
  * instance: nothing is parsed before the caller asks, so `.asResponse()` still gets an unread body
  * and `._thenUnwrap()` (the SDKs' helpers build on it) still parses exactly once.
+ *
+ * @example
+ * const promise = observeResult(completions.create(request), observer) as ReturnType<typeof completions.create>;
+ * const { data, response } = await promise.withResponse(); // the SDK's own promise, observed
  */
 export function observeResult(result: unknown, observer: OutcomeObserver): unknown {
   if (!isThenable(result)) {

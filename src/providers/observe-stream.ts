@@ -24,6 +24,11 @@ const HIDDEN = Symbol("hidden");
  * event per text delta (with the raw event as `fields.chunk`), then the end with the merged message,
  * or an error (with the partial output) when the stream fails, is aborted, or is abandoned.
  * `hideEvent` marks events the wrapper itself asked for: they are counted, never yielded.
+ *
+ * @example
+ * const stream = await openai.chat.completions.create({ ...request, stream: true });
+ * observeStream(stream, run);
+ * for await (const chunk of stream) render(chunk); // tokens reported as they pass, the run ends at the end
  */
 export function observeStream(stream: object, run: ChatRun, hideEvent?: (event: JsonRecord) => boolean): void {
   const slots = stream as Record<PropertyKey, unknown>;

@@ -6,6 +6,9 @@ import type { NormalizedResponse } from "./types.js";
  * The LLMResult a chat-model run ends with, built from one normalized response: one generation whose
  * message carries the text, tool calls, usage and response metadata (LangChain's AIMessage fields),
  * and LangChain's `llmOutput.tokenUsage` when usage is known.
+ *
+ * @example
+ * run.handleLLMEnd(toLLMResult(normalizeResponse(completion, { provider: "openai" })));
  */
 export function toLLMResult(response: NormalizedResponse): LLMResult {
   const message: GenerationMessage = {
@@ -35,6 +38,9 @@ export function toLLMResult(response: NormalizedResponse): LLMResult {
  * `toLLMResult(read())`, where a payload the normalizer cannot read (a proxy's odd body, a
  * non-JSON response) ends the run with no generation and a warning instead of failing the caller's
  * call, which itself succeeded.
+ *
+ * @example
+ * run.end(readLLMResult(() => accumulator.result(), "openai stream"));
  */
 export function readLLMResult(read: () => NormalizedResponse, what: string): LLMResult {
   try {
@@ -46,7 +52,12 @@ export function readLLMResult(read: () => NormalizedResponse, what: string): LLM
   }
 }
 
-/** A result with no generation, for runs whose output runledger could not see. */
+/**
+ * A result with no generation, for runs whose output runledger could not see.
+ *
+ * @example
+ * run.end(emptyLLMResult()); // { generations: [[]] }
+ */
 export function emptyLLMResult(): LLMResult {
   return { generations: [[]] };
 }

@@ -30,6 +30,10 @@ export type ClientWrapper<O extends WrapClientOptions> = <T extends object>(clie
  * `"chat.completions.create"`). The wrapper returns a Proxy of the client: the listed methods make
  * chat-model runs; every other member is the client's own. Wrapping a wrapped client again wraps
  * the original with both option sets merged (no event is ever emitted twice).
+ *
+ * @example
+ * const wrapMistral = defineClientWrapper<WrapClientOptions>("mistral", () => ({ "chat.complete": MISTRAL_CHAT }));
+ * const mistral = wrapMistral(new Mistral(), { tags: ["eval"] });
  */
 export function defineClientWrapper<O extends WrapClientOptions>(
   kind: string,

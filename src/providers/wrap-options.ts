@@ -15,6 +15,9 @@ export interface WrapClientOptions {
 /**
  * The options of a client wrapped twice: handlers and tags of both, metadata merged, and the later
  * value of every other option.
+ *
+ * @example
+ * mergeWrapOptions({ tags: ["a"], runName: "x" }, { tags: ["b"] }); // { tags: ["a", "b"], runName: "x" }
  */
 export function mergeWrapOptions<O extends WrapClientOptions>(earlier: O, later: O): O {
   const merged: O = { ...earlier, ...stripUndefined(later) };
