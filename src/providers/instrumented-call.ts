@@ -80,7 +80,7 @@ class CallObserver implements OutcomeObserver {
     if (this.#streaming || typeof clone !== "function") {
       emitWarning(
         "unobserved_response",
-        `The caller took the raw ${run.spec.provider} response (asResponse()) of a ${this.#streaming ? "stream" : "call"}: its output and usage are not recorded`,
+        `A ${run.spec.provider} ${this.#streaming ? "stream" : "response"} was read raw, outside the SDK's parsing (asResponse(), a message thread): its output and usage are not recorded`,
       );
       settleInBackground(run.end(emptyLLMResult()));
       return response;

@@ -6,7 +6,7 @@ export interface OutcomeObserver {
   readonly onValue: (value: unknown) => unknown;
   /** Sees the failure; rethrows it (possibly after awaited handlers). */
   readonly onError: (error: unknown) => never | Promise<never>;
-  /** Sees the raw HTTP response when the caller takes it unparsed (`asResponse()`); returns it. */
+  /** Sees the raw HTTP response when the caller takes it unparsed (`asResponse()`, `_responseProps()`); returns it. */
   readonly onRawResponse: (response: unknown) => unknown;
 }
 
@@ -45,6 +45,7 @@ function observeLazily(promise: PromiseLike<unknown> & object, observer: Outcome
   const withResponse = original("withResponse");
   const asResponse = original("asResponse");
   const thenUnwrap = original("_thenUnwrap");
+  const responseProps = original("_responseProps");
   // The caller's view of the outcome, once a parsing method was called; our reactions are registered
   // first, so handlers (and in-place stream instrumentation) run before the caller sees the value.
   let settled: Promise<unknown> | undefined;
@@ -70,6 +71,17 @@ function observeLazily(promise: PromiseLike<unknown> & object, observer: Outcome
       // Taken raw, before any parse: the body is the caller's, the observer reads what it can of it.
       if (settled !== undefined || !observer.claim()) return response;
       return Promise.resolve(response).then(observer.onRawResponse, observer.onError);
+    });
+  }
+  if (responseProps !== undefined) {
+    // Anthropic's message threads take the response with its request data and parse it themselves.
+    define(promise, "_responseProps", () => {
+      const props = responseProps.call(promise) as PromiseLike<unknown>;
+      if (settled !== undefined || !observer.claim()) return props;
+      return Promise.resolve(props).then((value) => {
+        observer.onRawResponse((value as { response?: unknown } | null)?.response);
+        return value;
+      }, observer.onError);
     });
   }
   if (thenUnwrap !== undefined) {

@@ -16,7 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 beforeEach(() => server.reset());
-captureWarnings();
+const warnings = captureWarnings();
 
 /** The model the responses name (the fixtures'); requests ask for another, which the SDK does not warn about. */
 const MODEL = "claude-sonnet-4-5-20250929";
@@ -121,6 +121,24 @@ describe("wrapAnthropic: messages.create", () => {
     const handler = new RecordingHandler();
     await anthropic({ callbacks: [handler] }).beta.messages.create({ model: REQUEST_MODEL, max_tokens: 100, messages: USER });
     expect(generationOf(handler).message.usage_metadata).toMatchObject({ input_tokens: 9, output_tokens: 1, total_tokens: 10 });
+  });
+});
+
+describe("wrapAnthropic: message threads (which read the response raw)", () => {
+  it("records a thread's send() with its usage, and ends a thread's stream without output, with a warning", async () => {
+    server.reply(jsonReply(fixtureRaw("anthropic", "messages_plain")), anthropicStream(STREAM_EVENTS));
+    const handler = new RecordingHandler();
+    const thread = anthropic({ callbacks: [handler] }).beta.messages.thread({ model: REQUEST_MODEL, max_tokens: 100 });
+    const reply = await thread.send({ role: "user", content: "Say hello" });
+    expect(reply.id).toBe("msg_01XFDUDYJgAACzvnptvVoYEL");
+    await handler.whenEnded();
+    expect(generationOf(handler).message.usage_metadata?.total_tokens).toBe(24);
+
+    const final = await thread.stream({ role: "user", content: "And again" }).finalMessage();
+    expect(final.usage.output_tokens).toBe(50);
+    expect(handler.ofKind("start")).toHaveLength(2);
+    expect(handler.ofKind("end")[1]?.output).toEqual({ generations: [[]] });
+    expect(warnings.map((warning) => warning.code)).toContain("unobserved_response");
   });
 });
 
