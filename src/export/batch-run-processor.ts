@@ -56,6 +56,7 @@ export class BatchRunProcessor implements ExitFlushable {
   private dropped = 0;
   private readonly unreported = new Map<DropReason, { count: number; cause?: unknown }>();
   private timer: NodeJS.Timeout | undefined;
+  private timerImmediate = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private exporting: Promise<void> | undefined;
   private exitFlushing = false;
@@ -135,13 +136,19 @@ export class BatchRunProcessor implements ExitFlushable {
     });
   }
 
+  /** Arms the export timer: at once for a full batch, else after the scheduled delay. */
   private schedule(): void {
-    if (this.timer !== undefined || this.exporting !== undefined || this.queue.length === 0) return;
-    const delay = this.queue.length >= this.maxBatchSize ? 0 : this.scheduledDelayMillis;
+    if (this.exporting !== undefined || this.queue.length === 0) return; // the export reschedules when done
+    const full = this.queue.length >= this.maxBatchSize;
+    if (this.timer !== undefined) {
+      if (this.timerImmediate || !full) return;
+      clearTimeout(this.timer); // a batch filled up before the delay ran out
+    }
+    this.timerImmediate = full;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.exportNow();
-    }, delay);
+    }, full ? 0 : this.scheduledDelayMillis);
     this.timer.unref();
   }
 

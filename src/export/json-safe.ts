@@ -65,10 +65,11 @@ function convertObject(value: object, ancestors: Set<object>, depth: number): un
     const out: Record<string, unknown> = {};
     for (const [key, field] of entries) {
       const converted = convert(field, ancestors, depth + 1);
-      // defineProperty: a "__proto__" key stays a plain field instead of replacing the prototype.
-      if (converted !== undefined) {
-        Object.defineProperty(out, String(key), { value: converted, enumerable: true, writable: true, configurable: true });
-      }
+      if (converted === undefined) continue;
+      const name = String(key);
+      // Assigning "__proto__" would replace the prototype; it must stay a plain field.
+      if (name === "__proto__") Object.defineProperty(out, name, { value: converted, enumerable: true, writable: true, configurable: true });
+      else out[name] = converted;
     }
     return out;
   } finally {

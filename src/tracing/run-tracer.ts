@@ -295,7 +295,8 @@ export class RunTracer extends BaseCallbackHandler implements PlacementSource {
     const known = this.runs.get(runId);
     if (known !== undefined) {
       known.deliveries++; // the same start through a second delivery path
-      return;
+      if (!this.learnsParent(known, parentRunId)) return;
+      this.forget(known); // placed again below, under the parent it just learned
     }
     const handed = handedOverPlacement(runId);
     const parentId = handed === undefined ? parentRunId : handed.parent_run_id;
@@ -314,9 +315,26 @@ export class RunTracer extends BaseCallbackHandler implements PlacementSource {
       sessionName: placement.project_name ?? this.projectName,
     };
     const run = new OpenRun(placement, trace, ++trace.executionOrder, start);
+    run.deliveries = known === undefined ? 1 : known.deliveries;
     trace.root ??= run;
     trace.open.add(run);
     this.runs.set(runId, run);
+  }
+
+  /**
+   * Whether a second delivery of a start names a parent the first did not: LangChain.js calls
+   * explicitly passed handlers with no parent for a root run, then the runledger scope's bridge with
+   * the scope's run as parent. The run is re-placed under it while nothing else has happened to it.
+   */
+  private learnsParent(known: OpenRun, parentRunId: string | undefined): boolean {
+    return (
+      parentRunId !== undefined &&
+      known.placement.parent_run_id === undefined &&
+      !known.ended &&
+      known.trace.root === known &&
+      known.trace.open.size === 1 &&
+      this.runs.has(parentRunId)
+    );
   }
 
   private place(runId: string, parentRunId: string | undefined, parent: OpenRun | undefined): RunPlacement {
