@@ -1,14 +1,17 @@
+import { trace } from "@opentelemetry/api";
 import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getCallbackContext, withCallbacks, withUsageMetadata, type CallbackHandler } from "../../callbacks/index.js";
 import type { ChatGeneration, UsageMetadata } from "../../schemas/index.js";
 import { InMemoryRunExporter } from "../../src/export/index.js";
+import { OpenTelemetryCallbackHandler } from "../../src/otel/index.js";
 import { StreamAbandonedError } from "../../src/providers/stream-abandoned-error.js";
 import { wrapOpenAI, type WrapOpenAIOptions } from "../../src/providers/wrap-openai.js";
 import { RunTracer, traceable } from "../../src/tracing/index.js";
 import { captureWarnings, withoutEmptyDetails } from "./helpers.js";
 import { LoopbackServer, fixtureRaw, fixtureUsage, jsonReply, openAIStream } from "./loopback-server.js";
 import { RecordingHandler } from "./recording-handler.js";
+import { testTracing, useContextManager } from "../otel/otel-setup.js";
 
 let server: LoopbackServer;
 beforeAll(async () => {
@@ -17,6 +20,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 beforeEach(() => server.reset());
 const warnings = captureWarnings();
+useContextManager();
 
 const USER = [{ role: "user" as const, content: "Say hello" }];
 const STREAM_CHUNKS = fixtureRaw("openai", "chat_completions_stream_include_usage") as Record<string, unknown>[];
@@ -430,6 +434,21 @@ describe("wrapOpenAI: the client", () => {
     const parent = runs.find((run) => run.name === "agent");
     expect(llm?.parent_run_id).toBe(parent?.id);
     expect(parentDuringFetch).toBe(llm?.id);
+  });
+
+  it("makes the run's OpenTelemetry span current for the HTTP call", async () => {
+    server.reply(jsonReply(fixtureRaw("openai", "chat_completions_plain")));
+    const tracing = testTracing();
+    let activeDuringFetch: string | undefined;
+    const observingFetch: typeof fetch = (input, init) => {
+      activeDuringFetch = trace.getActiveSpan()?.spanContext().spanId;
+      return fetch(input, init);
+    };
+    const client = openai({ callbacks: [new OpenTelemetryCallbackHandler({ tracerProvider: tracing.provider })] }, { fetch: observingFetch });
+    await client.chat.completions.create({ model: "gpt-4o-mini", messages: USER });
+    const span = tracing.span("chat gpt-4o-mini");
+    expect(activeDuringFetch).toBe(span.spanContext().spanId);
+    expect(span.attributes["gen_ai.usage.input_tokens"]).toBe(11);
   });
 
   it("shows the run with its usage in a RunTracer", async () => {
