@@ -11,8 +11,10 @@ import { invocationParams, lsParams } from "./ls-params.js";
 import type { JsonRecord } from "./records.js";
 import type { WrapClientOptions } from "./wrap-options.js";
 
-// Token indices of completions other than the first (n > 1), made once per index and shared.
+// Token indices of completions other than the first (n > 1), made once per index and shared; the
+// cache is bounded, since the indices come from the provider's payload.
 const completionIndices: NewTokenIndices[] = [];
+const CACHED_INDICES = 64;
 
 /**
  * One chat-model run of a wrapped client call: started with the request, then ended exactly once
@@ -76,7 +78,7 @@ export class ChatRun {
   /** One streamed text delta. Hot path: allocates nothing (indices are shared, `fields` is the caller's). */
   token(text: string, index: number, fields: NewTokenFields): Promise<void> | undefined {
     if (this.#ended) return undefined;
-    const indices = index === 0 ? undefined : (completionIndices[index] ??= Object.freeze({ prompt: 0, completion: index }));
+    const indices = index === 0 ? undefined : indicesOf(index);
     return this.#manager.handleLLMNewToken(text, indices, undefined, undefined, undefined, fields);
   }
 
@@ -104,6 +106,11 @@ export class ChatRun {
     const started = this.#manager.started;
     return started === undefined ? dispatch() : started.then(dispatch);
   }
+}
+
+function indicesOf(completion: number): NewTokenIndices {
+  if (completion >= CACHED_INDICES) return { prompt: 0, completion };
+  return (completionIndices[completion] ??= Object.freeze({ prompt: 0, completion }));
 }
 
 /**

@@ -92,10 +92,13 @@ function chatCompletionDeltas(chunk: JsonRecord, sink: TokenSink): void {
     const choice: unknown = choices[i];
     if (!isRecord(choice) || !isRecord(choice.delta)) continue;
     const content = choice.delta.content;
-    if (typeof content === "string" && content.length > 0) {
-      sink.token(content, typeof choice.index === "number" ? choice.index : i, chunk);
-    }
+    if (typeof content === "string" && content.length > 0) sink.token(content, choiceIndex(choice.index, i), chunk);
   }
+}
+
+// The choice's own index, unless the payload's is not a usable one.
+function choiceIndex(index: unknown, position: number): number {
+  return typeof index === "number" && Number.isSafeInteger(index) && index >= 0 ? index : position;
 }
 
 function responsesMessages(request: JsonRecord): unknown[] {

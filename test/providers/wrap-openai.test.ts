@@ -490,4 +490,33 @@ describe("wrapOpenAI: the client", () => {
     expect(handler.tokens()).toEqual(["我是", "助手", "。"]);
     expect(generationOf(handler).message.usage_metadata?.total_tokens).toBe(17);
   });
+
+  it("observes a synchronous result at once", () => {
+    const raw = fixtureRaw("openai", "chat_completions_plain");
+    const handler = new RecordingHandler();
+    const client = wrapOpenAI({ chat: { completions: { create: (_body: unknown) => raw } } }, { callbacks: [handler] });
+    expect(client.chat.completions.create({ model: "gpt-4o-mini", messages: USER })).toBe(raw);
+    expect(generationOf(handler).message.usage_metadata?.total_tokens).toBe(26);
+  });
+
+  it("reports each choice's deltas under its completion index (n > 1), trusting only sane indices", async () => {
+    const chunk = (choices: unknown[]): Record<string, unknown> => ({ ...STREAM_CHUNKS[1], choices });
+    const chunks = [
+      chunk([{ index: 0, delta: { content: "a" } }, { index: 1, delta: { content: "b" } }]),
+      chunk([{ index: -1, delta: { content: "c" } }, { index: 1.5, delta: { content: "d" } }]),
+    ];
+    const handler = new RecordingHandler();
+    const client = wrapOpenAI(
+      { chat: { completions: { create: async (_body: unknown) => (async function* () { yield* chunks; })() } } },
+      { callbacks: [handler] },
+    );
+    const stream = (await client.chat.completions.create({ stream: true })) as AsyncIterable<unknown>;
+    for await (const item of stream) void item;
+    expect(handler.ofKind("token").map((event) => [event.token, event.idx.completion])).toEqual([
+      ["a", 0],
+      ["b", 1],
+      ["c", 0],
+      ["d", 1],
+    ]);
+  });
 });
