@@ -28,7 +28,8 @@ export function observeResult(result: unknown, observer: OutcomeObserver): unkno
     observer.claim();
     return observer.onValue(result);
   }
-  if (Object.getPrototypeOf(result) === Promise.prototype) {
+  // A frozen thenable cannot be observed in place: its caller gets a plain promise of the same outcome.
+  if (Object.getPrototypeOf(result) === Promise.prototype || !Object.isExtensible(result)) {
     observer.claim();
     return result.then(observer.onValue, observer.onError);
   }

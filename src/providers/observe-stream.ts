@@ -6,7 +6,7 @@ import { settleInBackground } from "./chat-run.js";
 import { isRecord, type JsonRecord } from "./records.js";
 import { StreamAbandonedError } from "./stream-abandoned-error.js";
 import { StreamAccumulator } from "./stream-accumulator.js";
-import { readLLMResult } from "./to-llm-result.js";
+import { emptyLLMResult, readLLMResult } from "./to-llm-result.js";
 
 type IteratorFactory = (this: unknown) => AsyncIterator<unknown>;
 type Step = IteratorResult<unknown> | Promise<IteratorResult<unknown>>;
@@ -38,14 +38,20 @@ export function observeStream(stream: object, run: ChatRun, hideEvent?: (event: 
     Object.hasOwn(stream, "iterator") && typeof slots.iterator === "function" ? "iterator" : Symbol.asyncIterator;
   const source = slots[key] as IteratorFactory;
   const tracker = new StreamTracker(run, hideEvent, abortSignalOf(stream));
-  Object.defineProperty(stream, key, {
-    value: function iterate(this: unknown): AsyncIterator<unknown> {
-      return tracker.attach(source.call(this));
-    },
-    writable: true,
-    configurable: true,
-    enumerable: false,
-  });
+  try {
+    Object.defineProperty(stream, key, {
+      value: function iterate(this: unknown): AsyncIterator<unknown> {
+        return tracker.attach(source.call(this));
+      },
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
+  } catch (error) {
+    // A frozen stream is the caller's to read as it is; the run cannot follow it.
+    emitWarning("unobserved_response", `A ${run.spec.provider} stream could not be instrumented; its output and usage are not recorded`, error);
+    settleInBackground(run.end(emptyLLMResult()));
+  }
 }
 
 class StreamTracker implements TokenSink {

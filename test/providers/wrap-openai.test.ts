@@ -491,6 +491,36 @@ describe("wrapOpenAI: the client", () => {
     expect(generationOf(handler).message.usage_metadata?.total_tokens).toBe(17);
   });
 
+  it("copes with frozen results: a frozen promise is observed through a plain one, a frozen stream is read unobserved", async () => {
+    class SdkPromise<T> extends Promise<T> {}
+    const raw = fixtureRaw("openai", "chat_completions_plain");
+    const frozenStream = Object.freeze({
+      async *[Symbol.asyncIterator]() {
+        yield* STREAM_CHUNKS;
+      },
+    });
+    const handler = new RecordingHandler();
+    const client = wrapOpenAI(
+      {
+        chat: {
+          completions: {
+            create: (body: { stream?: boolean }) => Object.freeze(SdkPromise.resolve(body.stream === true ? frozenStream : raw)),
+          },
+        },
+      },
+      { callbacks: [handler] },
+    );
+    expect(await client.chat.completions.create({ model: "gpt-4o-mini", messages: USER })).toBe(raw);
+    expect(generationOf(handler).message.usage_metadata?.total_tokens).toBe(26);
+
+    const stream = (await client.chat.completions.create({ stream: true })) as AsyncIterable<unknown>;
+    const seen: unknown[] = [];
+    for await (const chunk of stream) seen.push(chunk);
+    expect(seen).toEqual(STREAM_CHUNKS);
+    expect(handler.ofKind("end")[1]?.output).toEqual({ generations: [[]] });
+    expect(warnings.map((warning) => warning.code)).toContain("unobserved_response");
+  });
+
   it("observes a synchronous result at once", () => {
     const raw = fixtureRaw("openai", "chat_completions_plain");
     const handler = new RecordingHandler();
