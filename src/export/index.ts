@@ -3,4 +3,3 @@ export { BatchRunProcessor, type BatchRunProcessorOptions } from "./batch-run-pr
 export { InMemoryRunExporter } from "./in-memory.js";
 export { JsonlRunExporter, DEFAULT_TRACES_FILE, type JsonlRunExporterOptions } from "./jsonl.js";
 export { LangSmithRunExporter, type LangSmithRunExporterOptions } from "./langsmith.js";
-export { toJsonSafe, toJsonSafeRun } from "./json-safe.js";

@@ -47,7 +47,12 @@ export function getCurrentRun(): CurrentRun | undefined {
   return shared.storage.getStore();
 }
 
-/** Runs `fn` with `run` as the current run. */
+/**
+ * Runs `fn` with `run` as the current run.
+ *
+ * @example
+ * runAsCurrent(run, () => getCurrentRun() === run); // true
+ */
 export function runAsCurrent<T>(run: CurrentRun, fn: () => T): T {
   return shared.storage.run(run, fn);
 }
@@ -63,6 +68,9 @@ export interface RunDescription {
 /**
  * The frozen `CurrentRun` of a placed run; it remembers its placement, so passing it as a `parent`
  * continues the same placement (sibling order included).
+ *
+ * @example
+ * const run = describeRun(placeRoot(uuidv7(), nowMicros()), { name: "job", run_type: "chain", tags: [], metadata: {} });
  */
 export function describeRun(placement: RunPlacement, description: RunDescription): CurrentRun {
   const run: CurrentRun = Object.freeze({
@@ -85,6 +93,9 @@ export function describeRun(placement: RunPlacement, description: RunDescription
  * The placement of a run given as a parent: its own when it came from `getCurrentRun()` or
  * `fromHeaders()`, else rebuilt from its dotted order, which must agree with its `id` and `trace_id`.
  * Undefined, with a warning, when it does not.
+ *
+ * @example
+ * const parent = options.parent === undefined ? undefined : placementOfRun(options.parent);
  */
 export function placementOfRun(run: CurrentRun): RunPlacement | undefined {
   const known = shared.placements.get(run);

@@ -9,8 +9,10 @@ export interface RunStart {
   readonly inputs: Record<string, unknown>;
   readonly serialized: Record<string, unknown> | undefined;
   readonly tags: string[];
-  /** `extra` as of the start: invocation params and friends, and `metadata`. */
+  /** `extra` as of the start, besides metadata: invocation params and friends. */
   readonly extra: Record<string, unknown>;
+  /** `extra.metadata`. */
+  readonly metadata: Record<string, unknown>;
   /** The model the request named, for pricing when the response names none. */
   readonly requestModel: string | undefined;
   readonly sessionName: string | undefined;
@@ -28,12 +30,22 @@ export interface TraceState {
   released: boolean;
 }
 
-/** A new, empty trace state. */
+/**
+ * A new, empty trace state.
+ *
+ * @example
+ * const trace = parent?.trace ?? newTraceState();
+ */
 export function newTraceState(): TraceState {
   return { root: undefined, open: new Set(), executionOrder: 0, released: false };
 }
 
-/** A run between its start and end events, as a RunTracer holds it. */
+/**
+ * A run between its start and end events, as a RunTracer holds it.
+ *
+ * @example
+ * const run = new OpenRun(placement, trace, ++trace.executionOrder, start);
+ */
 export class OpenRun {
   /** Start events received minus end events: one handler reached by two paths gets each event twice. */
   deliveries = 1;

@@ -18,7 +18,12 @@ export function runNameOf(runName: string | undefined, serialized: object | unde
   return typeof last === "string" && last.length > 0 ? last : runType;
 }
 
-/** A LangSmith run type; an unknown one becomes "chain", with a warning. */
+/**
+ * A LangSmith run type; an unknown one becomes "chain", with a warning.
+ *
+ * @example
+ * runTypeOf("prompt"); // "prompt"
+ */
 export function runTypeOf(runType: string | undefined): RunType {
   if (runType === undefined) return "chain";
   if (RUN_TYPES.has(runType)) return runType as RunType;
@@ -26,14 +31,24 @@ export function runTypeOf(runType: string | undefined): RunType {
   return "chain";
 }
 
-/** An object as a run's inputs or outputs; anything else is wrapped as `{ [key]: value }` (LangChain's rule). */
+/**
+ * An object as a run's inputs or outputs; anything else is wrapped as `{ [key]: value }` (LangChain's rule).
+ *
+ * @example
+ * asRecord("hello", "input"); // { input: "hello" }
+ */
 export function asRecord(value: unknown, key: string): Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value)
     ? { ...(value as Record<string, unknown>) }
     : { [key]: value };
 }
 
-/** An error as LangChain.js's tracer records it: the message, then the stack. */
+/**
+ * An error as LangChain.js's tracer records it: the message, then the stack.
+ *
+ * @example
+ * stringifyError(new Error("boom")); // "boom\n\nError: boom\n    at …"
+ */
 export function stringifyError(error: unknown): string {
   if (error instanceof Error) return error.stack ? `${error.message}\n\n${error.stack}` : error.message;
   return typeof error === "string" ? error : String(error);

@@ -86,7 +86,12 @@ export function placementFromDottedOrder(dottedOrder: string, projectName?: stri
   };
 }
 
-/** The placement's start time as LangSmith serializes it (ISO-8601 UTC with microseconds). */
+/**
+ * The placement's start time as LangSmith serializes it (ISO-8601 UTC with microseconds).
+ *
+ * @example
+ * placementStartTime(placeRoot(id, 1714564800123456)); // "2024-05-01T12:00:00.123456Z"
+ */
 export function placementStartTime(placement: RunPlacement): string {
   return isoFromMicros(placement.start_micros);
 }

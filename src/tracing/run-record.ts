@@ -10,7 +10,7 @@ export interface RunEnding {
   error?: string;
   /** Inputs given again at the end (LangChain.js's `kwargs.inputs`), replacing the start's. */
   inputs?: Record<string, unknown>;
-  /** `extra` at the end, when the end event added to it. */
+  /** What the end event adds to `extra` (LangChain.js's end `extraParams`). */
   extra?: Record<string, unknown>;
   usage?: RunUsage;
 }
@@ -18,7 +18,11 @@ export interface RunEnding {
 /**
  * The complete Run record of a run: one object built once, when the run ends (or when its trace is
  * released before it ends: no `end_time`, status `pending`). Free-form parts are referenced, not
- * copied; the export pipeline makes them JSON-safe in the background.
+ * copied; the export pipeline makes them JSON-safe in the background. Usage lands as the token
+ * counts, `outputs.usage_metadata` and `extra.metadata.usage_metadata`; its cost as the `*_cost` fields.
+ *
+ * @example
+ * processor.onEnd(toRunRecord(run, { endMicros: nowMicros(), outputs: { answer: 42 } }));
  */
 export function toRunRecord(run: OpenRun, ending: RunEnding): Run {
   const { placement, start } = run;
@@ -30,7 +34,11 @@ export function toRunRecord(run: OpenRun, ending: RunEnding): Run {
     name: start.name,
     run_type: start.run_type,
     start_time: startTime,
-    extra: ending.extra ?? start.extra,
+    extra: {
+      ...start.extra,
+      ...ending.extra,
+      metadata: ending.usage === undefined ? start.metadata : { ...start.metadata, usage_metadata: ending.usage.usage },
+    },
     serialized: start.serialized,
     events,
     inputs: ending.inputs ?? start.inputs,
@@ -52,6 +60,7 @@ export function toRunRecord(run: OpenRun, ending: RunEnding): Run {
   if (run.firstTokenMicros >= 0) record.first_token_time = isoFromMicros(run.firstTokenMicros);
   if (ending.usage !== undefined) {
     const { usage, cost } = ending.usage;
+    if (record.outputs !== undefined && record.outputs !== null) record.outputs.usage_metadata = usage;
     record.prompt_tokens = usage.input_tokens;
     record.completion_tokens = usage.output_tokens;
     record.total_tokens = usage.total_tokens;

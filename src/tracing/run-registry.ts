@@ -46,7 +46,12 @@ export function handedOverPlacement(runId: string): RunPlacement | undefined {
   return handedOver.get(runId);
 }
 
-/** How many placements are handed over right now (0 outside start events); for leak checks. */
+/**
+ * How many placements are handed over right now (0 outside start events); for leak checks.
+ *
+ * @example
+ * handedOverCount(); // 0
+ */
 export function handedOverCount(): number {
   return handedOver.size;
 }
@@ -66,7 +71,12 @@ export function findPlacement(handlers: readonly object[], runId: string): RunPl
   return undefined;
 }
 
-/** Whether any handler can place runs (a RunTracer is listening). */
+/**
+ * Whether any handler can place runs (a RunTracer is listening).
+ *
+ * @example
+ * hasPlacementSource([new RunTracer()]); // true
+ */
 export function hasPlacementSource(handlers: readonly object[]): boolean {
   return handlers.some(isPlacementSource);
 }

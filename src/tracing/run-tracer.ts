@@ -170,13 +170,7 @@ export class RunTracer extends BaseCallbackHandler implements PlacementSource {
     this.close(runId, (run, endMicros) => {
       const found = usageFromOutput(output);
       const usage = usageOfRun(found.length > 0 ? found : (run.streamed ?? []), run.start.requestModel);
-      const outputs = asRecord(output, "output");
-      const extra = { ...run.start.extra, ...extraParams };
-      if (usage !== undefined) {
-        outputs.usage_metadata = usage.usage;
-        extra.metadata = { ...(run.start.extra.metadata as Record<string, unknown>), usage_metadata: usage.usage };
-      }
-      return { endMicros, outputs, extra, usage };
+      return { endMicros, outputs: asRecord(output, "output"), extra: extraParams, usage };
     });
   }
 
@@ -187,15 +181,13 @@ export class RunTracer extends BaseCallbackHandler implements PlacementSource {
     _tags?: string[],
     extraParams?: Record<string, unknown>,
   ): void {
-    this.close(runId, (run, endMicros) => {
+    this.close(runId, (run, endMicros) => ({
+      endMicros,
+      error: stringifyError(err),
+      extra: extraParams,
       // Tokens streamed before the failure were billed: keep what the chunks reported.
-      const usage = usageOfRun(run.streamed ?? [], run.start.requestModel);
-      const extra = { ...run.start.extra, ...extraParams };
-      if (usage !== undefined) {
-        extra.metadata = { ...(run.start.extra.metadata as Record<string, unknown>), usage_metadata: usage.usage };
-      }
-      return { endMicros, error: stringifyError(err), extra, usage };
-    });
+      usage: usageOfRun(run.streamed ?? [], run.start.requestModel),
+    }));
   }
 
   handleChainStart(
@@ -310,7 +302,8 @@ export class RunTracer extends BaseCallbackHandler implements PlacementSource {
       inputs,
       serialized: serialized as Record<string, unknown> | undefined,
       tags: tags === undefined ? [] : [...tags],
-      extra: { ...extraParams, metadata: { ...metadata } },
+      extra: { ...extraParams },
+      metadata: { ...metadata },
       requestModel: runType === "llm" ? requestedModel(extraParams, metadata) : undefined,
       sessionName: placement.project_name ?? this.projectName,
     };

@@ -108,8 +108,7 @@ function ambientParent(manager: CallbackManager): RunPlacement | undefined {
 
 /** One call of a traced function as a run: started on first entry, ended once. */
 class TracedRun implements IterationRun {
-  private manager: CallbackManagerForChainRun | undefined;
-  private current: CurrentRun | undefined;
+  private active: { manager: CallbackManagerForChainRun; current: CurrentRun } | undefined;
 
   constructor(
     private readonly setup: RunSetup,
@@ -119,12 +118,11 @@ class TracedRun implements IterationRun {
   ) {}
 
   get started(): boolean {
-    return this.manager !== undefined;
+    return this.active !== undefined;
   }
 
   enter<T>(step: () => T): T {
-    const manager = this.manager ?? this.start();
-    const current = this.current as CurrentRun;
+    const { manager, current } = this.active ?? this.start();
     return manager.runInContext(() => runAsCurrent(current, step));
   }
 
@@ -133,28 +131,29 @@ class TracedRun implements IterationRun {
   }
 
   succeed(output: unknown): Promise<void> | undefined {
-    return this.manager?.handleChainEnd(isPlainObject(output) ? { ...output } : { output });
+    return this.active?.manager.handleChainEnd(isPlainObject(output) ? { ...output } : { output });
   }
 
   fail(error: unknown): Promise<void> | undefined {
-    return this.manager?.handleChainError(error);
+    return this.active?.manager.handleChainError(error);
   }
 
-  private start(): CallbackManagerForChainRun {
+  private start(): { manager: CallbackManagerForChainRun; current: CurrentRun } {
     const { manager, parent } = this.setup;
     const id = uuidv7();
     const placement = parent === undefined ? placeRoot(id, nowMicros()) : placeChild(parent, id, nowMicros());
-    this.current = describeRun(placement, {
+    const current = describeRun(placement, {
       name: this.name,
       run_type: this.runType,
       tags: manager.tags,
       metadata: manager.metadata,
     });
     // Handlers read the placement while they handle the start event, so they record it as is.
-    this.manager = handOverPlacement(placement, () =>
+    const runManager = handOverPlacement(placement, () =>
       manager.handleChainStart({ name: this.name }, this.inputs, id, this.runType, undefined, undefined, this.name),
     );
-    return this.manager;
+    this.active = { manager: runManager, current };
+    return this.active;
   }
 }
 

@@ -1,6 +1,7 @@
 import { AIMessage } from "@langchain/core/messages";
 import { describe, expect, it } from "vitest";
-import { InMemoryRunExporter, toJsonSafe } from "../../src/export/index.js";
+import { InMemoryRunExporter } from "../../src/export/index.js";
+import { toJsonSafe } from "../../src/export/json-safe.js";
 import { makeRun } from "./helpers.js";
 
 describe("toJsonSafe", () => {

@@ -81,6 +81,8 @@ describe("traceable: the four kinds of function", () => {
     expect(new Set(seen.map((current) => current?.id))).toEqual(new Set([run?.id]));
     count(5); // never iterated: nothing recorded, nothing held
     expect(await runs()).toHaveLength(1);
+    for (const i of count(10)) if (i === 1) break; // stopped early: ends with what was yielded
+    expect((await runs())[1]).toMatchObject({ outputs: { output: [0, 1] }, status: "success" });
     expect(tracer.size).toBe(0);
   });
 
