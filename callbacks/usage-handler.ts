@@ -123,10 +123,20 @@ export class UsageMetadataCallbackHandler extends BaseCallbackHandler {
     this.record(records, state?.requestModel);
   }
 
-  handleLLMError(_err: unknown, runId: string): void {
-    // Tokens streamed before a failure were still billed: count what the chunks reported.
+  handleLLMError(
+    _err: unknown,
+    runId: string,
+    _parentRunId?: string,
+    _tags?: string[],
+    extraParams?: Record<string, unknown>,
+  ): void {
+    // Tokens a broken or abandoned stream used were still billed: count the partial result the
+    // producer passed along (`extraParams.response`, as LangChain does), else what the chunks reported.
     const state = this.close(runId);
-    if (state?.streamed !== undefined) this.record(state.streamed, state.requestModel);
+    if (state === null) return;
+    const partial = usageFromOutput(extraParams?.response as LLMResult | undefined);
+    const records = partial.length > 0 ? partial : (state?.streamed ?? []);
+    this.record(records, state?.requestModel);
   }
 
   private open(runId: string, extraParams?: Record<string, unknown>, metadata?: Record<string, unknown>): void {

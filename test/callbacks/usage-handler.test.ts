@@ -212,3 +212,25 @@ describe("withUsageMetadata", () => {
     expect(handler?.usageMetadata).toEqual({ m: usage });
   });
 });
+
+describe("UsageMetadataCallbackHandler on failed runs", () => {
+  it("counts the usage of a failed run's partial result (extraParams.response), once", () => {
+    const callback = new UsageMetadataCallbackHandler();
+    const run = CallbackManager.configure({ callbacks: [callback, callback] }).handleChatModelStart({}, [[]], undefined, undefined, {
+      invocation_params: { model: "claude-haiku-4-5" },
+    });
+    const partial = chatResult({ input_tokens: 1200, output_tokens: 7, total_tokens: 1207, input_token_details: { cache_read: 1000 } }, {
+      model_name: "claude-haiku-4-5-20251001",
+    });
+    run.handleLLMError(new Error("stream broke"), undefined, undefined, undefined, { response: partial });
+    expect(callback.usageMetadata).toEqual({
+      "claude-haiku-4-5-20251001": { input_tokens: 1200, output_tokens: 7, total_tokens: 1207, input_token_details: { cache_read: 1000 } },
+    });
+  });
+
+  it("counts nothing for a failure without a response", () => {
+    const callback = new UsageMetadataCallbackHandler();
+    CallbackManager.configure({ callbacks: [callback] }).handleChatModelStart({}, [[]]).handleLLMError(new Error("HTTP 500"));
+    expect(callback.usageMetadata).toEqual({});
+  });
+});
