@@ -181,13 +181,13 @@ export class RunTracer extends BaseCallbackHandler implements PlacementSource {
     _tags?: string[],
     extraParams?: Record<string, unknown>,
   ): void {
-    this.close(runId, (run, endMicros) => ({
-      endMicros,
-      error: stringifyError(err),
-      extra: extraParams,
-      // Tokens streamed before the failure were billed: keep what the chunks reported.
-      usage: usageOfRun(run.streamed ?? [], run.start.requestModel),
-    }));
+    this.close(runId, (run, endMicros) => {
+      // Tokens used before the failure were billed: keep the partial result's usage (a broken or
+      // abandoned stream passes it as `extraParams.response`, as LangChain does), else the chunks'.
+      const partial = usageFromOutput(extraParams?.response as LLMResult | undefined);
+      const usage = usageOfRun(partial.length > 0 ? partial : (run.streamed ?? []), run.start.requestModel);
+      return { endMicros, error: stringifyError(err), extra: extraParams, usage };
+    });
   }
 
   handleChainStart(

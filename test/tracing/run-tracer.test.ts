@@ -123,6 +123,15 @@ describe("RunTracer: the shape of a trace", () => {
     expect(run?.events?.map((event) => event.name)).toEqual(["start", "error"]);
   });
 
+  it("keeps the usage of a failed run's partial result (billed tokens of a broken stream)", async () => {
+    const { tracer, runs } = memoryTracer();
+    const llm = CallbackManager.configure({ callbacks: [tracer] }).handleChatModelStart({ name: "broken" }, [[]]);
+    llm.handleLLMError(new Error("socket hang up"), undefined, undefined, undefined, { response: chatResult({ usage, model: "m-1" }) });
+    const [run] = await runs();
+    expect(run?.status).toBe("error");
+    expect([run?.prompt_tokens, run?.completion_tokens, run?.total_tokens]).toEqual([10, 4, 14]);
+  });
+
   it("records retriever inputs and outputs as LangSmith does", async () => {
     const { tracer, runs } = memoryTracer();
     const retriever = CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleRetrieverStart({ name: "docs" }, "what?");
