@@ -9,12 +9,67 @@ export function nowMicros(): number {
   return ORIGIN_MICROS + Math.round(performance.now() * 1000);
 }
 
+// Formatting a Date costs about a microsecond and every run end formats two or three times, so the
+// "YYYY-MM-DDTHH:MM:SS" part of each second is cached (a few slots: a run's start and end usually fall
+// in different seconds) and only the microseconds are formatted per call.
+const SLOTS = 64;
+const slotSeconds = new Float64Array(SLOTS).fill(Number.NaN);
+const slotIso: string[] = new Array<string>(SLOTS).fill("");
+const slotCompact: string[] = new Array<string>(SLOTS).fill("");
+
+/**
+ * The slot holding the cached prefixes of `micros`'s second, filling it first if needed; -1 when the
+ * time is not cached (not an integer, or outside years 0–9999): the caller then formats it in full.
+ */
+function secondSlot(micros: number, second: number): number {
+  if (!Number.isInteger(micros)) return -1;
+  const slot = ((second % SLOTS) + SLOTS) % SLOTS;
+  if (slotSeconds[slot] === second) return slot;
+  const iso = new Date(second * 1000).toISOString(); // 2024-05-01T12:00:00.000Z
+  if (iso.length !== 24) return -1; // extended years (±YYYYYY) are not cached
+  slotSeconds[slot] = second;
+  slotIso[slot] = iso.slice(0, 19);
+  slotCompact[slot] = compactDateTime(iso);
+  return slot;
+}
+
 /** `2024-05-01T12:00:00.123456Z`: ISO-8601 UTC with microseconds, as LangSmith serializes times. */
 export function isoFromMicros(micros: number): string {
+  const second = Math.floor(micros / 1_000_000);
+  const slot = secondSlot(micros, second);
+  if (slot < 0) return isoUncached(micros);
+  return `${slotIso[slot]}.${sixDigits(micros - second * 1_000_000)}Z`;
+}
+
+/**
+ * `20240501T120000123456`: the UTC time with microseconds as a dotted-order segment writes it.
+ *
+ * @example
+ * compactFromMicros(1714564800123456); // → "20240501T120000123456"
+ */
+export function compactFromMicros(micros: number): string {
+  const second = Math.floor(micros / 1_000_000);
+  const slot = secondSlot(micros, second);
+  if (slot < 0) {
+    const iso = isoUncached(micros);
+    return `${compactDateTime(iso)}${iso.slice(20, 26)}`;
+  }
+  return `${slotCompact[slot]}${sixDigits(micros - second * 1_000_000)}`;
+}
+
+function isoUncached(micros: number): string {
   const millis = Math.floor(micros / 1000);
-  const iso = new Date(millis).toISOString(); // 2024-05-01T12:00:00.123Z
-  const subMillis = String(micros - millis * 1000).padStart(3, "0");
-  return `${iso.slice(0, 23)}${subMillis}Z`;
+  const iso = new Date(millis).toISOString();
+  return `${iso.slice(0, 23)}${String(micros - millis * 1000).padStart(3, "0")}Z`;
+}
+
+// "2024-05-01T12:00:00…" → "20240501T120000"
+function compactDateTime(iso: string): string {
+  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}`;
+}
+
+function sixDigits(value: number): string {
+  return value >= 100_000 ? String(value) : String(value).padStart(6, "0");
 }
 
 /** Parses an ISO-8601 time (up to microseconds) into epoch microseconds; undefined if invalid. */

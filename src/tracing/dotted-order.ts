@@ -1,4 +1,4 @@
-import { isoFromMicros } from "./clock.js";
+import { compactFromMicros } from "./clock.js";
 
 const SEGMENT = /^(\d{8}T\d{6})(\d{6})Z([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
@@ -16,8 +16,7 @@ export interface DottedOrderSegment {
  * // → "20240501T120000123456Z0190f0e4-0000-7000-8000-000000000000"
  */
 export function dottedOrderSegment(micros: number, runId: string): string {
-  const iso = isoFromMicros(micros); // 2024-05-01T12:00:00.123456Z
-  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}${iso.slice(20, 26)}Z${runId}`;
+  return `${compactFromMicros(micros)}Z${runId}`;
 }
 
 /**
