@@ -1,8 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach, beforeEach } from "vitest";
-import { onWarning, type RunledgerWarning } from "../../callbacks/index.js";
 import type { UsageMetadata } from "../../schemas/index.js";
 import { StreamAccumulator, type NormalizeOptions, type ProviderName, type StreamResult } from "../../src/providers/index.js";
 
@@ -60,17 +58,8 @@ export function accumulate(chunks: readonly unknown[], options: NormalizeOptions
   return accumulator.result();
 }
 
-/** Collects runledger warnings during each test of the calling file. */
-export function captureWarnings(): RunledgerWarning[] {
-  const warnings: RunledgerWarning[] = [];
-  let stop: (() => void) | undefined;
-  beforeEach(() => {
-    warnings.length = 0;
-    stop = onWarning((warning) => warnings.push(warning));
-  });
-  afterEach(() => stop?.());
-  return warnings;
-}
+// Warning capture is shared by every suite.
+export { captureWarnings } from "../callbacks/warnings-capture.js";
 
 /** A deep copy, so a test can edit a fixture payload without touching the shared one. */
 export function clone<T>(value: T): T {
