@@ -60,7 +60,7 @@ async function main(): Promise<void> {
       console.log(`  ${model.padEnd(28)} $${cost.total_cost.toFixed(6)}  (input $${cost.input_cost.toFixed(6)}, output $${cost.output_cost.toFixed(6)})`);
     }
     console.log(`\nTrace ${result.answer.traceId} appended to ${tracesFile}`);
-    console.log(`See it all: npx runledger report ${tracesFile}  ·  npx runledger html ${tracesFile} -o report.html`);
+    console.log(`See it all: npm run cli -- report ${tracesFile}  ·  npm run cli -- html ${tracesFile} -o report.html`);
     if (otlp) console.log(`Spans exported via OTLP to ${otlp.endpoint}`);
   } finally {
     await tracer.shutdown();
