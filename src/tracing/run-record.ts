@@ -1,4 +1,5 @@
 import type { Run, RunEvent } from "../../schemas/index.js";
+import { assignFields } from "../../callbacks/assign-fields.js";
 import { isoFromMicros } from "./clock.js";
 import type { OpenRun } from "./open-run.js";
 import type { RunUsage } from "./run-usage.js";
@@ -28,17 +29,18 @@ export function toRunRecord(run: OpenRun, ending: RunEnding): Run {
   const { placement, start } = run;
   const startTime = isoFromMicros(placement.start_micros);
   const events: RunEvent[] = [{ name: "start", time: startTime }];
+  let metadata = start.metadata;
+  if (ending.usage !== undefined) {
+    metadata = assignFields({}, metadata);
+    metadata.usage_metadata = ending.usage.usage;
+  }
   if (run.tokenEvents !== undefined) events.push(...run.tokenEvents);
   const record: Run = {
     id: placement.id,
     name: start.name,
     run_type: start.run_type,
     start_time: startTime,
-    extra: {
-      ...start.extra,
-      ...ending.extra,
-      metadata: ending.usage === undefined ? start.metadata : { ...start.metadata, usage_metadata: ending.usage.usage },
-    },
+    extra: extraOf(start.extra, ending.extra, metadata),
     serialized: start.serialized,
     events,
     inputs: ending.inputs ?? start.inputs,
@@ -71,4 +73,15 @@ export function toRunRecord(run: OpenRun, ending: RunEnding): Run {
     }
   }
   return record;
+}
+
+// `{ ...startExtra, ...endExtra, metadata }`, built by assignment (see assignFields).
+function extraOf(
+  startExtra: Record<string, unknown>,
+  endExtra: Record<string, unknown> | undefined,
+  metadata: Record<string, unknown>,
+): Record<string, unknown> {
+  const extra = assignFields(assignFields({}, startExtra), endExtra);
+  extra.metadata = metadata;
+  return extra;
 }
