@@ -1,4 +1,5 @@
 import type { CallbackHandler, CallbackHandlerMethods } from "./handler.js";
+import { getDefaultHandlerTimeout, settledWithin, withHandlerTimeout } from "./handler-timeout.js";
 import { emitWarning } from "./warnings.js";
 
 /** The flag that makes a handler skip a family of events. */
@@ -50,7 +51,8 @@ export function dispatch(
     }
     if (isThenable(result)) {
       const settled = Promise.resolve(result).then(undefined, (error: unknown) => reportHandlerError(handler, method, error));
-      if (handler.awaitHandlers === true) (awaited ??= []).push(settled);
+      // Only a promise the caller awaits gets a timer (a hung handler must not hang the app).
+      if (handler.awaitHandlers === true) (awaited ??= []).push(withHandlerTimeout(settled, handler, method));
       else track(handler, method, settled);
     }
   }
@@ -60,14 +62,22 @@ export function dispatch(
 
 /**
  * Waits until every callback promise that was not awaited by its caller has settled (handlers without
- * `awaitHandlers` that returned promises). Call it before a short-lived process exits.
+ * `awaitHandlers` that returned promises). Call it before a short-lived process exits. Waits at most
+ * `timeoutMs` (default: the process-wide handler timeout, 30,000 ms); promises still pending then
+ * are left running, with a `handler_timeout` warning.
  *
  * @example
  * await withUsageMetadata(() => agent.run());
  * await awaitAllCallbacks(); // async handlers (e.g. exporters) are done too
  */
-export async function awaitAllCallbacks(): Promise<void> {
-  while (pending.size > 0) await Promise.allSettled([...pending]);
+export async function awaitAllCallbacks(options: { timeoutMs?: number } = {}): Promise<void> {
+  const deadline = Date.now() + (options.timeoutMs ?? getDefaultHandlerTimeout());
+  while (pending.size > 0) {
+    if (!(await settledWithin(Promise.allSettled([...pending]), deadline - Date.now()))) {
+      emitWarning("handler_timeout", `awaitAllCallbacks: ${pending.size} callback promise(s) still pending at the deadline; not waiting for them`);
+      return;
+    }
+  }
 }
 
 function track(handler: CallbackHandler, method: CallbackMethod, promise: Promise<unknown>): void {

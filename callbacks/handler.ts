@@ -139,6 +139,13 @@ export interface CallbackHandlerFields {
   raiseError?: boolean;
   /** Promises returned by this handler are awaited by the caller instead of tracked in the background. */
   awaitHandlers?: boolean;
+  /**
+   * With `awaitHandlers`: how long the caller waits for one of this handler's promises before going
+   * on without it (a `handler_timeout` warning, or a `HandlerTimeoutError` with `raiseError`).
+   * Default: the process-wide `setDefaultHandlerTimeout` (30,000 ms). `Infinity` waits forever.
+   * Synchronous handlers are never timed.
+   */
+  handlerTimeoutMs?: number;
 }
 
 /** Anything accepted as a handler: a plain object or a class instance with some callback methods. */

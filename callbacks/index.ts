@@ -9,3 +9,9 @@ export * from "./usage-handler.js";
 export * from "./with-usage-metadata.js";
 export * from "./default-cost-estimator.js";
 export * from "./warnings.js";
+export {
+  DEFAULT_HANDLER_TIMEOUT_MS,
+  HandlerTimeoutError,
+  getDefaultHandlerTimeout,
+  setDefaultHandlerTimeout,
+} from "./handler-timeout.js";
