@@ -11,16 +11,20 @@ export function requestedModel(
   extraParams: Record<string, unknown> | undefined,
   metadata: Record<string, unknown> | undefined,
 ): string | undefined {
+  const named = metadata?.ls_model_name;
+  if (isName(named)) return named;
   const params = extraParams?.invocation_params as Record<string, unknown> | undefined;
-  for (const candidate of [
-    metadata?.ls_model_name,
-    params?.model,
-    params?.model_name,
-    params?.modelName,
-    params?.model_id,
-    params?.modelId,
-  ]) {
-    if (typeof candidate === "string" && candidate.length > 0) return candidate;
+  if (params === undefined || params === null) return undefined;
+  // A constant key list: nothing is allocated per call (this runs at every model-run start).
+  for (const key of PARAM_KEYS) {
+    const candidate = params[key];
+    if (isName(candidate)) return candidate;
   }
   return undefined;
+}
+
+const PARAM_KEYS = ["model", "model_name", "modelName", "model_id", "modelId"] as const;
+
+function isName(value: unknown): value is string {
+  return typeof value === "string" && value.length > 0;
 }

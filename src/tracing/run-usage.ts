@@ -7,6 +7,9 @@ export interface RunUsage {
   cost?: { prompt: number; completion: number; total: number };
 }
 
+// The start of every sum (addUsage never mutates its inputs, so one shared zero is safe).
+const ZERO: UsageMetadata = Object.freeze(addUsage());
+
 /**
  * Sums the usage records of one LLM run and prices each with the default cost estimator, under the
  * model its response named, else the model the request named. Cost is left out when any record has
@@ -16,8 +19,11 @@ export interface RunUsage {
  * usageOfRun(usageFromOutput(output), requestedModel(extraParams, metadata));
  */
 export function usageOfRun(records: readonly ModelUsage[], requestModel: string | undefined): RunUsage | undefined {
-  if (records.length === 0) return undefined;
-  const usage = records.reduce((sum, record) => addUsage(sum, record.usage), addUsage());
+  const [first] = records;
+  if (first === undefined) return undefined;
+  // One record needs no sum: it is already a validated object of its own (usageFromOutput and
+  // usageFromChunk parse into new objects), so it is used as it is.
+  const usage = records.length === 1 ? first.usage : records.reduce((sum, record) => addUsage(sum, record.usage), ZERO);
   const cost = costOf(records, requestModel);
   return cost === undefined ? { usage } : { usage, cost };
 }
