@@ -1,11 +1,13 @@
 import type { Run } from "../../schemas/index.js";
 import { emitWarning } from "../../callbacks/index.js";
+import { settledWithin } from "../../callbacks/handler-timeout.js";
 import { registerExitFlush, type ExitFlushable } from "./exit-flush.js";
-import { toJsonSafeRun } from "./json-safe.js";
 import type { ExportResult, RunExporter } from "./run-exporter.js";
+import { RunPrivacy, type RunPrivacyOptions } from "./run-privacy.js";
+import { RunSpool } from "./spool.js";
 
 /** Options of `BatchRunProcessor`; every field has a default. */
-export interface BatchRunProcessorOptions {
+export interface BatchRunProcessorOptions extends RunPrivacyOptions {
   /** Runs waiting beyond this are dropped (and counted). Default 10,000. */
   maxQueueSize?: number;
   /** Runs per `export` call. Default 100. */
@@ -20,18 +22,33 @@ export interface BatchRunProcessorOptions {
   maxBackoffMillis?: number;
   /** Waits before a retry. Defaults to a timer that does not keep the process alive; tests inject one. */
   sleep?: (millis: number) => Promise<void>;
+  /**
+   * A directory where runs whose export failed for good are written instead of dropped, for
+   * `runledger replay <dir>`; also where runs still queued go when the process exits abruptly
+   * (`process.exit()`) or `shutdown()` runs out of time. Default `RUNLEDGER_SPOOL_DIR`; unset: no spool.
+   */
+  spoolDir?: string;
+  /** Size cap of the spool directory's files together; runs beyond it are dropped (counted). Default 64 MiB. */
+  spoolMaxBytes?: number;
+  /** How long `shutdown()` waits for queued and in-flight exports before spooling (or dropping) the rest. Default 30,000 ms. */
+  shutdownTimeoutMillis?: number;
 }
 
-type DropReason = "queue full" | "export failed" | "processor shut down";
+type DropReason = "queue full" | "export failed" | "processor shut down" | "shutdown deadline" | "process exiting" | "spool full";
+type Outcome = { code: "runs_dropped" | "runs_spooled"; reason: DropReason };
 
 /**
  * Batches finished runs and hands them to an exporter off the traced code's path: `onEnd` only
  * queues (the queue is bounded: beyond `maxQueueSize` runs are dropped and counted); a timer that
  * never keeps the process alive exports full batches at once and partial ones after
- * `scheduledDelayMillis`, one export at a time. Retryable failures are retried with exponential
- * backoff, waiting at least what the server's `Retry-After` asked. Dropped runs are reported as one
- * warning per burst, with the exact count. Pending runs are flushed when the process is about to exit
- * (`beforeExit`) until `shutdown()`.
+ * `scheduledDelayMillis`, one export at a time. Each batch is first put in its export form, in the
+ * background: JSON-safe, `hideInputs` / `hideOutputs` applied, credentials masked (`RunPrivacy`).
+ * Retryable failures are retried with exponential backoff, waiting at least what the server's
+ * `Retry-After` asked. A batch that fails for good goes to the spool directory when there is one
+ * (`spoolDir`, replayed by `runledger replay`), else it is dropped. Dropped and spooled runs are
+ * reported as one warning per burst, with the exact count. Pending runs are flushed when the process
+ * is about to exit (`beforeExit`) until `shutdown()`; on an abrupt exit (`process.exit()`) what is
+ * still queued or in flight is written to the spool synchronously (or counted as dropped).
  *
  * @example
  * const processor = new BatchRunProcessor(new JsonlRunExporter(), { maxBatchSize: 50 });
@@ -48,13 +65,19 @@ export class BatchRunProcessor implements ExitFlushable {
   private readonly initialBackoffMillis: number;
   private readonly maxBackoffMillis: number;
   private readonly sleep: (millis: number) => Promise<void>;
+  private readonly shutdownTimeoutMillis: number;
+  private readonly privacy: RunPrivacy;
+  private readonly spool: RunSpool | undefined;
   private readonly unregisterExitFlush: () => void;
   private queue: Run[] = [];
+  /** The batch being exported, in its export form (spooled from the `exit` hook if still there). */
+  private inFlight: Run[] | undefined;
   private accepted = 0;
   private settled = 0;
   private exported = 0;
   private dropped = 0;
-  private readonly unreported = new Map<DropReason, { count: number; cause?: unknown }>();
+  private spooled = 0;
+  private readonly unreported = new Map<string, Outcome & { count: number; cause?: unknown }>();
   private timer: NodeJS.Timeout | undefined;
   private timerImmediate = false;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -62,6 +85,10 @@ export class BatchRunProcessor implements ExitFlushable {
   private exitFlushing = false;
   private reportScheduled = false;
   private shutDown: Promise<void> | undefined;
+  /** Set when shutdown's deadline passed: batches are no longer retried. */
+  private givenUp = false;
+  private readonly gaveUp: Promise<void>;
+  private giveUpNow: () => void = noop;
 
   constructor(exporter: RunExporter, options: BatchRunProcessorOptions = {}) {
     this.exporter = exporter;
@@ -72,6 +99,11 @@ export class BatchRunProcessor implements ExitFlushable {
     this.initialBackoffMillis = nonNegative(options.initialBackoffMillis, 500);
     this.maxBackoffMillis = nonNegative(options.maxBackoffMillis, 30_000);
     this.sleep = options.sleep ?? ((millis) => this.wait(millis));
+    this.shutdownTimeoutMillis = nonNegative(options.shutdownTimeoutMillis, 30_000);
+    this.privacy = new RunPrivacy(options);
+    const spoolDir = options.spoolDir ?? (process.env.RUNLEDGER_SPOOL_DIR || undefined);
+    this.spool = spoolDir === undefined ? undefined : new RunSpool(spoolDir, positive(options.spoolMaxBytes, undefined));
+    this.gaveUp = new Promise((resolve) => (this.giveUpNow = resolve));
     this.unregisterExitFlush = registerExitFlush(this);
   }
 
@@ -80,9 +112,14 @@ export class BatchRunProcessor implements ExitFlushable {
     return this.exported;
   }
 
-  /** Runs dropped so far: queue full, export failed for good, or received after shutdown. */
+  /** Runs dropped so far: queue full, export failed for good (without a spool), or received after shutdown. */
   get droppedCount(): number {
     return this.dropped;
+  }
+
+  /** Runs written to the spool directory so far (export failed for good, shutdown deadline, abrupt exit). */
+  get spooledCount(): number {
+    return this.spooled;
   }
 
   /** Runs waiting to be exported (not counting a batch being exported). */
@@ -114,16 +151,56 @@ export class BatchRunProcessor implements ExitFlushable {
   }
 
   /**
-   * Flushes, then shuts the exporter down. Runs that end afterwards are dropped (and counted). The
-   * `beforeExit` hook is removed. Idempotent.
+   * Flushes, then shuts the exporter down, within `shutdownTimeoutMillis`: when the deadline passes,
+   * queued runs go to the spool (or are dropped, counted) and the batch in flight is not retried
+   * any more. Runs that end afterwards are dropped (and counted). The exit hooks are removed once
+   * nothing is left in flight. Idempotent.
    */
   shutdown(): Promise<void> {
-    this.shutDown ??= (async () => {
-      this.unregisterExitFlush();
-      await this.forceFlush();
-      await this.exporter.shutdown?.();
-    })();
+    this.shutDown ??= this.closeDown();
     return this.shutDown;
+  }
+
+  private async closeDown(): Promise<void> {
+    const deadline = Date.now() + this.shutdownTimeoutMillis;
+    if (!(await settledWithin(this.forceFlush(), this.shutdownTimeoutMillis))) await this.giveUp();
+    const exporterDown = Promise.resolve().then(() => this.exporter.shutdown?.());
+    if (!(await settledWithin(exporterDown, deadline - Date.now()))) {
+      emitWarning("shutdown_timeout", "The exporter's shutdown did not finish before the shutdown deadline");
+    }
+    this.reportDrops();
+    if (this.settled === this.accepted) this.unregisterExitFlush();
+  }
+
+  /** The deadline passed: nothing is retried any more, and what is queued is spooled or dropped now. */
+  private async giveUp(): Promise<void> {
+    this.givenUp = true;
+    this.giveUpNow();
+    clearTimeout(this.retryTimer); // the wait it times is over: it must not keep the process alive
+    this.retryTimer = undefined;
+    const queued = this.queue.splice(0);
+    if (queued.length > 0) {
+      await this.failForGood(queued.map((run) => this.privacy.prepare(run)), "shutdown deadline", undefined);
+      this.settled += queued.length;
+    }
+  }
+
+  /** @internal Called by the `exit` hook: what is still queued or in flight goes to the spool, synchronously. */
+  spoolOnExit(): void {
+    const leftover = [...(this.inFlight ?? []), ...this.queue.map((run) => this.privacy.prepare(run))];
+    if (leftover.length === 0) return;
+    this.queue = [];
+    this.inFlight = undefined;
+    this.settled += leftover.length;
+    if (this.spool === undefined) this.drop("process exiting", leftover.length);
+    else {
+      try {
+        this.spoolWritten(this.spool.writeSync(leftover), "process exiting", undefined);
+      } catch (error) {
+        this.drop("process exiting", leftover.length, error);
+      }
+    }
+    this.reportDrops();
   }
 
   /** @internal Called by the `beforeExit` hook: flush, keeping the process alive until done. */
@@ -171,21 +248,47 @@ export class BatchRunProcessor implements ExitFlushable {
 
   private async exportBatch(batch: Run[]): Promise<void> {
     if (batch.length === 0) return;
-    // JSON-safety is paid here, in the background, not when the run ends.
-    const runs = batch.map(toJsonSafeRun);
+    // JSON-safety, hiding and masking are paid here, in the background, not when the run ends.
+    const runs = batch.map((run) => this.privacy.prepare(run));
+    this.inFlight = runs;
     for (let attempt = 0; ; attempt++) {
       const result = await this.tryExport(runs);
       if (result.code === "success") {
         this.exported += runs.length;
         break;
       }
-      if (result.code === "failed" || attempt >= this.maxRetries) {
-        this.drop("export failed", runs.length, result.error);
+      if (result.code === "failed" || attempt >= this.maxRetries || this.givenUp) {
+        await this.failForGood(runs, "export failed", result.error);
         break;
       }
-      await this.sleep(this.retryDelay(attempt, result.retryAfterMillis));
+      await Promise.race([this.sleep(this.retryDelay(attempt, result.retryAfterMillis)), this.gaveUp]);
+      if (this.givenUp) {
+        await this.failForGood(runs, "shutdown deadline", result.error);
+        break;
+      }
     }
+    this.inFlight = undefined;
     this.settled += runs.length;
+    if (this.shutDown !== undefined && this.settled === this.accepted) this.unregisterExitFlush();
+  }
+
+  /** Runs that cannot be exported: to the spool when there is one, else dropped. */
+  private async failForGood(runs: Run[], reason: DropReason, cause: unknown): Promise<void> {
+    if (this.spool === undefined) {
+      this.drop(reason, runs.length, cause);
+      return;
+    }
+    try {
+      this.spoolWritten(await this.spool.write(runs), reason, cause);
+    } catch (error) {
+      this.drop(reason, runs.length, error);
+    }
+  }
+
+  private spoolWritten({ written, overCap }: { written: number; overCap: number }, reason: DropReason, cause: unknown): void {
+    this.spooled += written;
+    if (written > 0) this.note({ code: "runs_spooled", reason }, written, cause);
+    if (overCap > 0) this.drop("spool full", overCap);
   }
 
   private async tryExport(runs: Run[]): Promise<ExportResult> {
@@ -209,15 +312,20 @@ export class BatchRunProcessor implements ExitFlushable {
         this.retryTimer = undefined;
         resolve();
       }, millis);
-      // A retry wait keeps the process alive only while the exit flush needs it.
-      if (!this.exitFlushing) this.retryTimer.unref();
+      // A retry wait keeps the process alive only while the exit flush or a shutdown needs it.
+      if (!this.exitFlushing && this.shutDown === undefined) this.retryTimer.unref();
     });
   }
 
   private drop(reason: DropReason, count: number, cause?: unknown): void {
     this.dropped += count;
-    const entry = this.unreported.get(reason);
-    if (entry === undefined) this.unreported.set(reason, { count, cause });
+    this.note({ code: "runs_dropped", reason }, count, cause);
+  }
+
+  private note(outcome: Outcome, count: number, cause: unknown): void {
+    const key = `${outcome.code}:${outcome.reason}`;
+    const entry = this.unreported.get(key);
+    if (entry === undefined) this.unreported.set(key, { ...outcome, count, cause });
     else {
       entry.count += count;
       if (cause !== undefined) entry.cause = cause;
@@ -233,17 +341,21 @@ export class BatchRunProcessor implements ExitFlushable {
     }).unref();
   }
 
-  /** One warning per reason for everything dropped since the last report, with the exact count. */
+  /** One warning per outcome and reason for everything dropped or spooled since the last report, with the exact count. */
   private reportDrops(): void {
-    for (const [reason, { count, cause }] of this.unreported) {
+    for (const { code, reason, count, cause } of this.unreported.values()) {
       const detail = cause instanceof Error ? `: ${cause.message}` : cause === undefined ? "" : `: ${String(cause)}`;
-      emitWarning("runs_dropped", `Dropped ${count} run${count === 1 ? "" : "s"} (${reason}${detail})`, cause);
+      const runs = `${count} run${count === 1 ? "" : "s"}`;
+      const message = code === "runs_dropped" ? `Dropped ${runs}` : `Spooled ${runs} to ${this.spool?.dir ?? "the spool"}`;
+      emitWarning(code, `${message} (${reason}${detail})`, cause);
     }
     this.unreported.clear();
   }
 }
 
-function positive(value: number | undefined, fallback: number): number {
+function noop(): void {}
+
+function positive<T extends number | undefined>(value: number | undefined, fallback: T): number | T {
   return value !== undefined && Number.isFinite(value) && value >= 1 ? Math.floor(value) : fallback;
 }
 

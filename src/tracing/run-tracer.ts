@@ -12,6 +12,7 @@ import type { LLMResult, RunType } from "../../schemas/index.js";
 import { BatchRunProcessor, type BatchRunProcessorOptions } from "../export/batch-run-processor.js";
 import { JsonlRunExporter } from "../export/jsonl.js";
 import type { RunExporter } from "../export/run-exporter.js";
+import type { RunPrivacyOptions } from "../export/run-privacy.js";
 import { isoFromMicros, nowMicros } from "./clock.js";
 import { newTraceState, OpenRun, type RunStart, type TraceState } from "./open-run.js";
 import { asRecord, runNameOf, runTypeOf, stringifyError } from "./run-fields.js";
@@ -20,8 +21,12 @@ import { toRunRecord, type RunEnding } from "./run-record.js";
 import { handedOverPlacement, type PlacementSource } from "./run-registry.js";
 import { usageOfRun } from "./run-usage.js";
 
-/** Options of `RunTracer`. */
-export interface RunTracerOptions {
+/**
+ * Options of `RunTracer`. `hideInputs` / `hideOutputs` (default `LANGSMITH_HIDE_INPUTS` /
+ * `LANGSMITH_HIDE_OUTPUTS`) apply to every run it exports, whatever the exporter; credentials are
+ * always masked.
+ */
+export interface RunTracerOptions extends RunPrivacyOptions {
   /**
    * Receives each run once, when it ends, as one complete Run record. Default: a `JsonlRunExporter`
    * writing `runledger-traces.jsonl` (or `RUNLEDGER_TRACES_FILE`).
@@ -35,6 +40,10 @@ export interface RunTracerOptions {
   clock?: () => number;
   /** Batching, queue bound and retries of the export (see `BatchRunProcessor`). */
   batch?: BatchRunProcessorOptions;
+  /** Where runs that cannot be exported are kept for `runledger replay` (see `BatchRunProcessor`). */
+  spoolDir?: string;
+  /** Size cap of the spool directory. Default 64 MiB. */
+  spoolMaxBytes?: number;
 }
 
 /**
@@ -79,7 +88,12 @@ export class RunTracer extends BaseCallbackHandler implements PlacementSource {
     this.projectName = options.projectName;
     this.keepTokenEvents = options.keepTokenEvents ?? false;
     this.clock = options.clock ?? nowMicros;
-    this.processor = new BatchRunProcessor(options.exporter ?? new JsonlRunExporter(), options.batch);
+    const batch: BatchRunProcessorOptions = { ...options.batch };
+    batch.spoolDir ??= options.spoolDir;
+    batch.spoolMaxBytes ??= options.spoolMaxBytes;
+    batch.hideInputs ??= options.hideInputs;
+    batch.hideOutputs ??= options.hideOutputs;
+    this.processor = new BatchRunProcessor(options.exporter ?? new JsonlRunExporter(), batch);
   }
 
   /** How many runs this tracer holds (open runs of traces whose root has not ended). */
@@ -87,9 +101,14 @@ export class RunTracer extends BaseCallbackHandler implements PlacementSource {
     return this.runs.size;
   }
 
-  /** Runs exported so far, and runs dropped (queue full, export failed). */
+  /** Runs exported so far, and runs dropped (queue full, export failed without a spool). */
   get exportStats(): { exported: number; dropped: number } {
     return { exported: this.processor.exportedCount, dropped: this.processor.droppedCount };
+  }
+
+  /** Runs written to the spool directory so far (see `spoolDir`). */
+  get spooledCount(): number {
+    return this.processor.spooledCount;
   }
 
   /** Where an open run sits; used by `traceable` to nest under runs it did not start. */
@@ -102,7 +121,10 @@ export class RunTracer extends BaseCallbackHandler implements PlacementSource {
     return this.processor.forceFlush();
   }
 
-  /** Flushes and shuts the exporter down; runs ending afterwards are dropped. */
+  /**
+   * Flushes and shuts the exporter down, waiting at most `batch.shutdownTimeoutMillis` (30 s) for
+   * in-flight exports; runs ending afterwards are dropped.
+   */
   shutdown(): Promise<void> {
     return this.processor.shutdown();
   }

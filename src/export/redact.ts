@@ -1,0 +1,197 @@
+/** What a masked secret is replaced with. */
+export const REDACTED = "[REDACTED]";
+
+// Deeper data cannot be inspected within a bounded stack, so it is not sent at all (fail closed).
+const MAX_DEPTH = 100;
+export const TOO_DEEP = "[Too deep]";
+
+// Parts of a key name (compacted: lower case, separators removed) that always mean a credential.
+const SECRET_KEY_PARTS = ["apikey", "password", "passwd", "passphrase", "secret", "authorization", "privatekey", "accesskey", "credential", "cookie"];
+// Whole words of a key name that mean a credential ("auth" but not "author").
+const SECRET_KEY_WORDS = new Set(["auth", "pwd", "bearer", "jwt"]);
+// "...token" is a credential (access_token, x-auth-token), except token counts (max_token, total_token).
+const COUNT_PREFIXES = /(?:max|min|total|num|input|output|prompt|completion|cached|reasoning)token$/;
+
+// Credentials recognizable by their shape wherever they appear (a key pasted into a prompt, an error
+// message quoting the key it rejected). Each pattern is linear: no nested quantifiers.
+const VALUE_PATTERNS = [
+  String.raw`(?<![A-Za-z0-9])sk-(?=[A-Za-z0-9_-]*[0-9])[A-Za-z0-9_-]{20,}`, // OpenAI, Anthropic (sk-ant-…)
+  String.raw`(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])`, // AWS access key ids
+  String.raw`(?<![A-Za-z0-9])[Bb]earer\s+[A-Za-z0-9._~+/-]{8,}=*`, // HTTP bearer credentials
+  String.raw`(?<![A-Za-z0-9])lsv2_[a-z]{2}_[A-Za-z0-9_]{16,}`, // LangSmith
+  String.raw`(?<![A-Za-z0-9])AIza[0-9A-Za-z_-]{35}`, // Google API keys
+  String.raw`(?<![A-Za-z0-9])(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})`, // GitHub
+  String.raw`(?<![A-Za-z0-9])xox[abprs]-[A-Za-z0-9-]{10,}`, // Slack
+  String.raw`(?<![A-Za-z0-9])(?:gsk|hf|xai)[_-][A-Za-z0-9]{30,}`, // Groq, Hugging Face, xAI
+  String.raw`(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}`, // JWTs
+  String.raw`-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----[\s\S]*?-----END [A-Z ]{0,40}PRIVATE KEY-----`,
+];
+const SECRET_VALUE = new RegExp(VALUE_PATTERNS.join("|"));
+const SECRET_VALUES = new RegExp(VALUE_PATTERNS.join("|"), "g");
+// The shortest string any pattern matches ("Bearer " + 8); shorter strings are not even scanned.
+const MIN_SECRET_LENGTH = 15;
+
+// Key names repeat endlessly (metadata keys, invocation params): each is classified once.
+const keyCache = new Map<string, boolean>();
+const KEY_CACHE_LIMIT = 4096;
+
+/**
+ * Whether a field of this name holds a credential: api_key / apiKey / x-api-key, authorization,
+ * password, secret, cookie, private/access keys, credentials, and `token` names (access_token,
+ * x-auth-token) but not token counts (`tokens`, `max_tokens`, `token_usage`, `input_tokens`).
+ *
+ * @example
+ * isSecretKey("openAIApiKey"); // true
+ * isSecretKey("max_tokens");   // false
+ */
+export function isSecretKey(key: string): boolean {
+  let secret = keyCache.get(key);
+  if (secret === undefined) {
+    secret = classifyKey(key);
+    if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.clear();
+    keyCache.set(key, secret);
+  }
+  return secret;
+}
+
+function classifyKey(key: string): boolean {
+  if (key.length > 256) return false;
+  // "openAIApiKey" → ["open", "ai", "api", "key"]; "X-Api-Key" → ["x", "api", "key"].
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/([A-Z])([A-Z][a-z])/g, "$1 $2")
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((word) => word.length > 0);
+  const compact = words.join("");
+  if (SECRET_KEY_PARTS.some((part) => compact.includes(part))) return true;
+  if (words.some((word) => SECRET_KEY_WORDS.has(word))) return true;
+  return compact.endsWith("token") && !COUNT_PREFIXES.test(compact);
+}
+
+/**
+ * Whether a string contains a credential recognizable by its shape (`sk-…`, `sk-ant-…`, `Bearer …`,
+ * AWS `AKIA…`, LangSmith `lsv2_…`, Google `AIza…`, GitHub, Slack, Groq, Hugging Face, JWTs, PEM
+ * private keys).
+ *
+ * @example
+ * containsSecret("Incorrect API key provided: sk-proj-abc123…"); // true
+ */
+export function containsSecret(text: string): boolean {
+  return text.length >= MIN_SECRET_LENGTH && SECRET_VALUE.test(text);
+}
+
+/**
+ * The string with every credential recognizable by its shape replaced by `[REDACTED]` (a bearer
+ * credential keeps its scheme: `Bearer [REDACTED]`); the same string when there is none.
+ *
+ * @example
+ * maskSecretsInString("auth failed for sk-ant-api03-AbCdEf0123456789xyz"); // "auth failed for [REDACTED]"
+ */
+export function maskSecretsInString(text: string): string {
+  if (!containsSecret(text)) return text;
+  return text.replace(SECRET_VALUES, (match) => (/^bearer\s/i.test(match) ? `${match.slice(0, 6)} ${REDACTED}` : REDACTED));
+}
+
+/**
+ * A copy of JSON data with credentials masked: the value of every field whose name is a secret key
+ * (see `isSecretKey`) becomes `[REDACTED]` (booleans, null and empty strings carry no secret and stay),
+ * and credentials inside any string are masked (see `maskSecretsInString`). Copy on write: parts with
+ * nothing to mask are shared, not copied, and the input is never modified. Data nested deeper than
+ * 100 levels is replaced by `"[Too deep]"` rather than sent unchecked.
+ *
+ * @example
+ * maskSecrets({ model: "gpt-4o", api_key: "abc", max_tokens: 10 });
+ * // → { model: "gpt-4o", api_key: "[REDACTED]", max_tokens: 10 }
+ */
+export function maskSecrets<T>(value: T): T {
+  return mask(value, 0) as T;
+}
+
+/**
+ * `maskSecrets` of a Run record, except that a streamed token (`kwargs.token` of a `new_token` event)
+ * is text the model wrote, not a credential: it is checked by its shape only.
+ *
+ * @example
+ * exporter.export(runs.map(maskRunSecrets));
+ */
+export function maskRunSecrets<R extends object>(run: R): R {
+  let copy: Record<string, unknown> | undefined;
+  const record = run as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const field = record[key];
+    const masked = key === "events" && Array.isArray(field) ? maskEvents(field) : maskField(key, field, 1, false);
+    if (masked !== field) copy = assign(copy ?? { ...record }, key, masked);
+  }
+  return (copy ?? run) as R;
+}
+
+const TOKEN_EVENT = "new_token";
+
+function maskEvents(events: readonly unknown[]): unknown[] {
+  let copy: unknown[] | undefined;
+  for (let i = 0; i < events.length; i++) {
+    const event: unknown = events[i];
+    const masked = isTokenEvent(event) ? maskTokenEvent(event) : mask(event, 2);
+    if (masked !== event) (copy ??= events.slice())[i] = masked;
+  }
+  return copy ?? (events as unknown[]);
+}
+
+function isTokenEvent(event: unknown): event is Record<string, unknown> & { kwargs: Record<string, unknown> } {
+  if (typeof event !== "object" || event === null) return false;
+  const { name, kwargs } = event as { name?: unknown; kwargs?: unknown };
+  return name === TOKEN_EVENT && typeof kwargs === "object" && kwargs !== null && !Array.isArray(kwargs);
+}
+
+function maskTokenEvent(event: Record<string, unknown> & { kwargs: Record<string, unknown> }): unknown {
+  let copy: Record<string, unknown> | undefined;
+  for (const key of Object.keys(event)) {
+    const field = event[key];
+    const masked = key === "kwargs" ? maskRecord(event.kwargs, 3, TOKEN_KEY) : maskField(key, field, 3, false);
+    if (masked !== field) copy = assign(copy ?? { ...event }, key, masked);
+  }
+  return copy ?? event;
+}
+
+const TOKEN_KEY = "token";
+
+function mask(value: unknown, depth: number): unknown {
+  if (typeof value === "string") return maskSecretsInString(value);
+  if (typeof value !== "object" || value === null) return value;
+  if (depth >= MAX_DEPTH) return TOO_DEEP;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const masked = mask(item, depth + 1);
+      if (masked !== item) (copy ??= value.slice())[i] = masked;
+    }
+    return copy ?? value;
+  }
+  return maskRecord(value as Record<string, unknown>, depth, undefined);
+}
+
+function maskRecord(record: Record<string, unknown>, depth: number, valueOnlyKey: string | undefined): Record<string, unknown> {
+  let copy: Record<string, unknown> | undefined;
+  for (const key of Object.keys(record)) {
+    const field = record[key];
+    const masked = maskField(key, field, depth + 1, key === valueOnlyKey);
+    if (masked !== field) copy = assign(copy ?? { ...record }, key, masked);
+  }
+  return copy ?? record;
+}
+
+function maskField(key: string, field: unknown, depth: number, valueOnly: boolean): unknown {
+  return !valueOnly && isSecretKey(key) && carriesSecret(field) ? REDACTED : mask(field, depth);
+}
+
+// A "__proto__" field of parsed JSON must stay a field, not become the copy's prototype.
+function assign(target: Record<string, unknown>, key: string, value: unknown): Record<string, unknown> {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  return target;
+}
+
+function carriesSecret(value: unknown): boolean {
+  return value !== null && value !== undefined && typeof value !== "boolean" && value !== "" && value !== REDACTED;
+}
