@@ -1,4 +1,4 @@
-import { v7 as uuidv7 } from "uuid";
+import { newRunId } from "./run-id.js";
 import { getCallbackContext } from "./context.js";
 import { dispatch } from "./dispatch.js";
 import type { CallbackHandler, Serialized } from "./handler.js";
@@ -124,7 +124,7 @@ export class CallbackManager {
   handleLLMStart(
     llm: Serialized,
     prompts: string[],
-    runId: string = uuidv7(),
+    runId: string = newRunId(),
     _parentRunId?: string,
     extraParams?: Record<string, unknown>,
     _tags?: string[],
@@ -139,7 +139,7 @@ export class CallbackManager {
   handleChatModelStart(
     llm: Serialized,
     messages: unknown[][],
-    runId: string = uuidv7(),
+    runId: string = newRunId(),
     _parentRunId?: string,
     extraParams?: Record<string, unknown>,
     _tags?: string[],
@@ -154,7 +154,7 @@ export class CallbackManager {
   handleChainStart(
     chain: Serialized,
     inputs: Record<string, unknown>,
-    runId: string = uuidv7(),
+    runId: string = newRunId(),
     runType?: string,
     _tags?: string[],
     _metadata?: Record<string, unknown>,
@@ -168,7 +168,7 @@ export class CallbackManager {
   handleToolStart(
     tool: Serialized,
     input: string,
-    runId: string = uuidv7(),
+    runId: string = newRunId(),
     _parentRunId?: string,
     _tags?: string[],
     _metadata?: Record<string, unknown>,
@@ -183,7 +183,7 @@ export class CallbackManager {
   handleRetrieverStart(
     retriever: Serialized,
     query: string,
-    runId: string = uuidv7(),
+    runId: string = newRunId(),
     _parentRunId?: string,
     _tags?: string[],
     _metadata?: Record<string, unknown>,

@@ -1,4 +1,4 @@
-import { v7 as uuidv7 } from "uuid";
+import { newRunId } from "../../callbacks/run-id.js";
 import {
   CallbackManager,
   emitWarning,
@@ -140,7 +140,7 @@ class TracedRun implements IterationRun {
 
   private start(): { manager: CallbackManagerForChainRun; current: CurrentRun } {
     const { manager, parent } = this.setup;
-    const id = uuidv7();
+    const id = newRunId();
     const placement = parent === undefined ? placeRoot(id, nowMicros()) : placeChild(parent, id, nowMicros());
     const current = describeRun(placement, {
       name: this.name,
