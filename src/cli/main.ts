@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The `runledger` bin: `runledger report <traces.jsonl>` and `runledger html <traces.jsonl> -o <file>`.
+// The `runledger` bin: `runledger report <traces.jsonl>`, `runledger html <traces.jsonl> -o <file>` and
+// `runledger replay <spool-dir>`.
 import { runCli } from "./run-cli.js";
 
 runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then(

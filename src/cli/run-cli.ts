@@ -1,5 +1,10 @@
 import { statSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { JsonlRunExporter } from "../export/jsonl.js";
+import { resolveLangSmithConfig } from "../export/langsmith-config.js";
+import { LangSmithRunExporter } from "../export/langsmith.js";
+import { replaySpool } from "../export/replay.js";
+import type { RunExporter } from "../export/run-exporter.js";
 import { parseSince, type RunFilter } from "./filters.js";
 import { renderHtmlReport } from "./html.js";
 import { toJsonReport } from "./json-report.js";
@@ -17,6 +22,11 @@ export interface CliIo {
 const USAGE = `Usage:
   runledger report <traces.jsonl> [--json] [filters]
   runledger html <traces.jsonl> -o <report.html> [filters]
+  runledger replay <spool-dir> [--to <traces.jsonl>]
+
+Replay re-sends the runs a tracer spooled (spoolDir) and deletes each spool file once its runs were
+accepted: to the JSONL file --to names, else to LangSmith when LANGSMITH_API_KEY is set (with
+LANGSMITH_ENDPOINT and LANGSMITH_PROJECT), else to RUNLEDGER_TRACES_FILE.
 
 Filters:
   --since <time|duration>   runs started at or after an ISO time, or within a duration (30m, 2h, 7d)
@@ -27,6 +37,7 @@ Options:
   --max-traces <n>          trace trees drawn (default 20; totals always cover every run)
   --max-runs-per-trace <n>  runs drawn per trace (default 5000)
   -o, --output <file>       where html writes the page
+  --to <file>               where replay appends the runs (JSON Lines)
   -h, --help                this help
 `;
 
@@ -53,10 +64,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     (values.help ? io.stdout : io.stderr).write(USAGE);
     return values.help ? 0 : 2;
   }
-  if ((command !== "report" && command !== "html") || file === undefined || rest.length > 0) {
-    io.stderr.write(`runledger: expected "report <file>" or "html <file> -o <out>"\n\n${USAGE}`);
+  if ((command !== "report" && command !== "html" && command !== "replay") || file === undefined || rest.length > 0) {
+    io.stderr.write(`runledger: expected "report <file>", "html <file> -o <out>" or "replay <dir>"\n\n${USAGE}`);
     return 2;
   }
+  if (command === "replay") return replay(file, values.to, io);
   if (command === "html" && values.output === undefined) {
     io.stderr.write("runledger: html needs -o <report.html>\n");
     return 2;
@@ -126,9 +138,41 @@ function parse(argv: readonly string[]) {
       "max-traces": { type: "string" },
       "max-runs-per-trace": { type: "string" },
       output: { type: "string", short: "o" },
+      to: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
+}
+
+/** `runledger replay <dir>`: 0 when the spool is empty afterwards, 1 when runs are left, 2 with nowhere to send them. */
+async function replay(dir: string, to: string | undefined, io: CliIo): Promise<number> {
+  const target = replayTarget(to);
+  if (target === undefined) {
+    io.stderr.write("runledger: replay needs --to <file>, LANGSMITH_API_KEY (LangSmith) or RUNLEDGER_TRACES_FILE\n");
+    return 2;
+  }
+  try {
+    const result = await replaySpool(dir, target.exporter, {
+      onProblem: (problem) => io.stderr.write(`${dir}/${problem.file}:${problem.line}: ${problem.message} (set aside, not replayed)\n`),
+    });
+    io.stderr.write(`replayed ${result.replayed} run(s) from ${result.files} spool file(s) to ${target.name}\n`);
+    if (result.remaining === 0) return 0;
+    io.stderr.write(`runledger: ${result.remaining} run(s) left in ${dir}: ${message(result.error)}\n`);
+    return 1;
+  } catch (error) {
+    io.stderr.write(`runledger: cannot replay ${dir}: ${message(error)}\n`);
+    return 1;
+  }
+}
+
+function replayTarget(to: string | undefined): { exporter: RunExporter; name: string } | undefined {
+  if (to !== undefined) return { exporter: new JsonlRunExporter({ path: to }), name: to };
+  const langsmith = resolveLangSmithConfig();
+  if (langsmith.apiKey !== undefined) {
+    return { exporter: new LangSmithRunExporter(), name: `LangSmith (${langsmith.apiUrl}, project ${langsmith.projectName})` };
+  }
+  const file = process.env.RUNLEDGER_TRACES_FILE;
+  return file ? { exporter: new JsonlRunExporter({ path: file }), name: file } : undefined;
 }
 
 function buildFilter(values: { since?: string; model?: string; trace?: string }, now: number): RunFilter {

@@ -3,3 +3,7 @@ export { BatchRunProcessor, type BatchRunProcessorOptions } from "./batch-run-pr
 export { InMemoryRunExporter } from "./in-memory.js";
 export { JsonlRunExporter, DEFAULT_TRACES_FILE, type JsonlRunExporterOptions } from "./jsonl.js";
 export { LangSmithRunExporter, type LangSmithRunExporterOptions } from "./langsmith.js";
+export { RunPrivacy, type HideValues, type RunPrivacyOptions } from "./run-privacy.js";
+export { REDACTED, isSecretKey, containsSecret, maskSecrets, maskSecretsInString, maskRunSecrets } from "./redact.js";
+export { replaySpool, type ReplayOptions, type ReplayResult } from "./replay.js";
+export { DEFAULT_SPOOL_MAX_BYTES } from "./spool.js";

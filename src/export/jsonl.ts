@@ -2,12 +2,13 @@ import { mkdir, open } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import type { Run } from "../../schemas/index.js";
 import type { ExportResult, RunExporter } from "./run-exporter.js";
+import { RunPrivacy, type RunPrivacyOptions } from "./run-privacy.js";
 
 /** The file runs go to when neither the option nor `RUNLEDGER_TRACES_FILE` names one. */
 export const DEFAULT_TRACES_FILE = "runledger-traces.jsonl";
 
-/** Options of `JsonlRunExporter`. */
-export interface JsonlRunExporterOptions {
+/** Options of `JsonlRunExporter`; `hideInputs` / `hideOutputs` default to `LANGSMITH_HIDE_*`. */
+export interface JsonlRunExporterOptions extends RunPrivacyOptions {
   /** The file to append to; default `RUNLEDGER_TRACES_FILE`, else `runledger-traces.jsonl` (cwd). */
   path?: string;
 }
@@ -19,23 +20,26 @@ const TRANSIENT = new Set(["EAGAIN", "EBUSY", "EMFILE", "ENFILE", "EINTR"]);
  * Appends runs to a JSON Lines file, one run per line: the embedded default exporter, read back by
  * `runledger report` / `runledger html`. Each batch is one write to a file opened with O_APPEND, so
  * exporters in several processes (or several in one) can share a file without interleaving partial
- * lines. The directory is created when missing.
+ * lines. The directory is created when missing. Credentials are masked and inputs / outputs hidden
+ * as the options say before anything is written (see `RunPrivacy`).
  *
  * @example
  * const tracer = new RunTracer({ exporter: new JsonlRunExporter({ path: "traces/today.jsonl" }) });
  */
 export class JsonlRunExporter implements RunExporter {
   readonly path: string;
+  private readonly privacy: RunPrivacy;
   private directoryReady: Promise<unknown> | undefined;
 
   constructor(options: JsonlRunExporterOptions = {}) {
     this.path = resolve(options.path ?? (process.env.RUNLEDGER_TRACES_FILE || DEFAULT_TRACES_FILE));
+    this.privacy = new RunPrivacy(options);
   }
 
   async export(runs: Run[]): Promise<ExportResult> {
     if (runs.length === 0) return { code: "success" };
     try {
-      const data = Buffer.from(`${runs.map((run) => JSON.stringify(run)).join("\n")}\n`);
+      const data = Buffer.from(`${runs.map((run) => JSON.stringify(this.privacy.prepare(run))).join("\n")}\n`);
       this.directoryReady ??= mkdir(dirname(this.path), { recursive: true });
       await this.directoryReady;
       await appendOnce(this.path, data);

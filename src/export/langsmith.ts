@@ -4,9 +4,13 @@ import { resolveLangSmithConfig, type LangSmithConfig } from "./langsmith-config
 import { encodeMultipart, type MultipartPart } from "./multipart.js";
 import type { ExportResult, RunExporter } from "./run-exporter.js";
 import { retryAfterMillis } from "./retry-after.js";
+import { RunPrivacy, type RunPrivacyOptions } from "./run-privacy.js";
 
-/** Options of `LangSmithRunExporter`; anything left out comes from the environment. */
-export interface LangSmithRunExporterOptions {
+/**
+ * Options of `LangSmithRunExporter`; anything left out comes from the environment (`hideInputs` /
+ * `hideOutputs`: `LANGSMITH_HIDE_INPUTS` / `LANGSMITH_HIDE_OUTPUTS`, as the langsmith client reads them).
+ */
+export interface LangSmithRunExporterOptions extends RunPrivacyOptions {
   /** Default `LANGSMITH_API_KEY` (or `LANGCHAIN_API_KEY`). Sent as `x-api-key`. */
   apiKey?: string;
   /** Default `LANGSMITH_ENDPOINT` (or `LANGCHAIN_ENDPOINT`), else LangSmith's cloud endpoint. */
@@ -32,7 +36,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * `post.{id}`, `post.{id}.inputs`, `.outputs`, `.events`, `.extra`, `.error`, `.serialized`) or
  * `POST /runs/batch` (`{ post, patch }`). Runs arrive complete, so each is one `post` carrying its
  * end time and outputs, as the client sends a create merged with its update. Rate limits (429), server
- * errors and network failures are reported as retryable, with the server's `Retry-After`.
+ * errors and network failures are reported as retryable, with the server's `Retry-After`; a 409
+ * (the server already holds these runs: a retry of a request whose answer was lost) counts as
+ * delivered. Credentials are masked and inputs / outputs hidden as the options say before anything
+ * is sent (see `RunPrivacy`).
  *
  * @example
  * const tracer = new RunTracer({ exporter: new LangSmithRunExporter({ projectName: "checkout" }) });
@@ -42,9 +49,11 @@ export class LangSmithRunExporter implements RunExporter {
   private endpoint: "multipart" | "batch";
   private readonly timeoutMillis: number;
   private readonly fetch: typeof fetch;
+  private readonly privacy: RunPrivacy;
 
   constructor(options: LangSmithRunExporterOptions = {}) {
     this.config = resolveLangSmithConfig(options);
+    this.privacy = new RunPrivacy(options);
     this.endpoint = options.endpoint ?? "multipart";
     this.timeoutMillis = options.timeoutMillis ?? 30_000;
     this.fetch = options.fetch ?? globalThis.fetch;
@@ -54,7 +63,7 @@ export class LangSmithRunExporter implements RunExporter {
   }
 
   async export(runs: Run[]): Promise<ExportResult> {
-    const posts = runs.filter(hasUuid).map((run) => this.toCreate(run));
+    const posts = runs.filter(hasUuid).map((run) => this.toCreate(this.privacy.prepare(run)));
     if (posts.length < runs.length) {
       emitWarning("invalid_run", `LangSmithRunExporter skipped ${runs.length - posts.length} run(s) without a UUID id`);
     }
@@ -102,7 +111,8 @@ export class LangSmithRunExporter implements RunExporter {
     }
     const text = await response.text().catch(() => "");
     const status = response.status;
-    if (response.ok) return { result: { code: "success" }, status };
+    // 409: the server already holds these runs (a retried request whose answer was lost).
+    if (response.ok || status === 409) return { result: { code: "success" }, status };
     const error = new Error(`LangSmith ${path} answered ${status}: ${text.slice(0, 500)}`);
     if (status === 408 || status === 425 || status === 429 || status >= 500) {
       const retryAfter = retryAfterMillis(response.headers.get("retry-after"));

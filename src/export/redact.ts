@@ -109,6 +109,19 @@ export function maskSecrets<T>(value: T): T {
 }
 
 /**
+ * A `JSON.stringify` replacer that masks as `maskSecrets` does, keeping JSON.stringify's own handling
+ * of `toJSON` and circular references (which throw).
+ *
+ * @example
+ * JSON.stringify({ headers: { Authorization: "Bearer abc" } }, secretMaskingReplacer);
+ * // '{"headers":{"Authorization":"[REDACTED]"}}'
+ */
+export function secretMaskingReplacer(key: string, value: unknown): unknown {
+  if (typeof value === "string") return isSecretKey(key) && carriesSecret(value) ? REDACTED : maskSecretsInString(value);
+  return key !== "" && isSecretKey(key) && carriesSecret(value) ? REDACTED : value;
+}
+
+/**
  * `maskSecrets` of a Run record, except that a streamed token (`kwargs.token` of a `new_token` event)
  * is text the model wrote, not a credential: it is checked by its shape only.
  *

@@ -1,6 +1,7 @@
 import type { Span } from "@opentelemetry/api";
 import { emitWarning } from "../../callbacks/index.js";
 import type { LLMResult } from "../../schemas/index.js";
+import { maskSecretsInString, secretMaskingReplacer } from "../export/redact.js";
 import { finishReasonOf, generationsOf, recordOf, stringOf } from "./attributes.js";
 import { ATTR } from "./semconv.js";
 
@@ -111,8 +112,9 @@ const ROLE_BY_TYPE: Readonly<Record<string, string>> = {
 };
 
 /**
- * Records captured content on spans as the spec's JSON strings, after the optional masker. Only
- * created when content capture is on, so with capture off no content is even converted.
+ * Records captured content on spans as the spec's JSON strings, after the optional masker and with
+ * credentials masked (`maskSecrets`). Only created when content capture is on, so with capture off
+ * no content is even converted.
  *
  * @example
  * const recorder = new ContentRecorder((c) => c.kind === "tool.result" ? undefined : c);
@@ -147,12 +149,13 @@ export class ContentRecorder {
   }
 }
 
+// Credentials are masked whatever the masker did (a key pasted into a prompt, a tool's api_key argument).
 function serialize(content: CapturedContent): string | undefined {
   const payload =
     content.kind === "input.messages" || content.kind === "output.messages" ? content.messages : content.value;
-  if (typeof payload === "string") return payload;
+  if (typeof payload === "string") return maskSecretsInString(payload);
   try {
-    const json: string | undefined = JSON.stringify(payload);
+    const json: string | undefined = JSON.stringify(payload, secretMaskingReplacer);
     return json;
   } catch (error) {
     emitWarning("otel_attribute_dropped", `Captured ${content.kind} is not serializable; left out of the span`, error);

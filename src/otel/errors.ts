@@ -1,4 +1,5 @@
 import type { Exception } from "@opentelemetry/api";
+import { maskSecretsInString } from "../export/redact.js";
 import { ERROR_TYPE_OTHER } from "./semconv.js";
 
 const GENERIC_NAMES = new Set(["Error", "Object", ""]);
@@ -24,14 +25,22 @@ export function errorType(error: unknown): string {
 /**
  * What `span.recordException` accepts, for any thrown value (errors as they are; strings as the
  * message; anything else described, never serialized, so a hostile value cannot blow up the span).
+ * Credentials in the message or stack (an SDK error quoting the key it rejected) are masked: such an
+ * error is described by a copy of its name, message and stack.
  *
  * @example
  * span.recordException(exceptionOf(err));
  */
 export function exceptionOf(error: unknown): Exception {
-  if (error instanceof Error || typeof error === "string") return error;
+  if (typeof error === "string") return maskSecretsInString(error);
+  if (error instanceof Error) {
+    const message = maskSecretsInString(error.message);
+    const stack = error.stack === undefined ? undefined : maskSecretsInString(error.stack);
+    if (message === error.message && stack === error.stack) return error;
+    return stack === undefined ? { name: error.name, message } : { name: error.name, message, stack };
+  }
   if (typeof error === "object" && error !== null && typeof (error as { message?: unknown }).message === "string") {
-    return { message: (error as { message: string }).message, name: errorType(error) };
+    return { message: maskSecretsInString((error as { message: string }).message), name: errorType(error) };
   }
   return { message: `Non-error thrown: ${typeof error}`, name: ERROR_TYPE_OTHER };
 }

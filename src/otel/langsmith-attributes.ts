@@ -1,5 +1,6 @@
 import type { Attributes, AttributeValue } from "@opentelemetry/api";
 import { emitWarning } from "../../callbacks/index.js";
+import { isSecretKey, maskSecretsInString, REDACTED, secretMaskingReplacer } from "../export/redact.js";
 import { ATTR } from "./semconv.js";
 
 /** Where a run sits in its LangSmith trace. */
@@ -26,7 +27,8 @@ export interface RunLabels {
  * `langsmith.trace.*`) and the run's labels (`langsmith.trace.name`, `langsmith.span.tags` as one
  * ", "-joined string, `langsmith.metadata.<key>`). Metadata strings, finite numbers and booleans are
  * kept as they are; other values are JSON; a value that cannot be serialized is left out with a
- * warning.
+ * warning. Credentials are masked (`maskSecrets`): by key name (`langsmith.metadata.api_key` is
+ * `[REDACTED]`) and by shape in names, tags and values.
  *
  * @example
  * addLangSmithAttributes(attributes,
@@ -35,12 +37,12 @@ export interface RunLabels {
  */
 export function addLangSmithAttributes(into: Attributes, placement: RunPlacement, labels: RunLabels): void {
   into[ATTR.LANGSMITH_SPAN_KIND] = labels.runType;
-  into[ATTR.LANGSMITH_TRACE_NAME] = labels.name;
+  into[ATTR.LANGSMITH_TRACE_NAME] = maskSecretsInString(labels.name);
   into[ATTR.LANGSMITH_SPAN_ID] = placement.runId;
   into[ATTR.LANGSMITH_TRACE_ID] = placement.traceId;
   into[ATTR.LANGSMITH_SPAN_DOTTED_ORDER] = placement.dottedOrder;
   if (placement.parentRunId !== undefined) into[ATTR.LANGSMITH_SPAN_PARENT_ID] = placement.parentRunId;
-  if (labels.tags !== undefined && labels.tags.length > 0) into[ATTR.LANGSMITH_SPAN_TAGS] = labels.tags.join(", ");
+  if (labels.tags !== undefined && labels.tags.length > 0) into[ATTR.LANGSMITH_SPAN_TAGS] = maskSecretsInString(labels.tags.join(", "));
   if (labels.metadata === undefined) return;
   for (const key of Object.keys(labels.metadata)) {
     const value = metadataValue(labels.metadata[key], key);
@@ -50,11 +52,13 @@ export function addLangSmithAttributes(into: Attributes, placement: RunPlacement
 
 function metadataValue(value: unknown, key: string): AttributeValue | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value === "string" || typeof value === "boolean") return value;
+  if (typeof value === "boolean") return value;
+  if (isSecretKey(key) && value !== "") return REDACTED;
+  if (typeof value === "string") return maskSecretsInString(value);
   if (typeof value === "number") return Number.isFinite(value) ? value : String(value);
   try {
     // Functions and symbols serialize to undefined (the lib types say string): left out too.
-    const json: string | undefined = JSON.stringify(value);
+    const json: string | undefined = JSON.stringify(value, secretMaskingReplacer);
     return json;
   } catch (error) {
     emitWarning("otel_attribute_dropped", `Metadata "${key}" is not serializable; left out of the span`, error);

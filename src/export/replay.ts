@@ -1,0 +1,144 @@
+import { readdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { RunSchema, type Run } from "../../schemas/index.js";
+import { describeIssues } from "../shared/describe-issues.js";
+import type { ExportResult, RunExporter } from "./run-exporter.js";
+import { SPOOL_FILE } from "./spool.js";
+
+/** Options of `replaySpool`. */
+export interface ReplayOptions {
+  /** Runs per `export` call. Default 100. */
+  batchSize?: number;
+  /** Retries of a batch whose export failed in a retryable way. Default 5. */
+  maxRetries?: number;
+  /** First backoff, doubled per retry; a server's `Retry-After` wins. Default 500 ms. */
+  initialBackoffMillis?: number;
+  /** Upper bound of one wait. Default 30,000 ms. */
+  maxBackoffMillis?: number;
+  /** Waits before a retry; tests inject one. */
+  sleep?: (millis: number) => Promise<void>;
+  /** Called for each spool line that is not a run (it is set aside in a `rejected-…` file, not replayed). */
+  onProblem?: (problem: { file: string; line: number; message: string }) => void;
+}
+
+/** What a replay did. */
+export interface ReplayResult {
+  /** Spool files found. */
+  files: number;
+  /** Runs the exporter accepted. */
+  replayed: number;
+  /** Runs still in the spool (their export failed; replay again later). */
+  remaining: number;
+  /** Lines that were not runs, moved to `rejected-…` files. */
+  rejected: number;
+  /** Why the replay stopped early, when it did. */
+  error?: unknown;
+}
+
+/** One spooled run: its line as written (kept verbatim if it must stay) and its validated form. */
+interface SpooledLine {
+  text: string;
+  run: Run;
+}
+
+/**
+ * Re-sends the runs of a spool directory (written by a `BatchRunProcessor` with `spoolDir`) through
+ * `exporter`, oldest file first, in batches, retrying retryable failures with backoff. A spool file
+ * is deleted only after all its runs were accepted; when a batch fails for good the file is rewritten
+ * with the runs not yet accepted and the replay stops (the endpoint is likely still down). Lines that
+ * are not valid runs are reported and moved to a `rejected-<file>` beside it, so nothing is lost and
+ * nothing is replayed twice.
+ *
+ * @example
+ * const result = await replaySpool("/var/spool/myapp-runs", new LangSmithRunExporter());
+ * console.log(`${result.replayed} replayed, ${result.remaining} left`);
+ */
+export async function replaySpool(dir: string, exporter: RunExporter, options: ReplayOptions = {}): Promise<ReplayResult> {
+  const files = (await readdir(dir)).filter((name) => SPOOL_FILE.test(name)).sort();
+  const result: ReplayResult = { files: files.length, replayed: 0, remaining: 0, rejected: 0 };
+  const batchSize = Math.max(1, Math.floor(options.batchSize ?? 100));
+  for (const [index, name] of files.entries()) {
+    const path = join(dir, name);
+    const lines = await readSpoolFile(path, name, result, options);
+    let sent = 0;
+    while (sent < lines.length) {
+      const batch = lines.slice(sent, sent + batchSize);
+      const outcome = await exportWithRetries(exporter, batch.map((line) => line.run), options);
+      if (outcome.code !== "success") {
+        await rewrite(path, lines.slice(sent));
+        result.error = outcome.error ?? new Error("export failed");
+        result.remaining += lines.length - sent + (await countRuns(dir, files.slice(index + 1)));
+        return result;
+      }
+      sent += batch.length;
+      result.replayed += batch.length;
+    }
+    await unlink(path);
+  }
+  return result;
+}
+
+async function readSpoolFile(path: string, name: string, result: ReplayResult, options: ReplayOptions): Promise<SpooledLine[]> {
+  const lines: SpooledLine[] = [];
+  const rejected: string[] = [];
+  const texts = (await readFile(path, "utf8")).split("\n");
+  texts.forEach((text, index) => {
+    if (text.trim().length === 0) return;
+    const problem = parseLine(text);
+    if (typeof problem === "string") {
+      rejected.push(text);
+      options.onProblem?.({ file: name, line: index + 1, message: problem });
+    } else lines.push({ text, run: problem });
+  });
+  if (rejected.length > 0) {
+    result.rejected += rejected.length;
+    await writeFile(join(dirname(path), `rejected-${name}`), `${rejected.join("\n")}\n`, { flag: "a", mode: 0o600 });
+    await rewrite(path, lines);
+  }
+  return lines;
+}
+
+/** The run on a line, or why it is not one. */
+function parseLine(text: string): Run | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return `invalid JSON: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  const parsed = RunSchema.safeParse(value);
+  return parsed.success ? parsed.data : `not a run: ${describeIssues(parsed.error.issues)}`;
+}
+
+async function exportWithRetries(exporter: RunExporter, runs: Run[], options: ReplayOptions): Promise<ExportResult> {
+  const maxRetries = options.maxRetries ?? 5;
+  const initial = options.initialBackoffMillis ?? 500;
+  const max = options.maxBackoffMillis ?? 30_000;
+  const sleep = options.sleep ?? ((millis: number) => new Promise<void>((resolve) => setTimeout(resolve, millis)));
+  for (let attempt = 0; ; attempt++) {
+    let result: ExportResult;
+    try {
+      result = await exporter.export(runs);
+    } catch (error) {
+      result = { code: "failed", error };
+    }
+    if (result.code !== "retryable" || attempt >= maxRetries) return result;
+    await sleep(Math.min(result.retryAfterMillis ?? initial * 2 ** attempt, max));
+  }
+}
+
+/** Replaces a spool file's content atomically (a crash leaves the old or the new file, never half). */
+async function rewrite(path: string, lines: readonly SpooledLine[]): Promise<void> {
+  const temporary = join(dirname(path), `.rewrite-${process.pid}.tmp`);
+  await writeFile(temporary, lines.map((line) => `${line.text}\n`).join(""), { mode: 0o600 });
+  await rename(temporary, path);
+}
+
+async function countRuns(dir: string, names: readonly string[]): Promise<number> {
+  let count = 0;
+  for (const name of names) {
+    const text = await readFile(join(dir, name), "utf8").catch(() => "");
+    count += text.split("\n").filter((line) => line.trim().length > 0).length;
+  }
+  return count;
+}
