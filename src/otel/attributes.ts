@@ -39,6 +39,8 @@ const STOP_KEYS = ["stop", "stop_sequences", "stopSequences"] as const;
 const CHOICE_COUNT_KEYS = ["n", "candidate_count", "candidateCount"] as const;
 const STREAM_KEYS = ["stream", "streaming"] as const;
 const CONVERSATION_KEYS = ["thread_id", "session_id", "conversation_id"] as const;
+const TYPE_KEYS = ["_type"] as const;
+const NESTED_PARAM_KEYS = ["inferenceConfig", "generationConfig", "options"] as const;
 // Finish-reason keys of the providers' LangChain response_metadata, in order of preference.
 const FINISH_REASON_KEYS = ["finish_reason", "stop_reason", "stopReason", "done_reason", "status"] as const;
 
@@ -55,7 +57,7 @@ export function modelRequest(
   extraParams: Record_ | undefined,
   metadata: Record_ | undefined,
 ): ModelRequest {
-  const provider = stringOf(metadata?.ls_provider) ?? firstString(paramSources(extraParams), ["_type"]);
+  const provider = stringOf(metadata?.ls_provider) ?? firstString(paramSources(extraParams), TYPE_KEYS);
   const model = requestedModel(extraParams, metadata);
   const request: ModelRequest = { operation };
   if (provider !== undefined) request.provider = providerNameFor(provider);
@@ -84,15 +86,15 @@ export function modelStartAttributes(
   if (request.model !== undefined) attributes[ATTR.GEN_AI_REQUEST_MODEL] = request.model;
   const params = paramSources(extraParams);
   for (const param of NUMBER_PARAMS) {
-    const candidates = param.metadataKey === undefined ? [] : [metadata?.[param.metadataKey]];
-    const value = firstNumber(candidates, params, param.keys, param.integer === true);
+    const preferred = param.metadataKey === undefined ? undefined : metadata?.[param.metadataKey];
+    const value = firstNumber(preferred, params, param.keys, param.integer === true);
     if (value !== undefined) attributes[param.attribute] = value;
   }
   const stop = stopSequences(metadata?.ls_stop) ?? firstDefined(params, STOP_KEYS, stopSequences);
   if (stop !== undefined) attributes[ATTR.GEN_AI_REQUEST_STOP_SEQUENCES] = stop;
-  const choices = firstNumber([], params, CHOICE_COUNT_KEYS, true);
+  const choices = firstNumber(undefined, params, CHOICE_COUNT_KEYS, true);
   if (choices !== undefined && choices !== 1) attributes[ATTR.GEN_AI_REQUEST_CHOICE_COUNT] = choices;
-  if (firstDefined(params, STREAM_KEYS, (value) => (value === true ? true : undefined))) {
+  if (firstDefined(params, STREAM_KEYS, trueOnly)) {
     attributes[ATTR.GEN_AI_REQUEST_STREAM] = true;
   }
   const conversation = conversationId(metadata);
@@ -230,28 +232,40 @@ function paramSources(extraParams: Record_ | undefined): Record_[] {
   const params = recordOf(extraParams?.invocation_params);
   if (params === undefined) return [];
   const sources = [params];
-  for (const nested of ["inferenceConfig", "generationConfig", "options"]) {
+  for (const nested of NESTED_PARAM_KEYS) {
     const record = recordOf(params[nested]);
     if (record !== undefined) sources.push(record);
   }
   return sources;
 }
 
+// The first acceptable number: `preferred` (an `ls_*` metadata value), else the first key of the
+// first source that has one. Run start is on the caller's path: no list or closure is built per call.
 function firstNumber(
-  candidates: readonly unknown[],
+  preferred: unknown,
   sources: readonly Record_[],
   keys: readonly string[],
   integer: boolean,
 ): number | undefined {
-  const accept = (value: unknown): number | undefined =>
-    typeof value === "number" && Number.isFinite(value) && (!integer || (Number.isInteger(value) && value >= 0))
-      ? value
-      : undefined;
-  for (const candidate of candidates) {
-    const value = accept(candidate);
-    if (value !== undefined) return value;
+  const value = acceptNumber(preferred, integer);
+  if (value !== undefined) return value;
+  for (const source of sources) {
+    for (const key of keys) {
+      const found = acceptNumber(source[key], integer);
+      if (found !== undefined) return found;
+    }
   }
-  return firstDefined(sources, keys, accept);
+  return undefined;
+}
+
+function acceptNumber(value: unknown, integer: boolean): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) && (!integer || (Number.isInteger(value) && value >= 0))
+    ? value
+    : undefined;
+}
+
+function trueOnly(value: unknown): true | undefined {
+  return value === true ? true : undefined;
 }
 
 function firstString(sources: readonly Record_[], keys: readonly string[]): string | undefined {

@@ -412,10 +412,13 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
   }
 }
 
-// Usage summed over every generation (usageFromOutput validates and warns about bad counts).
+// Usage summed over every generation (usageFromOutput validates and warns about bad counts). One
+// record needs no sum: usageFromOutput parses into new objects, so it is used as it is.
 function totalUsage(output: LLMResult): UsageMetadata | undefined {
+  const records = usageFromOutput(output);
+  if (records.length === 1) return records[0]?.usage;
   let total: UsageMetadata | undefined;
-  for (const { usage } of usageFromOutput(output)) total = addUsage(total, usage);
+  for (const { usage } of records) total = addUsage(total, usage);
   return total;
 }
 

@@ -46,8 +46,23 @@ export function addLangSmithAttributes(into: Attributes, placement: RunPlacement
   if (labels.metadata === undefined) return;
   for (const key of Object.keys(labels.metadata)) {
     const value = metadataValue(labels.metadata[key], key);
-    if (value !== undefined) into[ATTR.LANGSMITH_METADATA_PREFIX + key] = value;
+    if (value !== undefined) into[metadataAttribute(key)] = value;
   }
+}
+
+// `langsmith.metadata.<key>` per metadata key, cached: the same keys come back run after run, and a
+// freshly concatenated attribute name must be hashed again each time it is used as a key. Bounded, so
+// ever-new keys cannot grow it without limit.
+const MAX_CACHED_KEYS = 1024;
+const metadataAttributes = new Map<string, string>();
+
+function metadataAttribute(key: string): string {
+  let name = metadataAttributes.get(key);
+  if (name === undefined) {
+    name = ATTR.LANGSMITH_METADATA_PREFIX + key;
+    if (metadataAttributes.size < MAX_CACHED_KEYS) metadataAttributes.set(key, name);
+  }
+  return name;
 }
 
 function metadataValue(value: unknown, key: string): AttributeValue | undefined {
