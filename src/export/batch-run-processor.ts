@@ -77,6 +77,7 @@ export class BatchRunProcessor implements ExitFlushable {
   private exported = 0;
   private dropped = 0;
   private spooled = 0;
+  private readonly spoolWrites = new Set<Promise<void>>();
   private readonly unreported = new Map<string, Outcome & { count: number; cause?: unknown }>();
   private timer: NodeJS.Timeout | undefined;
   private timerImmediate = false;
@@ -85,8 +86,7 @@ export class BatchRunProcessor implements ExitFlushable {
   private exitFlushing = false;
   private reportScheduled = false;
   private shutDown: Promise<void> | undefined;
-  /** Set when shutdown's deadline passed: batches are no longer retried. */
-  private givenUp = false;
+  /** Settles when shutdown's deadline passes: a retry wait then ends at once. */
   private readonly gaveUp: Promise<void>;
   private giveUpNow: () => void = noop;
 
@@ -152,9 +152,9 @@ export class BatchRunProcessor implements ExitFlushable {
 
   /**
    * Flushes, then shuts the exporter down, within `shutdownTimeoutMillis`: when the deadline passes,
-   * queued runs go to the spool (or are dropped, counted) and the batch in flight is not retried
-   * any more. Runs that end afterwards are dropped (and counted). The exit hooks are removed once
-   * nothing is left in flight. Idempotent.
+   * the batch in flight and the queued runs go to the spool (or are dropped, counted), so when the
+   * promise settles every run ended so far is exported, spooled or counted as dropped. Runs that end
+   * afterwards are dropped (and counted). Idempotent.
    */
   shutdown(): Promise<void> {
     this.shutDown ??= this.closeDown();
@@ -164,25 +164,29 @@ export class BatchRunProcessor implements ExitFlushable {
   private async closeDown(): Promise<void> {
     const deadline = Date.now() + this.shutdownTimeoutMillis;
     if (!(await settledWithin(this.forceFlush(), this.shutdownTimeoutMillis))) await this.giveUp();
+    await Promise.all(this.spoolWrites); // local writes: quick, and they hold the last copy of their runs
     const exporterDown = Promise.resolve().then(() => this.exporter.shutdown?.());
     if (!(await settledWithin(exporterDown, deadline - Date.now()))) {
       emitWarning("shutdown_timeout", "The exporter's shutdown did not finish before the shutdown deadline");
     }
     this.reportDrops();
-    if (this.settled === this.accepted) this.unregisterExitFlush();
+    this.unregisterExitFlush();
   }
 
-  /** The deadline passed: nothing is retried any more, and what is queued is spooled or dropped now. */
+  /**
+   * The deadline passed: the batch in flight and what is queued are spooled (or dropped) now. The
+   * in-flight request is not waited for; if the server did take it, the replay of its runs is
+   * answered 409 by LangSmith (already stored): delivered at least once, never lost.
+   */
   private async giveUp(): Promise<void> {
-    this.givenUp = true;
     this.giveUpNow();
     clearTimeout(this.retryTimer); // the wait it times is over: it must not keep the process alive
     this.retryTimer = undefined;
-    const queued = this.queue.splice(0);
-    if (queued.length > 0) {
-      await this.failForGood(queued.map((run) => this.privacy.prepare(run)), "shutdown deadline", undefined);
-      this.settled += queued.length;
-    }
+    const taken = [...(this.inFlight ?? []), ...this.queue.splice(0).map((run) => this.privacy.prepare(run))];
+    this.inFlight = undefined;
+    if (taken.length === 0) return;
+    this.settled += taken.length;
+    await this.failForGood(taken, "shutdown deadline", undefined);
   }
 
   /** @internal Called by the `exit` hook: what is still queued or in flight goes to the spool, synchronously. */
@@ -253,23 +257,22 @@ export class BatchRunProcessor implements ExitFlushable {
     this.inFlight = runs;
     for (let attempt = 0; ; attempt++) {
       const result = await this.tryExport(runs);
+      // The shutdown deadline or the exit hook took the batch over meanwhile: it was settled there.
+      if (this.inFlight !== runs) return;
       if (result.code === "success") {
         this.exported += runs.length;
         break;
       }
-      if (result.code === "failed" || attempt >= this.maxRetries || this.givenUp) {
+      if (result.code === "failed" || attempt >= this.maxRetries) {
+        this.inFlight = undefined;
         await this.failForGood(runs, "export failed", result.error);
         break;
       }
       await Promise.race([this.sleep(this.retryDelay(attempt, result.retryAfterMillis)), this.gaveUp]);
-      if (this.givenUp) {
-        await this.failForGood(runs, "shutdown deadline", result.error);
-        break;
-      }
+      if (this.inFlight !== runs) return;
     }
     this.inFlight = undefined;
     this.settled += runs.length;
-    if (this.shutDown !== undefined && this.settled === this.accepted) this.unregisterExitFlush();
   }
 
   /** Runs that cannot be exported: to the spool when there is one, else dropped. */
@@ -278,11 +281,13 @@ export class BatchRunProcessor implements ExitFlushable {
       this.drop(reason, runs.length, cause);
       return;
     }
-    try {
-      this.spoolWritten(await this.spool.write(runs), reason, cause);
-    } catch (error) {
-      this.drop(reason, runs.length, error);
-    }
+    const writing = this.spool.write(runs).then(
+      (written) => this.spoolWritten(written, reason, cause),
+      (error: unknown) => this.drop(reason, runs.length, error),
+    );
+    this.spoolWrites.add(writing);
+    await writing;
+    this.spoolWrites.delete(writing);
   }
 
   private spoolWritten({ written, overCap }: { written: number; overCap: number }, reason: DropReason, cause: unknown): void {
