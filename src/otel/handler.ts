@@ -42,6 +42,7 @@ import { GenAIMetrics } from "./metrics.js";
 import { DEFAULT_MAX_OPEN_RUNS, OpenRuns, type OpenRun } from "./open-runs.js";
 import { chainShape, modelShape, retrieverShape, runNameOf, toolShape, type RunShape } from "./run-shape.js";
 import { ATTR, OPERATION, UNFINISHED_REASON, semconvVersion, type SemconvVersion } from "./semconv.js";
+import { usageJson } from "./usage-json.js";
 
 /** Options of `OpenTelemetryCallbackHandler`. */
 export interface OpenTelemetryCallbackHandlerOptions {
@@ -356,7 +357,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     const usage = totalUsage(output);
     if (usage !== undefined) {
       span.setAttributes(usageAttributes(usage, this.semconv));
-      span.setAttribute(ATTR.LANGSMITH_USAGE_METADATA, JSON.stringify(usage));
+      span.setAttribute(ATTR.LANGSMITH_USAGE_METADATA, usageJson(usage));
     }
     this.recordModelCall(run, endMicros, { usage, responseModel: response.model });
   }

@@ -43,8 +43,9 @@ export type UnfinishedReason = (typeof UNFINISHED_REASON)[keyof typeof UNFINISHE
  */
 export class OpenRuns {
   private readonly runs = new Map<string, OpenRun>();
-  // Open run ids per trace, in start order; Map order makes the first entry the oldest trace.
-  private readonly traces = new Map<string, Set<string>>();
+  // Open run ids per trace, in start order; Map order makes the first entry the oldest trace. A trace
+  // of one open run (most model calls) holds just its id: no Set is built for it.
+  private readonly traces = new Map<string, Set<string> | string>();
   private readonly maxOpenRuns: number;
   private warnedLimit = false;
 
@@ -80,9 +81,10 @@ export class OpenRuns {
   /** Registers a run (call `reserve` first, before looking up its parent). */
   add(run: OpenRun): void {
     this.runs.set(run.runId, run);
-    let members = this.traces.get(run.traceId);
-    if (members === undefined) this.traces.set(run.traceId, (members = new Set()));
-    members.add(run.runId);
+    const members = this.traces.get(run.traceId);
+    if (members === undefined) this.traces.set(run.traceId, run.runId);
+    else if (typeof members === "string") this.traces.set(run.traceId, new Set([members, run.runId]));
+    else members.add(run.runId);
   }
 
   /** Removes and returns the run (undefined when it is not open); its span is the caller's to end. */
@@ -91,8 +93,12 @@ export class OpenRuns {
     if (run === undefined) return undefined;
     this.runs.delete(runId);
     const members = this.traces.get(run.traceId);
-    members?.delete(runId);
-    if (members?.size === 0) this.traces.delete(run.traceId);
+    if (typeof members === "string") {
+      if (members === runId) this.traces.delete(run.traceId);
+    } else if (members !== undefined) {
+      members.delete(runId);
+      if (members.size === 0) this.traces.delete(run.traceId);
+    }
     return run;
   }
 
@@ -101,7 +107,7 @@ export class OpenRuns {
     const members = this.traces.get(traceId);
     if (members === undefined) return 0;
     this.traces.delete(traceId);
-    const ids = [...members].reverse();
+    const ids = typeof members === "string" ? [members] : [...members].reverse();
     for (const runId of ids) {
       const run = this.runs.get(runId);
       if (run === undefined) continue;
