@@ -22,12 +22,38 @@ export interface RunStart {
  * The runs of one trace that a tracer holds: from the run that opened it in this tracer (its local
  * root) to that root's end, when all of it is released.
  */
-export interface TraceState {
-  root: OpenRun | undefined;
-  readonly open: Set<OpenRun>;
+export class TraceState {
+  root: OpenRun | undefined = undefined;
   /** The last execution order handed out in this trace. */
-  executionOrder: number;
-  released: boolean;
+  executionOrder = 0;
+  released = false;
+  // Most traces are a single run (one model call): a Set is only built when a second run joins.
+  private single: OpenRun | undefined = undefined;
+  private several: Set<OpenRun> | undefined = undefined;
+
+  /** How many runs of the trace are held. */
+  get size(): number {
+    return this.several?.size ?? (this.single === undefined ? 0 : 1);
+  }
+
+  add(run: OpenRun): void {
+    if (this.several !== undefined) this.several.add(run);
+    else if (this.single === undefined) this.single = run;
+    else if (this.single !== run) {
+      this.several = new Set([this.single, run]);
+      this.single = undefined;
+    }
+  }
+
+  delete(run: OpenRun): void {
+    if (this.several !== undefined) this.several.delete(run);
+    else if (this.single === run) this.single = undefined;
+  }
+
+  /** The runs held, in the order they joined; deleting while iterating is safe. */
+  runs(): Iterable<OpenRun> {
+    return this.several ?? (this.single === undefined ? [] : [this.single]);
+  }
 }
 
 /**
@@ -37,7 +63,7 @@ export interface TraceState {
  * const trace = parent?.trace ?? newTraceState();
  */
 export function newTraceState(): TraceState {
-  return { root: undefined, open: new Set(), executionOrder: 0, released: false };
+  return new TraceState();
 }
 
 /**

@@ -332,7 +332,7 @@ export class RunTracer extends BaseCallbackHandler implements PlacementSource {
     const run = new OpenRun(placement, trace, ++trace.executionOrder, start);
     run.deliveries = known === undefined ? 1 : known.deliveries;
     trace.root ??= run;
-    trace.open.add(run);
+    trace.add(run);
     this.runs.set(runId, run);
   }
 
@@ -347,7 +347,7 @@ export class RunTracer extends BaseCallbackHandler implements PlacementSource {
       known.placement.parent_run_id === undefined &&
       !known.ended &&
       known.trace.root === known &&
-      known.trace.open.size === 1 &&
+      known.trace.size === 1 &&
       this.runs.has(parentRunId)
     );
   }
@@ -386,7 +386,7 @@ export class RunTracer extends BaseCallbackHandler implements PlacementSource {
   /** The root ended: export what is still open as unfinished and let go of the whole trace. */
   private release(trace: TraceState): void {
     trace.released = true;
-    for (const run of trace.open) {
+    for (const run of trace.runs()) {
       if (!run.ended) {
         run.ended = true;
         this.processor.onEnd(toRunRecord(run, { endMicros: undefined }));
@@ -399,6 +399,6 @@ export class RunTracer extends BaseCallbackHandler implements PlacementSource {
 
   private forget(run: OpenRun): void {
     this.runs.delete(run.placement.id);
-    run.trace.open.delete(run);
+    run.trace.delete(run);
   }
 }
