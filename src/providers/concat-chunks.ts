@@ -1,4 +1,5 @@
-import { addUsage, type ToolCall, type UsageMetadata } from "../../schemas/index.js";
+import { emitWarning } from "../../callbacks/index.js";
+import { addUsage, parseUsage, type ToolCall, type UsageMetadata } from "../../schemas/index.js";
 import { mergeContent, mergeDicts, mergeLists } from "./merge-values.js";
 import { parsePartialJson } from "./partial-json.js";
 import { isRecord, type JsonRecord } from "./records.js";
@@ -55,9 +56,20 @@ export function concatChunks(left: MessageChunk, right: MessageChunk): MessageCh
     merged.tool_calls = [...(left.tool_calls ?? []), ...(right.tool_calls ?? [])];
   }
   if (left.usage_metadata !== undefined || right.usage_metadata !== undefined) {
-    merged.usage_metadata = addUsage(left.usage_metadata, right.usage_metadata);
+    merged.usage_metadata = addUsage(validUsage(left.usage_metadata), validUsage(right.usage_metadata));
   }
   return merged;
+}
+
+// Chunks come from outside (an SDK, a wire format): usage is read like any untrusted usage record.
+function validUsage(raw: unknown): UsageMetadata | undefined {
+  if (raw === undefined) return undefined;
+  const { usage, problems } = parseUsage(raw);
+  if (problems.length > 0) {
+    const kept = usage === undefined ? "usage dropped" : "invalid counts dropped, the rest kept";
+    emitWarning("invalid_usage", `concatChunks: invalid usage_metadata (${kept}): ${problems.join("; ")}`);
+  }
+  return usage;
 }
 
 function mergeOptional(left: JsonRecord | undefined, right: JsonRecord | undefined): JsonRecord | undefined {
@@ -70,16 +82,17 @@ function collapseToolCallChunks(pieces: readonly ToolCallChunk[]): Pick<MessageC
   const toolCalls: ToolCall[] = [];
   const invalid: InvalidToolCall[] = [];
   for (const piece of pieces) {
-    const text = piece.args ?? "";
-    const args = text === "" ? {} : parsePartialJson(text);
-    if (isRecord(args) && piece.name !== undefined && piece.name !== "") {
+    // Untrusted pieces: arguments that are not text cannot be parsed, and are reported as invalid.
+    const text = typeof piece.args === "string" ? piece.args : piece.args === undefined ? "" : undefined;
+    const args = text === undefined ? undefined : text === "" ? {} : parsePartialJson(text);
+    if (isRecord(args) && typeof piece.name === "string" && piece.name !== "") {
       const call: ToolCall = { name: piece.name, args, type: "tool_call" };
       if (piece.id !== undefined) call.id = piece.id;
       toolCalls.push(call);
     } else {
       const call: InvalidToolCall = {
-        args: text,
-        error: isRecord(args) ? "the tool call has no name" : "arguments are not a JSON object",
+        args: text ?? "",
+        error: text === undefined ? "arguments are not text" : isRecord(args) ? "the tool call has no name" : "arguments are not a JSON object",
         type: "invalid_tool_call",
       };
       if (piece.id !== undefined) call.id = piece.id;

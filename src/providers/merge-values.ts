@@ -8,13 +8,24 @@ const IDENTITY_KEYS: ReadonlySet<string> = new Set(["id", "name", "output_versio
 const FIRST_WINS_KEYS: ReadonlySet<string> = new Set(["type", "index", "created", "created_at", "timestamp"]);
 
 /**
+ * Deeper than this, two nested values are not merged: the newer one is kept. Real chunks nest a few
+ * levels; a hostile payload nested thousands of levels deep must not overflow the stack.
+ */
+const MAX_MERGE_DEPTH = 64;
+
+/**
  * Merges two message-chunk dictionaries the way LangChain's `_mergeDicts` does: strings are
  * appended (pieces of one text), numbers added, nested objects merged, lists merged by `index`/`id`.
  * Two deliberate differences: identity strings such as `model_name` are replaced rather than appended
  * (LangChain only avoids "gpt-4ogpt-4o" because providers send the name once), and conflicting
- * values are resolved in favour of the newer one with a warning instead of throwing.
+ * values are resolved in favour of the newer one with a warning instead of throwing. Values nested
+ * deeper than 64 levels are not merged: the newer one is kept, with a warning.
  */
-export function mergeDicts(left: JsonRecord, right: JsonRecord): JsonRecord {
+export function mergeDicts(left: JsonRecord, right: JsonRecord, depth = 0): JsonRecord {
+  if (depth >= MAX_MERGE_DEPTH) {
+    emitWarning("chunk_merge_too_deep", `concatChunks: values nested deeper than ${MAX_MERGE_DEPTH} levels were not merged; the newer one was kept`);
+    return right;
+  }
   const merged: JsonRecord = { ...left };
   for (const key of Object.keys(right)) {
     const next = right[key];
@@ -28,9 +39,9 @@ export function mergeDicts(left: JsonRecord, right: JsonRecord): JsonRecord {
     } else if (typeof prev === "number" && typeof next === "number") {
       merged[key] = prev + next;
     } else if (Array.isArray(prev) && Array.isArray(next)) {
-      merged[key] = mergeLists(prev, next);
+      merged[key] = mergeLists(prev, next, depth + 1);
     } else if (isRecord(prev) && isRecord(next)) {
-      merged[key] = mergeDicts(prev, next);
+      merged[key] = mergeDicts(prev, next, depth + 1);
     } else if (prev !== next) {
       if (typeof prev !== typeof next || Array.isArray(prev) !== Array.isArray(next)) {
         emitWarning("chunk_merge_conflict", `concatChunks: field "${key}" has a different type in each chunk; the newer value was kept`);
@@ -45,12 +56,12 @@ export function mergeDicts(left: JsonRecord, right: JsonRecord): JsonRecord {
  * Merges two lists of chunk parts: an item with the same `index` as an earlier one (and the same `id`
  * when both have one) is merged into it, other items are appended in order (empty text parts dropped).
  */
-export function mergeLists(left: readonly unknown[], right: readonly unknown[]): unknown[] {
+export function mergeLists(left: readonly unknown[], right: readonly unknown[], depth = 0): unknown[] {
   const merged = [...left];
   for (const item of right) {
     const target = findMergeTarget(merged, item);
     const existing = target === -1 ? undefined : merged[target];
-    if (isRecord(existing) && isRecord(item)) merged[target] = mergeDicts(existing, item);
+    if (isRecord(existing) && isRecord(item)) merged[target] = mergeDicts(existing, item, depth + 1);
     else if (isRecord(item) && item.text === "" && "type" in item) continue;
     else merged.push(item);
   }
