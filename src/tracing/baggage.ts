@@ -14,6 +14,8 @@ const MAX_TAGS = 64;
 const MAX_TAG_LENGTH = 256;
 const MAX_PROJECT_LENGTH = 256;
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+// A lone UTF-16 surrogate is not text: it cannot be percent-encoded (encodeURIComponent throws).
+const LONE_SURROGATES = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 // Keys that would reach an object's prototype if the metadata were ever merged with Object.assign.
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
@@ -32,8 +34,8 @@ export function encodeBaggage({ metadata, tags, projectName }: LangSmithBaggage)
     metadata !== undefined && Object.keys(metadata).length > 0
       ? `langsmith-metadata=${encodeURIComponent(JSON.stringify(toJsonSafe(metadata)))}`
       : undefined;
-  const tagsItem = tags !== undefined && tags.length > 0 ? `langsmith-tags=${encodeURIComponent(tags.join(","))}` : undefined;
-  const projectItem = projectName ? `langsmith-project=${encodeURIComponent(projectName)}` : undefined;
+  const tagsItem = tags !== undefined && tags.length > 0 ? `langsmith-tags=${encodeText(tags.join(","))}` : undefined;
+  const projectItem = projectName ? `langsmith-project=${encodeText(projectName)}` : undefined;
   const join = (...items: (string | undefined)[]): string => items.filter((item) => item !== undefined).join(",");
   const full = join(metadataItem, tagsItem, projectItem);
   if (full.length <= MAX_BAGGAGE_LENGTH) return full;
@@ -69,6 +71,11 @@ export function decodeBaggage(header: string): LangSmithBaggage {
     else assign(baggage, "projectName", parseProject(value));
   }
   return baggage;
+}
+
+// Percent-encodes text; a lone surrogate (which encodeURIComponent refuses) becomes U+FFFD.
+function encodeText(text: string): string {
+  return encodeURIComponent(text.replace(LONE_SURROGATES, "\ufffd"));
 }
 
 function assign<K extends keyof LangSmithBaggage>(baggage: LangSmithBaggage, key: K, value: LangSmithBaggage[K]): void {
@@ -109,17 +116,21 @@ function parseMetadata(value: string): Record<string, unknown> | undefined {
 
 function parseTags(value: string): string[] | undefined {
   const tags = value.split(",");
-  const kept = tags.filter((tag) => tag.length <= MAX_TAG_LENGTH && !CONTROL_CHARACTERS.test(tag)).slice(0, MAX_TAGS);
+  const kept = tags.filter((tag) => tag.length <= MAX_TAG_LENGTH && isPlainText(tag)).slice(0, MAX_TAGS);
   if (kept.length < tags.length) {
-    emitWarning("invalid_header", `Ignored ${tags.length - kept.length} baggage tag(s): too many, too long or with control characters`);
+    emitWarning("invalid_header", `Ignored ${tags.length - kept.length} baggage tag(s): too many, too long, or with control characters or broken UTF-16`);
   }
   return kept;
 }
 
 function parseProject(value: string): string | undefined {
-  if (value.length === 0 || value.length > MAX_PROJECT_LENGTH || CONTROL_CHARACTERS.test(value)) {
-    emitWarning("invalid_header", "Ignored baggage entry langsmith-project: empty, too long or with control characters");
+  if (value.length === 0 || value.length > MAX_PROJECT_LENGTH || !isPlainText(value)) {
+    emitWarning("invalid_header", "Ignored baggage entry langsmith-project: empty, too long, or with control characters or broken UTF-16");
     return undefined;
   }
   return value;
+}
+
+function isPlainText(value: string): boolean {
+  return !CONTROL_CHARACTERS.test(value) && value.replace(LONE_SURROGATES, "") === value;
 }
