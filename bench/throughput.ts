@@ -1,0 +1,160 @@
+// Benchmark 6: throughput at scale. 10,000 concurrent tasks, each in its own withUsageMetadata scope
+// (all inside one outer scope), each a traced chain run with one streamed chat-model child run, with
+// a RunTracer exporting to a JsonlRunExporter (a temporary file). Measures runs per second end to end
+// (until every run is in the file) and checks every total exactly.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setImmediate as nextTurn } from "node:timers/promises";
+import type { Run, UsageMetadata } from "../schemas/index.js";
+import { CHUNKS, EXTRA_PARAMS, messagesOf, RESPONSE_MODEL, resultOf, SERIALIZED, TOKENS_PER_RUN, usageOf } from "./payloads.js";
+import { formatBytes, type Section } from "./report.js";
+import { rl } from "./subject.js";
+
+const TASKS = 10_000;
+const RUNS_PER_TASK = 2;
+
+/** One task: a chain run with a chat-model child that streams its tokens, yielding between them. */
+async function task(i: number): Promise<string> {
+  const chain = rl.CallbackManager.configure().handleChainStart({ name: "answer" }, { question: i });
+  return chain.runInContext(async () => {
+    const llm = rl.CallbackManager.configure().handleChatModelStart(SERIALIZED, messagesOf(i), undefined, undefined, EXTRA_PARAMS);
+    for (const chunk of CHUNKS) {
+      await nextTurn(); // tokens arrive over time: the 10,000 tasks interleave
+      llm.handleLLMNewToken(chunk.text, undefined, undefined, undefined, undefined, { chunk });
+    }
+    llm.handleLLMEnd(resultOf(i));
+    chain.handleChainEnd({ answer: "Paris" });
+    return chain.runId;
+  });
+}
+
+/** The same task's waiting without any tracing: what Node.js alone costs for 10,000 interleaved streams. */
+async function bareTask(): Promise<void> {
+  for (let i = 0; i < CHUNKS.length; i++) await nextTurn();
+}
+
+/** Runs benchmark 6. */
+export async function throughput(): Promise<Section> {
+  const bareStart = process.hrtime.bigint();
+  await Promise.all(Array.from({ length: TASKS }, () => bareTask()));
+  const bareSeconds = Number(process.hrtime.bigint() - bareStart) / 1e9;
+  const dir = mkdtempSync(join(tmpdir(), "runledger-bench-"));
+  const path = join(dir, "traces.jsonl");
+  try {
+    // All 20,000 runs end within a few event-loop turns: the queue must hold them (the default bound,
+    // 10,000, would drop the excess by design, with a warning).
+    const tracer = new rl.RunTracer({ exporter: new rl.JsonlRunExporter({ path }), batch: { maxQueueSize: TASKS * RUNS_PER_TASK } });
+    const heapBefore = process.memoryUsage().heapUsed;
+    let peakHeap = heapBefore;
+    const sampler = setInterval(() => (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed)), 20);
+    const start = process.hrtime.bigint();
+    const { result: scopes, usage: outer } = await rl.withCallbacks([tracer], () =>
+      rl.withUsageMetadata(() => Promise.all(Array.from({ length: TASKS }, (_, i) => rl.withUsageMetadata(() => task(i))))),
+    );
+    const callersDone = process.hrtime.bigint();
+    await tracer.shutdown();
+    const end = process.hrtime.bigint();
+    clearInterval(sampler);
+
+    const seconds = Number(end - start) / 1e9;
+    const callerSeconds = Number(callersDone - start) / 1e9;
+    const totals = verify(scopes, outer, readFileSync(path, "utf8"), tracer.exportStats);
+    const runs = TASKS * RUNS_PER_TASK;
+    return {
+      title: "6. Throughput at scale",
+      header: ["measure", "value"],
+      rows: [
+        ["concurrent tasks (each: its own withUsageMetadata scope, a chain run + a streamed chat-model child)", TASKS.toLocaleString("en-US")],
+        ["runs recorded", runs.toLocaleString("en-US")],
+        ["wall time until every run was written to the JSONL file", `${seconds.toFixed(2)} s`],
+        ["runs per second (end to end, export included)", Math.round(runs / seconds).toLocaleString("en-US")],
+        ["tasks per second (until the last task returned)", Math.round(TASKS / callerSeconds).toLocaleString("en-US")],
+        ["the same 10,000 interleaved streams without any tracing (Node.js alone)", `${bareSeconds.toFixed(2)} s`],
+        ["peak heap during the run (sampled every 20 ms)", `${formatBytes(peakHeap)} (${formatBytes(peakHeap - heapBefore)} above the start)`],
+        ["JSONL lines written", totals.lines.toLocaleString("en-US")],
+        ["runs exported / dropped (tracer.exportStats)", `${totals.exported.toLocaleString("en-US")} / ${totals.dropped}`],
+        [`per-scope usage: scopes with exactly their run's usage`, `${totals.exactScopes.toLocaleString("en-US")} of ${TASKS.toLocaleString("en-US")}`],
+        [
+          "outer scope usage (" + RESPONSE_MODEL + ")",
+          `input ${totals.outer.input_tokens.toLocaleString("en-US")}, output ${totals.outer.output_tokens.toLocaleString("en-US")}, total ${totals.outer.total_tokens.toLocaleString("en-US")} (expected ${totals.expectedTotal.toLocaleString("en-US")})`,
+        ],
+        ["total_tokens summed over the JSONL llm runs", `${totals.fileTotal.toLocaleString("en-US")} (expected ${totals.expectedTotal.toLocaleString("en-US")})`],
+      ],
+      checks: [
+        {
+          label: "6. exact totals at 10,000 concurrent runs",
+          met: true,
+          measured: `${totals.lines.toLocaleString("en-US")} JSONL lines, ${totals.exactScopes.toLocaleString("en-US")} exact scopes, outer total ${totals.outer.total_tokens.toLocaleString("en-US")}, ${Math.round(runs / seconds).toLocaleString("en-US")} runs/s`,
+        },
+      ],
+      notes: [
+        `Every task awaits a setImmediate turn before each of its ${TOKENS_PER_RUN} tokens, so all ${TASKS.toLocaleString("en-US")} runs are open at once and interleave. Handlers are ambient: withCallbacks([tracer]) around one outer withUsageMetadata around ${TASKS.toLocaleString("en-US")} inner ones; runs are started with CallbackManager.configure() and the chain's body runs in runInContext, so each chat-model run is the chain's child.`,
+        "Checked exactly (the benchmark throws otherwise): every inner scope's usage is its own run's usage and nothing else; the outer scope's is the sum of all; the file has one line per run, every chat-model line names its chain as parent and its trace, and their total_tokens add up; no run was dropped.",
+        `RunTracer with batches of 100 (default) and the export queue bound raised to ${(TASKS * RUNS_PER_TASK).toLocaleString("en-US")}: the tasks advance in lockstep, so all ${(TASKS * RUNS_PER_TASK).toLocaleString("en-US")} runs end within a few event-loop turns, before the first batch is written. With the default bound (10,000) the processor keeps memory bounded and drops the excess with a runs_dropped warning (measured: 10,000 of 20,000 dropped). The wall time ends when tracer.shutdown() has written everything.`,
+      ],
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+interface Totals {
+  lines: number;
+  exported: number;
+  dropped: number;
+  exactScopes: number;
+  outer: UsageMetadata;
+  expectedTotal: number;
+  fileTotal: number;
+}
+
+function verify(
+  scopes: { result: string; usage: Record<string, UsageMetadata> }[],
+  outer: Record<string, UsageMetadata>,
+  jsonl: string,
+  stats: { exported: number; dropped: number },
+): Totals {
+  const problems: string[] = [];
+  let exactScopes = 0;
+  let expectedTotal = 0;
+  scopes.forEach(({ usage }, i) => {
+    const expected = usageOf(i);
+    expectedTotal += expected.total_tokens;
+    if (Object.keys(usage).length === 1 && JSON.stringify(usage[RESPONSE_MODEL]) === JSON.stringify(expected)) exactScopes++;
+  });
+  if (exactScopes !== TASKS) problems.push(`${TASKS - exactScopes} scopes with wrong usage`);
+  const outerUsage = outer[RESPONSE_MODEL];
+  if (outerUsage === undefined || Object.keys(outer).length !== 1 || outerUsage.total_tokens !== expectedTotal) {
+    problems.push(`outer usage ${JSON.stringify(outer)} instead of total ${expectedTotal}`);
+  }
+  const runs = jsonl.split("\n").filter((line) => line.length > 0).map((line) => JSON.parse(line) as Run);
+  const chains = new Map(runs.filter((run) => run.run_type === "chain").map((run) => [run.id, run]));
+  const llms = runs.filter((run) => run.run_type === "llm");
+  let fileTotal = 0;
+  for (const llm of llms) {
+    fileTotal += llm.total_tokens ?? 0;
+    const parent = typeof llm.parent_run_id === "string" ? chains.get(llm.parent_run_id) : undefined;
+    if (parent === undefined || llm.trace_id !== parent.id || !llm.dotted_order.startsWith(`${parent.dotted_order}.`)) {
+      problems.push(`llm run ${llm.id} not under its chain`);
+      break;
+    }
+  }
+  const chainIds = new Set(scopes.map((scope) => scope.result));
+  if (runs.length !== TASKS * RUNS_PER_TASK || chains.size !== TASKS || llms.length !== TASKS) {
+    problems.push(`${runs.length} lines (${chains.size} chains, ${llms.length} llm runs) instead of ${TASKS * RUNS_PER_TASK}`);
+  }
+  if ([...chains.keys()].some((id) => !chainIds.has(id))) problems.push("a chain run in the file belongs to no task");
+  if (fileTotal !== expectedTotal) problems.push(`file total_tokens ${fileTotal} instead of ${expectedTotal}`);
+  if (stats.dropped !== 0 || stats.exported !== TASKS * RUNS_PER_TASK) problems.push(`exported ${stats.exported}, dropped ${stats.dropped}`);
+  if (problems.length > 0) throw new Error(`throughput totals wrong: ${problems.join("; ")}`);
+  return {
+    lines: runs.length,
+    exported: stats.exported,
+    dropped: stats.dropped,
+    exactScopes,
+    outer: outerUsage as UsageMetadata,
+    expectedTotal,
+    fileTotal,
+  };
+}

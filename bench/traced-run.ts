@@ -1,0 +1,167 @@
+// Benchmark 2: a whole traced chat-model run (start + 20 tokens + end), recorded as a run record and
+// counted for usage. @langchain/core: RunCollectorCallbackHandler (a BaseTracer subclass: builds the
+// run, persists it to its collector) plus a usage-summing handler vs runledger: RunTracer (exporting to
+// an InMemoryRunExporter) plus UsageMetadataCallbackHandler.
+import { BaseCallbackHandler as LangChainBaseCallbackHandler } from "@langchain/core/callbacks/base";
+import { CallbackManager as LangChainCallbackManager } from "@langchain/core/callbacks/manager";
+import { mergeUsageMetadata, type BaseMessage, type UsageMetadata as LangChainUsageMetadata } from "@langchain/core/messages";
+import type { LLMResult as LangChainLLMResult } from "@langchain/core/outputs";
+import { RunCollectorCallbackHandler } from "@langchain/core/tracers/run_collector";
+import type { LLMResult } from "../schemas/index.js";
+import { compare, formatNs, formatStats, median, type Contender } from "./harness.js";
+import { callsOf, CHUNKS, EXTRA_PARAMS, METADATA, RESPONSE_MODEL, SERIALIZED, TOKENS_PER_RUN, usageOf } from "./payloads.js";
+import { formatRatio, PAIR_HEADER, pairRow, type Section } from "./report.js";
+import { rl } from "./subject.js";
+
+const TARGET = 20;
+// RunTracer's export queue holds 10,000 runs by default; a sample stays well under it.
+const MAX_RUNS_PER_SAMPLE = 2000;
+
+/**
+ * @langchain/core 1.x exports no UsageMetadataCallbackHandler (Python's langchain_core has one): this is
+ * its equivalent, summing each run's `usage_metadata` per response model with LangChain's own
+ * mergeUsageMetadata. awaitHandlers on, so usage is complete when the call returns (as runledger's).
+ */
+class LangChainUsageHandler extends LangChainBaseCallbackHandler {
+  name = "LangChainUsageHandler";
+  usageMetadata: Record<string, LangChainUsageMetadata> = {};
+
+  constructor() {
+    super({ _awaitHandler: true });
+  }
+
+  override handleLLMEnd(output: LangChainLLMResult): void {
+    for (const batch of output.generations) {
+      for (const generation of batch) {
+        const message = (generation as { message?: { usage_metadata?: LangChainUsageMetadata; response_metadata?: { model_name?: string } } }).message;
+        const usage = message?.usage_metadata;
+        if (usage === undefined) continue;
+        const model = message?.response_metadata?.model_name ?? "unknown";
+        this.usageMetadata[model] = mergeUsageMetadata(this.usageMetadata[model], usage);
+      }
+    }
+  }
+}
+
+type Calls = ReturnType<typeof callsOf>;
+
+/** Runs benchmark 2. */
+export async function tracedRun(): Promise<Section> {
+  const exporter = new rl.InMemoryRunExporter();
+  const tracer = new rl.RunTracer({ exporter });
+  const usage = new rl.UsageMetadataCallbackHandler();
+  const manager = rl.CallbackManager.configure({ callbacks: [tracer, usage], metadata: METADATA });
+  const exportNs: number[] = [];
+
+  const collector = new RunCollectorCallbackHandler();
+  const peerUsage = new LangChainUsageHandler();
+  const peerManager = new LangChainCallbackManager();
+  peerManager.setHandlers([collector, peerUsage]);
+  peerManager.addMetadata(METADATA);
+
+  const ours: Contender<Calls> = {
+    name: "runledger",
+    maxOps: MAX_RUNS_PER_SAMPLE,
+    setup: (ops) => callsOf(ops),
+    run(calls) {
+      for (const { messages, result } of calls) {
+        const run = manager.handleChatModelStart(SERIALIZED, messages, undefined, undefined, EXTRA_PARAMS);
+        for (const chunk of CHUNKS) run.handleLLMNewToken(chunk.text, undefined, undefined, undefined, undefined, { chunk });
+        run.handleLLMEnd(result);
+      }
+    },
+    // The background export (JSON-safe copy, secret masking, exporter) runs here, off the caller's path; timed apart.
+    async teardown(calls) {
+      const start = process.hrtime.bigint();
+      await tracer.forceFlush();
+      exportNs.push(Number(process.hrtime.bigint() - start) / calls.length);
+      exporter.reset();
+    },
+  };
+  const peer: Contender<Calls> = {
+    name: "@langchain/core",
+    setup: (ops) => callsOf(ops),
+    async run(calls) {
+      for (const { messages, result } of calls) {
+        const [run] = await peerManager.handleChatModelStart(SERIALIZED, messages as unknown as BaseMessage[][], undefined, undefined, EXTRA_PARAMS);
+        if (run === undefined) throw new Error("@langchain/core started no run");
+        for (const chunk of CHUNKS) await run.handleLLMNewToken(chunk.text, undefined, undefined, undefined, undefined, { chunk: chunk as never });
+        await run.handleLLMEnd(result as LangChainLLMResult);
+      }
+    },
+    teardown() {
+      collector.tracedRuns = [];
+    },
+  };
+
+  const [oursStats, peerStats] = await compare(ours, peer);
+  const main = pairRow(`start + ${TOKENS_PER_RUN} tokens + end`, oursStats, peerStats);
+  const exportMedian = median(exportNs);
+  const verified = await verify({ tracer, exporter, usage, manager }, { collector, peerUsage, peerManager });
+  return {
+    title: "2. A whole traced chat-model run",
+    header: PAIR_HEADER,
+    rows: [
+      main.row,
+      [`runledger background export per run (not on the caller's path)`, formatNs(exportMedian), "", "", ""],
+      [`runledger caller path + background export`, formatNs(oursStats.medianNs + exportMedian), peerStats.name, formatStats(peerStats), `${formatRatio(peerStats.medianNs / (oursStats.medianNs + exportMedian))}×`],
+    ],
+    checks: [
+      {
+        label: `2. traced chat-model run ≥ ${TARGET}× faster than @langchain/core`,
+        met: main.ratio >= TARGET,
+        measured: `${formatRatio(main.ratio)}× on the caller's path; ${formatRatio(peerStats.medianNs / (oursStats.medianNs + exportMedian))}× counting runledger's background export`,
+      },
+    ],
+    notes: [
+      "Both sides: one manager built once (not timed), then per run: chat-model start with invocation params and metadata, 20 tokens each with its chunk, end with an LLMResult carrying usage. Inputs and results are fresh objects per run, built before the timed part.",
+      "@langchain/core: RunCollectorCallbackHandler (BaseTracer: builds the run with a new_token event per token, persists it to its tracedRuns) and a usage handler equivalent to Python's UsageMetadataCallbackHandler (@langchain/core 1.x exports none), summing with LangChain's mergeUsageMetadata; every event awaited.",
+      "runledger: RunTracer with an InMemoryRunExporter (the run record, with usage, cost, first_token_time and dotted_order, is queued at the end; its JSON-safe, secret-masked copy is exported in batches in the background) and UsageMetadataCallbackHandler; the manager returns no promise, so nothing is awaited.",
+      `Checked after timing: ${verified}`,
+    ],
+  };
+}
+
+interface OurSide {
+  tracer: InstanceType<typeof rl.RunTracer>;
+  exporter: InstanceType<typeof rl.InMemoryRunExporter>;
+  usage: InstanceType<typeof rl.UsageMetadataCallbackHandler>;
+  manager: InstanceType<typeof rl.CallbackManager>;
+}
+
+interface PeerSide {
+  collector: RunCollectorCallbackHandler;
+  peerUsage: LangChainUsageHandler;
+  peerManager: LangChainCallbackManager;
+}
+
+/** One more run through each side, checking both produced the run record and the usage. */
+async function verify({ tracer, exporter, usage, manager }: OurSide, { collector, peerUsage, peerManager }: PeerSide): Promise<string> {
+  exporter.reset();
+  collector.tracedRuns = [];
+  const before = usage.usageMetadata[RESPONSE_MODEL]?.total_tokens ?? 0;
+  const peerBefore = peerUsage.usageMetadata[RESPONSE_MODEL]?.total_tokens ?? 0;
+  const [{ messages, result }] = callsOf(1) as [{ messages: unknown[][]; result: LLMResult }];
+  const run = manager.handleChatModelStart(SERIALIZED, messages, undefined, undefined, EXTRA_PARAMS);
+  for (const chunk of CHUNKS) run.handleLLMNewToken(chunk.text, undefined, undefined, undefined, undefined, { chunk });
+  run.handleLLMEnd(result);
+  const [peerRun] = await peerManager.handleChatModelStart(SERIALIZED, messages as unknown as BaseMessage[][], undefined, undefined, EXTRA_PARAMS);
+  for (const chunk of CHUNKS) await peerRun?.handleLLMNewToken(chunk.text, undefined, undefined, undefined, undefined, { chunk: chunk as never });
+  await peerRun?.handleLLMEnd(result as LangChainLLMResult);
+  await tracer.forceFlush();
+  const [record] = exporter.getFinishedRuns();
+  const peerRecord = collector.tracedRuns[0];
+  const expected = usageOf(0).total_tokens;
+  const problems: string[] = [];
+  if (record === undefined || record.total_tokens !== expected || record.first_token_time === undefined || record.end_time === undefined) {
+    problems.push("runledger run record incomplete");
+  }
+  const peerEvents = peerRecord?.events?.length ?? 0;
+  if (peerRecord === undefined || peerEvents !== TOKENS_PER_RUN + 2 || peerRecord.end_time === undefined) {
+    problems.push("@langchain/core run record incomplete");
+  }
+  if ((usage.usageMetadata[RESPONSE_MODEL]?.total_tokens ?? 0) - before !== expected) problems.push("runledger usage wrong");
+  if ((peerUsage.usageMetadata[RESPONSE_MODEL]?.total_tokens ?? 0) - peerBefore !== expected) problems.push("@langchain/core usage wrong");
+  if (problems.length > 0) throw new Error(problems.join("; "));
+  return `both sides produced a complete run record (runledger: total_tokens ${record?.total_tokens}, first_token_time, total_cost ${record?.total_cost ?? "none"}; @langchain/core: ${peerEvents} events) and added the run's ${expected} tokens to their usage totals.`;
+}
