@@ -26,10 +26,17 @@ const VALUE_PATTERNS = [
   String.raw`(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}`, // JWTs
   String.raw`-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----[\s\S]*?-----END [A-Z ]{0,40}PRIVATE KEY-----`,
 ];
+// `password=…`, `api_key: …`, `"token": "…"` inside free text (URLs, logs, error messages, JSON
+// that does not parse): the name stays, the value goes. Not `tokens:` nor `max_token=`.
+const KEY_VALUES =
+  /(?<![A-Za-z0-9_])(api[_-]?key|access[_-]?token|auth[_-]?token|refresh[_-]?token|client[_-]?secret|password|passwd|secret|token)(["']?\s*[:=]\s*["']?)[^\s&"',;}]{6,}/gi;
+const KEY_VALUE = new RegExp(KEY_VALUES.source, "i");
 const SECRET_VALUE = new RegExp(VALUE_PATTERNS.join("|"));
 const SECRET_VALUES = new RegExp(VALUE_PATTERNS.join("|"), "g");
-// The shortest string any pattern matches ("Bearer " + 8); shorter strings are not even scanned.
-const MIN_SECRET_LENGTH = 15;
+// The shortest string any pattern matches ("token=" + 6); shorter strings are not even scanned.
+const MIN_SECRET_LENGTH = 12;
+// Text that may be JSON (tool arguments, serialized payloads) is parsed so its keys are checked too.
+const MAX_EMBEDDED_JSON = 1 << 20;
 
 // Key names repeat endlessly (metadata keys, invocation params): each is classified once.
 const keyCache = new Map<string, boolean>();
@@ -78,7 +85,7 @@ function classifyKey(key: string): boolean {
  * containsSecret("Incorrect API key provided: sk-proj-abc123…"); // true
  */
 export function containsSecret(text: string): boolean {
-  return text.length >= MIN_SECRET_LENGTH && SECRET_VALUE.test(text);
+  return text.length >= MIN_SECRET_LENGTH && (SECRET_VALUE.test(text) || KEY_VALUE.test(text));
 }
 
 /**
@@ -90,7 +97,31 @@ export function containsSecret(text: string): boolean {
  */
 export function maskSecretsInString(text: string): string {
   if (!containsSecret(text)) return text;
-  return text.replace(SECRET_VALUES, (match) => (/^bearer\s/i.test(match) ? `${match.slice(0, 6)} ${REDACTED}` : REDACTED));
+  return text
+    .replace(SECRET_VALUES, (match) => (/^bearer\s/i.test(match) ? `${match.slice(0, 6)} ${REDACTED}` : REDACTED))
+    .replace(KEY_VALUES, (_match, name: string, separator: string) => `${name}${separator}${REDACTED}`);
+}
+
+/**
+ * A string as `maskSecrets` masks it: JSON text (a tool call's arguments) is parsed so that its
+ * secret-named fields are masked too, and re-serialized only when something was; then credentials
+ * recognizable by their shape are masked.
+ */
+function maskText(text: string, depth: number): string {
+  const first = text.trimStart()[0];
+  if ((first === "{" || first === "[") && text.length <= MAX_EMBEDDED_JSON) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined; // not JSON after all: masked as text
+    }
+    if (typeof parsed === "object" && parsed !== null) {
+      const masked = mask(parsed, depth);
+      if (masked !== parsed) return maskSecretsInString(JSON.stringify(masked));
+    }
+  }
+  return maskSecretsInString(text);
 }
 
 /**
@@ -117,7 +148,7 @@ export function maskSecrets<T>(value: T): T {
  * // '{"headers":{"Authorization":"[REDACTED]"}}'
  */
 export function secretMaskingReplacer(key: string, value: unknown): unknown {
-  if (typeof value === "string") return isSecretKey(key) && carriesSecret(value) ? REDACTED : maskSecretsInString(value);
+  if (typeof value === "string") return isSecretKey(key) && carriesSecret(value) ? REDACTED : maskText(value, 0);
   return key !== "" && isSecretKey(key) && carriesSecret(value) ? REDACTED : value;
 }
 
@@ -170,7 +201,7 @@ function maskTokenEvent(event: Record<string, unknown> & { kwargs: Record<string
 const TOKEN_KEY = "token";
 
 function mask(value: unknown, depth: number): unknown {
-  if (typeof value === "string") return maskSecretsInString(value);
+  if (typeof value === "string") return maskText(value, depth + 1);
   if (typeof value !== "object" || value === null) return value;
   if (depth >= MAX_DEPTH) return TOO_DEEP;
   if (Array.isArray(value)) {
