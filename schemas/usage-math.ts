@@ -42,12 +42,16 @@ function combine(left: UsageMetadata | undefined, right: UsageMetadata | undefin
   return merged as unknown as UsageMetadata;
 }
 
+// for…in over own keys avoids building key arrays per call (this runs once per model run on the
+// caller's path); a `__proto__` key from hostile JSON is skipped, it would replace the prototype.
 function mergeCounts(left: Counts, right: Counts, sign: 1 | -1): Counts {
   const out: Counts = {};
-  for (const key of Object.keys(left)) out[key] = mergeValue(left[key], right[key], sign);
+  for (const key in left) {
+    if (Object.hasOwn(left, key) && key !== "__proto__") out[key] = mergeValue(left[key], right[key], sign);
+  }
   if (sign === 1) {
-    for (const key of Object.keys(right)) {
-      if (!(key in out)) out[key] = mergeValue(undefined, right[key], sign);
+    for (const key in right) {
+      if (Object.hasOwn(right, key) && key !== "__proto__" && !Object.hasOwn(out, key)) out[key] = mergeValue(undefined, right[key], sign);
     }
   }
   return out;

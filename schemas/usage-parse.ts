@@ -61,7 +61,10 @@ function readDetails(
     return undefined;
   }
   const out: Record<string, number> = {};
-  for (const [name, count] of Object.entries(value as Record<string, unknown>)) {
+  const details = value as Record<string, unknown>;
+  for (const name in details) {
+    if (!Object.hasOwn(details, name)) continue;
+    const count = details[name];
     if (count === null || count === undefined) continue;
     if (isTokenCount(count)) out[name] = count;
     else problems.push(`${key}.${name}: ${describe(count)} is not a non-negative integer`);

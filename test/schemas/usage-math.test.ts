@@ -102,3 +102,12 @@ describe("subtractUsage", () => {
     });
   });
 });
+
+describe("addUsage on hostile input", () => {
+  it("ignores a __proto__ key instead of replacing the result's prototype", () => {
+    const hostile = JSON.parse('{"input_tokens":1,"output_tokens":1,"total_tokens":2,"__proto__":{"polluted":1}}') as UsageMetadata;
+    const sum = addUsage(hostile, hostile);
+    expect(Object.getPrototypeOf(sum)).toBe(Object.prototype);
+    expect(sum).toEqual({ input_tokens: 2, output_tokens: 2, total_tokens: 4 });
+  });
+});
