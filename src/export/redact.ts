@@ -13,19 +13,23 @@ const SECRET_KEY_WORDS = new Set(["auth", "pwd", "bearer", "jwt"]);
 const COUNT_PREFIXES = /(?:max|min|total|num|input|output|prompt|completion|cached|reasoning)token$/;
 
 // Credentials recognizable by their shape wherever they appear (a key pasted into a prompt, an error
-// message quoting the key it rejected). Each pattern is linear: no nested quantifiers.
-const VALUE_PATTERNS = [
-  String.raw`(?<![A-Za-z0-9])sk-(?=[A-Za-z0-9_-]*[0-9])[A-Za-z0-9_-]{20,}`, // OpenAI, Anthropic (sk-ant-…)
-  String.raw`(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])`, // AWS access key ids
-  String.raw`(?<![A-Za-z0-9])[Bb]earer\s+[A-Za-z0-9._~+/-]{8,}=*`, // HTTP bearer credentials
-  String.raw`(?<![A-Za-z0-9])lsv2_[a-z]{2}_[A-Za-z0-9_]{16,}`, // LangSmith
-  String.raw`(?<![A-Za-z0-9])AIza[0-9A-Za-z_-]{35}`, // Google API keys
-  String.raw`(?<![A-Za-z0-9])(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})`, // GitHub
-  String.raw`(?<![A-Za-z0-9])xox[abprs]-[A-Za-z0-9-]{10,}`, // Slack
-  String.raw`(?<![A-Za-z0-9])(?:gsk|hf|xai)[_-][A-Za-z0-9]{30,}`, // Groq, Hugging Face, xAI
-  String.raw`(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}`, // JWTs
-  String.raw`-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----[\s\S]*?-----END [A-Z ]{0,40}PRIVATE KEY-----`,
+// message quoting the key it rejected). Each pattern is linear (no nested quantifiers) and starts with
+// its literal `hint`: one cheap scan for any hint spares most text the full patterns.
+const SHAPES: readonly { hint: string; pattern: string }[] = [
+  { hint: "sk-", pattern: String.raw`(?<![A-Za-z0-9])sk-(?=[A-Za-z0-9_-]*[0-9])[A-Za-z0-9_-]{20,}` }, // OpenAI, Anthropic (sk-ant-…)
+  { hint: "A[KSBC][IC]A", pattern: String.raw`(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])` }, // AWS access key ids
+  { hint: "[Bb]earer", pattern: String.raw`(?<![A-Za-z0-9])[Bb]earer\s+[A-Za-z0-9._~+/-]{8,}=*` }, // HTTP bearer credentials
+  { hint: "lsv2_", pattern: String.raw`(?<![A-Za-z0-9])lsv2_[a-z]{2}_[A-Za-z0-9_]{16,}` }, // LangSmith
+  { hint: "AIza", pattern: String.raw`(?<![A-Za-z0-9])AIza[0-9A-Za-z_-]{35}` }, // Google API keys
+  { hint: "gh[pousr]_|github_pat_", pattern: String.raw`(?<![A-Za-z0-9])(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})` }, // GitHub
+  { hint: "xox[abprs]-", pattern: String.raw`(?<![A-Za-z0-9])xox[abprs]-[A-Za-z0-9-]{10,}` }, // Slack
+  { hint: "(?:gsk|hf|xai)[_-]", pattern: String.raw`(?<![A-Za-z0-9])(?:gsk|hf|xai)[_-][A-Za-z0-9]{30,}` }, // Groq, Hugging Face, xAI
+  { hint: "eyJ", pattern: String.raw`(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}` }, // JWTs
+  { hint: "-----BEGIN", pattern: String.raw`-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----[\s\S]*?-----END [A-Z ]{0,40}PRIVATE KEY-----` },
 ];
+// Any shape's hint, or the separator a key=value credential needs.
+const SECRET_HINT = new RegExp([...SHAPES.map(({ hint }) => hint), "[:=]"].join("|"));
+const VALUE_PATTERNS = SHAPES.map(({ pattern }) => pattern);
 // `password=…`, `api_key: …`, `"token": "…"` inside free text (URLs, logs, error messages, JSON
 // that does not parse): the name stays, the value goes. Not `tokens:` nor `max_token=`.
 const KEY_VALUES =
@@ -38,9 +42,15 @@ const MIN_SECRET_LENGTH = 12;
 // Text that may be JSON (tool arguments, serialized payloads) is parsed so its keys are checked too.
 const MAX_EMBEDDED_JSON = 1 << 20;
 
-// Key names repeat endlessly (metadata keys, invocation params): each is classified once.
+// Key names repeat endlessly (metadata keys, invocation params): each is classified once. Bounded,
+// so ever-new keys cannot grow it without limit.
 const keyCache = new Map<string, boolean>();
 const KEY_CACHE_LIMIT = 4096;
+// Short values repeat too (model names, providers, thread ids, span names): a lookup costs a third of
+// a scan. Filled until full, never cleared: ever-new values (request ids) then cost one lookup more.
+const textCache = new Map<string, string>();
+const TEXT_CACHE_LIMIT = 4096;
+const MAX_CACHED_TEXT = 256;
 
 /**
  * Whether a field of this name holds a credential: api_key / apiKey / x-api-key, authorization,
@@ -85,7 +95,9 @@ function classifyKey(key: string): boolean {
  * containsSecret("Incorrect API key provided: sk-proj-abc123…"); // true
  */
 export function containsSecret(text: string): boolean {
-  return text.length >= MIN_SECRET_LENGTH && (SECRET_VALUE.test(text) || KEY_VALUE.test(text));
+  if (text.length < MIN_SECRET_LENGTH) return false;
+  if (!SECRET_HINT.test(text)) return false;
+  return SECRET_VALUE.test(text) || KEY_VALUE.test(text);
 }
 
 /**
@@ -96,6 +108,17 @@ export function containsSecret(text: string): boolean {
  * maskSecretsInString("auth failed for sk-ant-api03-AbCdEf0123456789xyz"); // "auth failed for [REDACTED]"
  */
 export function maskSecretsInString(text: string): string {
+  if (text.length < MIN_SECRET_LENGTH) return text;
+  if (text.length > MAX_CACHED_TEXT) return maskShapes(text);
+  let masked = textCache.get(text);
+  if (masked === undefined) {
+    masked = maskShapes(text);
+    if (textCache.size < TEXT_CACHE_LIMIT) textCache.set(text, masked);
+  }
+  return masked;
+}
+
+function maskShapes(text: string): string {
   if (!containsSecret(text)) return text;
   return text
     .replace(SECRET_VALUES, (match) => (/^bearer\s/i.test(match) ? `${match.slice(0, 6)} ${REDACTED}` : REDACTED))
