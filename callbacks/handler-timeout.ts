@@ -16,6 +16,13 @@ const warned = new WeakMap<object, Set<string>>();
 /**
  * The error an awaited handler's promise is replaced with when it does not settle in time and the
  * handler sets `raiseError`; other handlers get a `handler_timeout` warning instead.
+ *
+ * @example
+ * try {
+ *   await run.handleLLMEnd(result);
+ * } catch (error) {
+ *   if (error instanceof HandlerTimeoutError) log.warn(`${error.handlerName} is stuck in ${error.method}`);
+ * }
  */
 export class HandlerTimeoutError extends Error {
   override name = "HandlerTimeoutError";
@@ -107,7 +114,12 @@ export function settledWithin(promise: Promise<unknown>, ms: number): Promise<bo
   });
 }
 
-/** The name a handler is reported under. */
+/**
+ * The name a handler is reported under: its `name`, else its class name.
+ *
+ * @example
+ * handlerName(new RunTracer()); // "RunTracer"
+ */
 export function handlerName(handler: CallbackHandler): string {
   return handler.name ?? handler.constructor?.name ?? "handler";
 }

@@ -3,7 +3,7 @@ export const REDACTED = "[REDACTED]";
 
 // Deeper data cannot be inspected within a bounded stack, so it is not sent at all (fail closed).
 const MAX_DEPTH = 100;
-export const TOO_DEEP = "[Too deep]";
+const TOO_DEEP = "[Too deep]";
 
 // Parts of a key name (compacted: lower case, separators removed) that always mean a credential.
 const SECRET_KEY_PARTS = ["apikey", "password", "passwd", "passphrase", "secret", "authorization", "privatekey", "accesskey", "credential", "cookie"];
