@@ -504,7 +504,7 @@ describe("wrapOpenAI: the client", () => {
       {
         chat: {
           completions: {
-            create: (body: { stream?: boolean }) => Object.freeze(SdkPromise.resolve(body.stream === true ? frozenStream : raw)),
+            create: (body: { stream?: boolean; model?: string; messages?: unknown }) => Object.freeze(SdkPromise.resolve(body.stream === true ? frozenStream : raw)),
           },
         },
       },
