@@ -6,6 +6,7 @@ import { buildReport, type RunNode } from "../../src/cli/index.js";
 import { renderTextReport } from "../../src/cli/text-report.js";
 import { runCli } from "../../src/cli/run-cli.js";
 import { clearUnpricedModels } from "../../src/cost/index.js";
+import { Sink } from "./sink.js";
 
 const repoRoot = path.resolve(import.meta.dirname, "../..");
 const fixtures = path.join(repoRoot, "test/fixtures/cli");
@@ -19,14 +20,6 @@ const SONNET_4_5 = (2000 * 0.3 + 500 * 3.75 + 500 * 3 + 400 * 15) / M;
 const O4_MINI_RECORDED = 0.00407;
 const HAIKU_4_5 = (420 * 1 + 60 * 5) / M;
 
-class Sink {
-  text = "";
-  isTTY = false;
-  write(chunk: string): boolean {
-    this.text += chunk;
-    return true;
-  }
-}
 
 async function cli(...argv: string[]) {
   const stdout = new Sink();

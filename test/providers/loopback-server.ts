@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -140,4 +141,21 @@ export function openAIStream(chunks: readonly unknown[], breakAfter?: number): R
 export function anthropicStream(events: readonly unknown[], breakAfter?: number): Reply {
   const framed = events.map((data) => ({ event: String((data as { type?: unknown }).type), data }));
   return breakAfter === undefined ? { kind: "sse", events: framed } : { kind: "sse", events: framed, breakAfter };
+}
+
+/**
+ * Starts one LoopbackServer for the calling test file (closed after it, its queue reset before each
+ * test) and returns a getter for it.
+ */
+export function useLoopbackServer(): () => LoopbackServer {
+  let server: LoopbackServer | undefined;
+  beforeAll(async () => {
+    server = await LoopbackServer.start();
+  });
+  afterAll(() => server?.close());
+  beforeEach(() => server?.reset());
+  return () => {
+    if (server === undefined) throw new Error("the loopback server starts in beforeAll");
+    return server;
+  };
 }

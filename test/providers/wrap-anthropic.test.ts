@@ -7,15 +7,10 @@ import { StreamAbandonedError } from "../../src/providers/stream-abandoned-error
 import { wrapAnthropic, type WrapAnthropicOptions } from "../../src/providers/wrap-anthropic.js";
 import { RunTracer } from "../../src/tracing/index.js";
 import { captureWarnings, withoutEmptyDetails } from "./helpers.js";
-import { LoopbackServer, anthropicStream, fixtureRaw, fixtureUsage, jsonReply } from "./loopback-server.js";
+import { useLoopbackServer, anthropicStream, fixtureRaw, fixtureUsage, jsonReply } from "./loopback-server.js";
 import { RecordingHandler } from "./recording-handler.js";
 
-let server: LoopbackServer;
-beforeAll(async () => {
-  server = await LoopbackServer.start();
-});
-afterAll(() => server.close());
-beforeEach(() => server.reset());
+const loopback = useLoopbackServer();
 const warnings = captureWarnings();
 
 /** The model the responses name (the fixtures'); requests ask for another, which the SDK does not warn about. */
@@ -27,7 +22,7 @@ const STREAM_USAGE = withoutEmptyDetails(fixtureUsage("anthropic", "messages_str
 const TEXT_DELTAS = ["Hello", "! How can I", " help?"];
 
 function anthropic(options?: WrapAnthropicOptions, clientOptions: Partial<ConstructorParameters<typeof Anthropic>[0]> = {}): Anthropic {
-  return wrapAnthropic(new Anthropic({ apiKey: "test-key", baseURL: server.url(), maxRetries: 2, ...clientOptions }), options);
+  return wrapAnthropic(new Anthropic({ apiKey: "test-key", baseURL: loopback().url(), maxRetries: 2, ...clientOptions }), options);
 }
 
 function generationOf(handler: RecordingHandler): ChatGeneration {
@@ -41,7 +36,7 @@ function partialOf(handler: RecordingHandler): ChatGeneration | undefined {
 describe("wrapAnthropic: messages.create", () => {
   it.each(["messages_plain", "messages_cache_creation_read"])("counts the usage of %s exactly as the fixture expects", async (name) => {
     const raw = fixtureRaw("anthropic", name);
-    server.reply(jsonReply(raw));
+    loopback().reply(jsonReply(raw));
     const client = anthropic();
     const { result, usage } = await withUsageMetadata(() => client.messages.create({ model: REQUEST_MODEL, max_tokens: 100, messages: USER }));
     expect(result).toEqual(raw);
@@ -50,7 +45,7 @@ describe("wrapAnthropic: messages.create", () => {
   });
 
   it("reports the system prompt as the first message, and the ls_* metadata of the request", async () => {
-    server.reply(jsonReply(fixtureRaw("anthropic", "messages_plain")));
+    loopback().reply(jsonReply(fixtureRaw("anthropic", "messages_plain")));
     const handler = new RecordingHandler();
     await anthropic({ callbacks: [handler], tags: ["support"] }).messages.create({
       model: REQUEST_MODEL,
@@ -79,7 +74,7 @@ describe("wrapAnthropic: messages.create", () => {
   });
 
   it("keeps .withResponse() and .asResponse() working", async () => {
-    server.reply(
+    loopback().reply(
       jsonReply(fixtureRaw("anthropic", "messages_plain"), 200, { "request-id": "req_anthropic" }),
       jsonReply(fixtureRaw("anthropic", "messages_plain")),
     );
@@ -95,7 +90,7 @@ describe("wrapAnthropic: messages.create", () => {
   });
 
   it("ends the run as an error on HTTP 500", async () => {
-    server.reply(jsonReply({ type: "error", error: { type: "api_error", message: "boom" } }, 500));
+    loopback().reply(jsonReply({ type: "error", error: { type: "api_error", message: "boom" } }, 500));
     const handler = new RecordingHandler();
     const failure = await anthropic({ callbacks: [handler] }, { maxRetries: 0 })
       .messages.create({ model: REQUEST_MODEL, max_tokens: 100, messages: USER })
@@ -106,18 +101,18 @@ describe("wrapAnthropic: messages.create", () => {
   });
 
   it("makes one successful run of a call the SDK retries after a 429", async () => {
-    server.reply(
+    loopback().reply(
       jsonReply({ type: "error", error: { type: "rate_limit_error", message: "slow down" } }, 429, { "retry-after-ms": "5" }),
       jsonReply(fixtureRaw("anthropic", "messages_plain")),
     );
     const handler = new RecordingHandler();
     await anthropic({ callbacks: [handler] }).messages.create({ model: REQUEST_MODEL, max_tokens: 100, messages: USER });
-    expect(server.requests).toHaveLength(2);
+    expect(loopback().requests).toHaveLength(2);
     expect(handler.events.map((event) => event.kind)).toEqual(["start", "end"]);
   });
 
   it("instruments beta.messages.create too", async () => {
-    server.reply(jsonReply(fixtureRaw("anthropic", "messages_cache_creation_read")));
+    loopback().reply(jsonReply(fixtureRaw("anthropic", "messages_cache_creation_read")));
     const handler = new RecordingHandler();
     await anthropic({ callbacks: [handler] }).beta.messages.create({ model: REQUEST_MODEL, max_tokens: 100, messages: USER });
     expect(generationOf(handler).message.usage_metadata).toMatchObject({ input_tokens: 9, output_tokens: 1, total_tokens: 10 });
@@ -126,7 +121,7 @@ describe("wrapAnthropic: messages.create", () => {
 
 describe("wrapAnthropic: message threads (which read the response raw)", () => {
   it("records a thread's send() with its usage, and ends a thread's stream without output, with a warning", async () => {
-    server.reply(jsonReply(fixtureRaw("anthropic", "messages_plain")), anthropicStream(STREAM_EVENTS));
+    loopback().reply(jsonReply(fixtureRaw("anthropic", "messages_plain")), anthropicStream(STREAM_EVENTS));
     const handler = new RecordingHandler();
     const thread = anthropic({ callbacks: [handler] }).beta.messages.thread({ model: REQUEST_MODEL, max_tokens: 100 });
     const reply = await thread.send({ role: "user", content: "Say hello" });
@@ -144,7 +139,7 @@ describe("wrapAnthropic: message threads (which read the response raw)", () => {
 
 describe("wrapAnthropic: streams", () => {
   it("reports one token per text delta and the usage of a create({ stream: true })", async () => {
-    server.reply(anthropicStream(STREAM_EVENTS));
+    loopback().reply(anthropicStream(STREAM_EVENTS));
     const handler = new RecordingHandler();
     const client = anthropic({ callbacks: [handler] });
     const seen: unknown[] = [];
@@ -159,7 +154,7 @@ describe("wrapAnthropic: streams", () => {
   });
 
   it("makes messages.stream() one run: .on('text'), finalMessage() and the usage", async () => {
-    server.reply(anthropicStream(STREAM_EVENTS));
+    loopback().reply(anthropicStream(STREAM_EVENTS));
     const handler = new RecordingHandler();
     const client = anthropic({ callbacks: [handler] });
     const texts: string[] = [];
@@ -170,14 +165,14 @@ describe("wrapAnthropic: streams", () => {
     });
     expect(texts).toEqual(TEXT_DELTAS);
     expect(result.content).toEqual([{ type: "text", text: "Hello! How can I help?" }]);
-    expect(server.requests).toHaveLength(1);
+    expect(loopback().requests).toHaveLength(1);
     expect(handler.ofKind("start")).toHaveLength(1);
     expect(handler.tokens()).toEqual(TEXT_DELTAS);
     expect(withoutEmptyDetails(usage[MODEL])).toEqual(STREAM_USAGE);
   });
 
   it("supports async iteration of a MessageStream", async () => {
-    server.reply(anthropicStream(STREAM_EVENTS));
+    loopback().reply(anthropicStream(STREAM_EVENTS));
     const handler = new RecordingHandler();
     const stream = anthropic({ callbacks: [handler] }).messages.stream({ model: REQUEST_MODEL, max_tokens: 100, messages: USER });
     const types: unknown[] = [];
@@ -188,7 +183,7 @@ describe("wrapAnthropic: streams", () => {
   });
 
   it("ends a stream that breaks in the middle as an error, keeping the usage message_start reported", async () => {
-    server.reply(anthropicStream(STREAM_EVENTS, 5)); // message_start, block start, ping, two deltas
+    loopback().reply(anthropicStream(STREAM_EVENTS, 5)); // message_start, block start, ping, two deltas
     const handler = new RecordingHandler();
     const stream = anthropic({ callbacks: [handler] }).messages.stream({ model: REQUEST_MODEL, max_tokens: 100, messages: USER });
     const failure = await stream.finalMessage().catch((error: unknown) => error);
@@ -205,7 +200,7 @@ describe("wrapAnthropic: streams", () => {
   });
 
   it("ends an abandoned stream (early break) as a StreamAbandonedError", async () => {
-    server.reply(anthropicStream(STREAM_EVENTS));
+    loopback().reply(anthropicStream(STREAM_EVENTS));
     const handler = new RecordingHandler();
     const stream = await anthropic({ callbacks: [handler] }).messages.create({
       model: REQUEST_MODEL,
@@ -221,7 +216,7 @@ describe("wrapAnthropic: streams", () => {
   });
 
   it("shows the run with its usage in a RunTracer", async () => {
-    server.reply(anthropicStream(STREAM_EVENTS));
+    loopback().reply(anthropicStream(STREAM_EVENTS));
     const exporter = new InMemoryRunExporter();
     const tracer = new RunTracer({ exporter });
     const client = anthropic();
@@ -235,7 +230,7 @@ describe("wrapAnthropic: streams", () => {
 
 describe("wrapAnthropic: the client", () => {
   it("leaves other methods alone and keeps withOptions() clients wrapped", async () => {
-    server.reply(
+    loopback().reply(
       jsonReply({ data: [{ type: "model", id: MODEL, display_name: "Claude", created_at: "2025-09-29T00:00:00Z" }], has_more: false, first_id: MODEL, last_id: MODEL }),
       jsonReply(fixtureRaw("anthropic", "messages_plain")),
     );
@@ -252,7 +247,7 @@ describe("wrapAnthropic: the client", () => {
   });
 
   it("is idempotent: wrapping twice does not report twice", async () => {
-    server.reply(jsonReply(fixtureRaw("anthropic", "messages_plain")));
+    loopback().reply(jsonReply(fixtureRaw("anthropic", "messages_plain")));
     const handler = new RecordingHandler();
     const client = wrapAnthropic(anthropic({ callbacks: [handler] }));
     await client.messages.create({ model: REQUEST_MODEL, max_tokens: 100, messages: USER });

@@ -9,16 +9,11 @@ import { StreamAbandonedError } from "../../src/providers/stream-abandoned-error
 import { wrapOpenAI, type WrapOpenAIOptions } from "../../src/providers/wrap-openai.js";
 import { RunTracer, traceable } from "../../src/tracing/index.js";
 import { captureWarnings, withoutEmptyDetails } from "./helpers.js";
-import { LoopbackServer, fixtureRaw, fixtureUsage, jsonReply, openAIStream } from "./loopback-server.js";
+import { useLoopbackServer, fixtureRaw, fixtureUsage, jsonReply, openAIStream } from "./loopback-server.js";
 import { RecordingHandler } from "./recording-handler.js";
 import { testTracing, useContextManager } from "../otel/otel-setup.js";
 
-let server: LoopbackServer;
-beforeAll(async () => {
-  server = await LoopbackServer.start();
-});
-afterAll(() => server.close());
-beforeEach(() => server.reset());
+const loopback = useLoopbackServer();
 const warnings = captureWarnings();
 useContextManager();
 
@@ -27,7 +22,7 @@ const STREAM_CHUNKS = fixtureRaw("openai", "chat_completions_stream_include_usag
 const RESPONSE_EVENTS = fixtureRaw("openai", "responses_stream") as Record<string, unknown>[];
 
 function openai(options?: WrapOpenAIOptions, clientOptions: Partial<ConstructorParameters<typeof OpenAI>[0]> = {}): OpenAI {
-  return wrapOpenAI(new OpenAI({ apiKey: "test-key", baseURL: server.url("/v1"), maxRetries: 2, ...clientOptions }), options);
+  return wrapOpenAI(new OpenAI({ apiKey: "test-key", baseURL: loopback().url("/v1"), maxRetries: 2, ...clientOptions }), options);
 }
 
 function expectedUsage(name: string): UsageMetadata | undefined {
@@ -49,7 +44,7 @@ describe("wrapOpenAI: chat.completions.create", () => {
     ["chat_completions_cache_write_tokens", "gpt-5.1-2025-11-13"],
   ])("counts the usage of %s exactly as the fixture expects", async (name, model) => {
     const raw = fixtureRaw("openai", name);
-    server.reply(jsonReply(raw));
+    loopback().reply(jsonReply(raw));
     const client = openai();
     const { result, usage } = await withUsageMetadata(() => client.chat.completions.create({ model: "m", messages: USER }));
     expect(result).toEqual(raw);
@@ -58,7 +53,7 @@ describe("wrapOpenAI: chat.completions.create", () => {
   });
 
   it("reports the start with messages, invocation params, ls_* metadata, tags and run name, then the end", async () => {
-    server.reply(jsonReply(fixtureRaw("openai", "chat_completions_plain")));
+    loopback().reply(jsonReply(fixtureRaw("openai", "chat_completions_plain")));
     const handler = new RecordingHandler();
     const client = openai({ callbacks: [handler], tags: ["checkout"], metadata: { feature: "greeting" }, runName: "greeter" });
     const request = { model: "gpt-4o-mini", messages: USER, temperature: 0.2, max_tokens: 64, stop: "\n" };
@@ -93,7 +88,7 @@ describe("wrapOpenAI: chat.completions.create", () => {
   });
 
   it("names runs ChatOpenAI and leaves ls_* keys out when the request does not give them", async () => {
-    server.reply(jsonReply(fixtureRaw("openai", "chat_completions_plain")));
+    loopback().reply(jsonReply(fixtureRaw("openai", "chat_completions_plain")));
     const handler = new RecordingHandler();
     await openai({ callbacks: [handler] }).chat.completions.create({ model: "gpt-4o-mini", messages: USER });
     const start = handler.start();
@@ -102,7 +97,7 @@ describe("wrapOpenAI: chat.completions.create", () => {
   });
 
   it("ends the run after awaited handlers, before the caller's await resumes", async () => {
-    server.reply(jsonReply(fixtureRaw("openai", "chat_completions_plain")));
+    loopback().reply(jsonReply(fixtureRaw("openai", "chat_completions_plain")));
     let ended = false;
     const slow: CallbackHandler = {
       awaitHandlers: true,
@@ -115,7 +110,7 @@ describe("wrapOpenAI: chat.completions.create", () => {
 
 describe("wrapOpenAI: streams", () => {
   it("reports one token per text delta and the usage, hiding the usage chunk it asked for", async () => {
-    server.reply(openAIStream(STREAM_CHUNKS));
+    loopback().reply(openAIStream(STREAM_CHUNKS));
     const handler = new RecordingHandler();
     const client = openai({ callbacks: [handler] });
     const seen: unknown[] = [];
@@ -124,7 +119,7 @@ describe("wrapOpenAI: streams", () => {
       for await (const chunk of stream) seen.push(chunk);
     });
 
-    expect(server.requests[0]?.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+    expect(loopback().requests[0]?.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
     expect(seen).toEqual(STREAM_CHUNKS.slice(0, -1)); // the caller did not ask for the usage chunk
     expect(handler.tokens()).toEqual(["我是", "助手", "。"]);
     expect(handler.ofKind("token").map((event) => event.chunk)).toEqual([seen[1], seen[2], seen[3]]);
@@ -135,7 +130,7 @@ describe("wrapOpenAI: streams", () => {
   });
 
   it("sends a request that sets include_usage unchanged and shows every chunk", async () => {
-    server.reply(openAIStream(STREAM_CHUNKS));
+    loopback().reply(openAIStream(STREAM_CHUNKS));
     const client = openai();
     const seen: unknown[] = [];
     const { usage } = await withUsageMetadata(async () => {
@@ -152,14 +147,14 @@ describe("wrapOpenAI: streams", () => {
   });
 
   it("asks for nothing with includeStreamUsage: false, and the run then has no usage", async () => {
-    server.reply(openAIStream(STREAM_CHUNKS.slice(0, -1)));
+    loopback().reply(openAIStream(STREAM_CHUNKS.slice(0, -1)));
     const handler = new RecordingHandler();
     const client = openai({ callbacks: [handler], includeStreamUsage: false });
     const { usage } = await withUsageMetadata(async () => {
       const stream = await client.chat.completions.create({ model: "gpt-5.5", messages: USER, stream: true });
       for await (const chunk of stream) void chunk;
     });
-    expect(server.requests[0]?.body).not.toHaveProperty("stream_options");
+    expect(loopback().requests[0]?.body).not.toHaveProperty("stream_options");
     expect(handler.tokens()).toHaveLength(3);
     expect(generationOf(handler).message.usage_metadata).toBeUndefined();
     expect(usage).toEqual({});
@@ -167,21 +162,21 @@ describe("wrapOpenAI: streams", () => {
   });
 
   it("streams the Responses API: tokens for output_text deltas, usage from response.completed", async () => {
-    server.reply(openAIStream(RESPONSE_EVENTS));
+    loopback().reply(openAIStream(RESPONSE_EVENTS));
     const handler = new RecordingHandler();
     const client = openai({ callbacks: [handler] });
     const { usage } = await withUsageMetadata(async () => {
       const stream = await client.responses.create({ model: "o4-mini", input: "Hi", stream: true });
       for await (const event of stream) void event;
     });
-    expect(server.requests[0]?.body).not.toHaveProperty("stream_options");
+    expect(loopback().requests[0]?.body).not.toHaveProperty("stream_options");
     expect(handler.tokens()).toEqual(["Hello", " there!"]);
     expect(usageOf(usage, "o4-mini-2025-04-16")).toEqual(expectedUsage("responses_stream"));
     expect(generationOf(handler).message.id).toBe("resp_stream_0001");
   });
 
   it("ends a stream that breaks in the middle as an error, with the partial output", async () => {
-    server.reply(openAIStream(STREAM_CHUNKS, 3));
+    loopback().reply(openAIStream(STREAM_CHUNKS, 3));
     const handler = new RecordingHandler();
     const stream = await openai({ callbacks: [handler] }).chat.completions.create({ model: "gpt-5.5", messages: USER, stream: true });
     const seen: unknown[] = [];
@@ -202,7 +197,7 @@ describe("wrapOpenAI: streams", () => {
   });
 
   it("ends an abandoned stream (early break) as a StreamAbandonedError with the partial output", async () => {
-    server.reply(openAIStream(STREAM_CHUNKS));
+    loopback().reply(openAIStream(STREAM_CHUNKS));
     const handler = new RecordingHandler();
     const stream = await openai({ callbacks: [handler] }).chat.completions.create({ model: "gpt-5.5", messages: USER, stream: true });
     for await (const chunk of stream) {
@@ -216,7 +211,7 @@ describe("wrapOpenAI: streams", () => {
   });
 
   it("ends a stream aborted through its controller as an error", async () => {
-    server.reply(openAIStream(STREAM_CHUNKS));
+    loopback().reply(openAIStream(STREAM_CHUNKS));
     const handler = new RecordingHandler();
     const stream = await openai({ callbacks: [handler] }).chat.completions.create({ model: "gpt-5.5", messages: USER, stream: true });
     let count = 0;
@@ -228,7 +223,7 @@ describe("wrapOpenAI: streams", () => {
   });
 
   it("instruments toReadableStream() once, with the usage chunk hidden", async () => {
-    server.reply(openAIStream(STREAM_CHUNKS));
+    loopback().reply(openAIStream(STREAM_CHUNKS));
     const handler = new RecordingHandler();
     const stream = await openai({ callbacks: [handler] }).chat.completions.create({ model: "gpt-5.5", messages: USER, stream: true });
     const text = await new Response(stream.toReadableStream()).text();
@@ -239,7 +234,7 @@ describe("wrapOpenAI: streams", () => {
   });
 
   it("counts a tee()d stream once while both branches see every chunk", async () => {
-    server.reply(openAIStream(STREAM_CHUNKS));
+    loopback().reply(openAIStream(STREAM_CHUNKS));
     const handler = new RecordingHandler();
     const stream = await openai({ callbacks: [handler] }).chat.completions.create({ model: "gpt-5.5", messages: USER, stream: true });
     const [left, right] = stream.tee();
@@ -256,7 +251,7 @@ describe("wrapOpenAI: streams", () => {
   });
 
   it("routes chat.completions.stream() through the instrumented create: one run, usage counted", async () => {
-    server.reply(openAIStream(STREAM_CHUNKS));
+    loopback().reply(openAIStream(STREAM_CHUNKS));
     const handler = new RecordingHandler();
     const client = openai({ callbacks: [handler] });
     const deltas: string[] = [];
@@ -267,14 +262,14 @@ describe("wrapOpenAI: streams", () => {
     });
     expect(result.choices[0]?.message.content).toBe("我是助手。");
     expect(deltas).toEqual(["我是", "助手", "。"]);
-    expect(server.requests).toHaveLength(1);
+    expect(loopback().requests).toHaveLength(1);
     expect(handler.ofKind("start")).toHaveLength(1);
     expect(handler.tokens()).toEqual(deltas);
     expect(usageOf(usage, "gpt-5.5")).toEqual(expectedUsage("chat_completions_stream_include_usage"));
   });
 
   it("routes responses.stream() through the instrumented create", async () => {
-    server.reply(openAIStream(RESPONSE_EVENTS));
+    loopback().reply(openAIStream(RESPONSE_EVENTS));
     const handler = new RecordingHandler();
     const runner = openai({ callbacks: [handler] }).responses.stream({ model: "o4-mini", input: "Hi" });
     const final = await runner.finalResponse();
@@ -286,7 +281,7 @@ describe("wrapOpenAI: streams", () => {
 
 describe("wrapOpenAI: the SDK's promise and errors", () => {
   it("keeps .withResponse() working", async () => {
-    server.reply(jsonReply(fixtureRaw("openai", "chat_completions_plain"), 200, { "x-request-id": "req_wrapped" }));
+    loopback().reply(jsonReply(fixtureRaw("openai", "chat_completions_plain"), 200, { "x-request-id": "req_wrapped" }));
     const handler = new RecordingHandler();
     const promise = openai({ callbacks: [handler] }).chat.completions.create({ model: "gpt-4o-mini", messages: USER });
     const { data, response, request_id } = await promise.withResponse();
@@ -297,7 +292,7 @@ describe("wrapOpenAI: the SDK's promise and errors", () => {
   });
 
   it("keeps .asResponse() working: the caller reads the body, the run reads a copy", async () => {
-    server.reply(jsonReply(fixtureRaw("openai", "chat_completions_plain")));
+    loopback().reply(jsonReply(fixtureRaw("openai", "chat_completions_plain")));
     const handler = new RecordingHandler();
     const response = await openai({ callbacks: [handler] }).chat.completions.create({ model: "gpt-4o-mini", messages: USER }).asResponse();
     expect(await response.json()).toEqual(fixtureRaw("openai", "chat_completions_plain"));
@@ -306,7 +301,7 @@ describe("wrapOpenAI: the SDK's promise and errors", () => {
   });
 
   it("ends a stream taken raw with .asResponse() without output, and says so", async () => {
-    server.reply(openAIStream(STREAM_CHUNKS));
+    loopback().reply(openAIStream(STREAM_CHUNKS));
     const handler = new RecordingHandler();
     const response = await openai({ callbacks: [handler] })
       .chat.completions.create({ model: "gpt-5.5", messages: USER, stream: true })
@@ -317,7 +312,7 @@ describe("wrapOpenAI: the SDK's promise and errors", () => {
   });
 
   it("routes chat.completions.parse() (built on _thenUnwrap) through one run", async () => {
-    server.reply(jsonReply(fixtureRaw("openai", "chat_completions_plain")));
+    loopback().reply(jsonReply(fixtureRaw("openai", "chat_completions_plain")));
     const handler = new RecordingHandler();
     const parsed = await openai({ callbacks: [handler] }).chat.completions.parse({ model: "gpt-4o-mini", messages: USER });
     expect(parsed.choices[0]?.message.parsed).toBeNull();
@@ -326,7 +321,7 @@ describe("wrapOpenAI: the SDK's promise and errors", () => {
   });
 
   it("keeps the Responses helpers: output_text on a plain response, input and instructions as messages", async () => {
-    server.reply(jsonReply(fixtureRaw("openai", "responses_plain")));
+    loopback().reply(jsonReply(fixtureRaw("openai", "responses_plain")));
     const handler = new RecordingHandler();
     const client = openai({ callbacks: [handler] });
     const { result, usage } = await withUsageMetadata(() =>
@@ -341,7 +336,7 @@ describe("wrapOpenAI: the SDK's promise and errors", () => {
   });
 
   it("ends the run as an error on HTTP 500, and the caller gets the SDK's error", async () => {
-    server.reply(jsonReply({ error: { message: "boom", type: "server_error" } }, 500));
+    loopback().reply(jsonReply({ error: { message: "boom", type: "server_error" } }, 500));
     const handler = new RecordingHandler();
     const failure = await openai({ callbacks: [handler] }, { maxRetries: 0 })
       .chat.completions.create({ model: "gpt-4o-mini", messages: USER })
@@ -349,18 +344,18 @@ describe("wrapOpenAI: the SDK's promise and errors", () => {
     expect(failure).toBeInstanceOf(OpenAI.InternalServerError);
     expect(handler.error().error).toBe(failure);
     expect(handler.ofKind("end")).toHaveLength(0);
-    expect(server.requests).toHaveLength(1);
+    expect(loopback().requests).toHaveLength(1);
   });
 
   it("makes one successful run of a call the SDK retries after a 429", async () => {
-    server.reply(
+    loopback().reply(
       jsonReply({ error: { message: "slow down", type: "rate_limit_exceeded" } }, 429, { "retry-after-ms": "5" }),
       jsonReply(fixtureRaw("openai", "chat_completions_plain")),
     );
     const handler = new RecordingHandler();
     const client = openai({ callbacks: [handler] });
     const { usage } = await withUsageMetadata(() => client.chat.completions.create({ model: "gpt-4o-mini", messages: USER }));
-    expect(server.requests).toHaveLength(2);
+    expect(loopback().requests).toHaveLength(2);
     expect(handler.ofKind("start")).toHaveLength(1);
     expect(handler.ofKind("error")).toHaveLength(0);
     expect(handler.ofKind("end")).toHaveLength(1);
@@ -381,12 +376,12 @@ describe("wrapOpenAI: the SDK's promise and errors", () => {
 
 describe("wrapOpenAI: the client", () => {
   it("leaves other methods and properties alone", async () => {
-    server.reply(jsonReply({ object: "list", data: [{ id: "gpt-4o-mini", object: "model", created: 1, owned_by: "openai" }] }));
+    loopback().reply(jsonReply({ object: "list", data: [{ id: "gpt-4o-mini", object: "model", created: 1, owned_by: "openai" }] }));
     const handler = new RecordingHandler();
     const client = openai({ callbacks: [handler] });
     expect(client).toBeInstanceOf(OpenAI);
     expect(client.apiKey).toBe("test-key");
-    expect(client.baseURL).toBe(server.url("/v1"));
+    expect(client.baseURL).toBe(loopback().url("/v1"));
     const models = await client.models.list();
     expect(models.data.map((model) => model.id)).toEqual(["gpt-4o-mini"]);
     expect(client.chat.completions).toBe(client.chat.completions);
@@ -394,7 +389,7 @@ describe("wrapOpenAI: the client", () => {
   });
 
   it("keeps withOptions() clients wrapped", async () => {
-    server.reply(jsonReply(fixtureRaw("openai", "chat_completions_plain")));
+    loopback().reply(jsonReply(fixtureRaw("openai", "chat_completions_plain")));
     const handler = new RecordingHandler();
     const copy = openai({ callbacks: [handler] }).withOptions({ timeout: 5_000 });
     expect(copy).toBeInstanceOf(OpenAI);
@@ -404,7 +399,7 @@ describe("wrapOpenAI: the client", () => {
   });
 
   it("is idempotent: a client wrapped twice reports each event once, to the handlers of both", async () => {
-    server.reply(jsonReply(fixtureRaw("openai", "chat_completions_plain")));
+    loopback().reply(jsonReply(fixtureRaw("openai", "chat_completions_plain")));
     const first = new RecordingHandler();
     const second = new RecordingHandler();
     const ambient = new RecordingHandler();
@@ -417,7 +412,7 @@ describe("wrapOpenAI: the client", () => {
   });
 
   it("runs the HTTP call inside the run's context, under the enclosing traced run", async () => {
-    server.reply(jsonReply(fixtureRaw("openai", "chat_completions_plain")));
+    loopback().reply(jsonReply(fixtureRaw("openai", "chat_completions_plain")));
     let parentDuringFetch: string | undefined;
     const observingFetch: typeof fetch = (input, init) => {
       parentDuringFetch = getCallbackContext().parentRunId;
@@ -437,7 +432,7 @@ describe("wrapOpenAI: the client", () => {
   });
 
   it("makes the run's OpenTelemetry span current for the HTTP call", async () => {
-    server.reply(jsonReply(fixtureRaw("openai", "chat_completions_plain")));
+    loopback().reply(jsonReply(fixtureRaw("openai", "chat_completions_plain")));
     const tracing = testTracing();
     let activeDuringFetch: string | undefined;
     const observingFetch: typeof fetch = (input, init) => {
@@ -452,7 +447,7 @@ describe("wrapOpenAI: the client", () => {
   });
 
   it("shows the run with its usage in a RunTracer", async () => {
-    server.reply(openAIStream(STREAM_CHUNKS));
+    loopback().reply(openAIStream(STREAM_CHUNKS));
     const exporter = new InMemoryRunExporter();
     const tracer = new RunTracer({ exporter });
     const client = openai();

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/run-cli.js";
+import { Sink } from "../cli/sink.js";
 
 const RUNS = 200;
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
@@ -12,14 +13,6 @@ const validLines = readFileSync(resolve(repoRoot, "test/fixtures/cli/traces.json
 const directory = mkdtempSync(join(tmpdir(), "runledger-fuzz-cli-"));
 let files = 0;
 
-class Sink {
-  text = "";
-  isTTY = false;
-  write(chunk: string): boolean {
-    this.text += chunk;
-    return true;
-  }
-}
 
 async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = new Sink();
