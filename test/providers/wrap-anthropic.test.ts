@@ -1,5 +1,5 @@
 import Anthropic from "@anthropic-ai/sdk";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { withCallbacks, withUsageMetadata } from "../../callbacks/index.js";
 import type { ChatGeneration, UsageMetadata } from "../../schemas/index.js";
 import { InMemoryRunExporter } from "../../src/export/index.js";

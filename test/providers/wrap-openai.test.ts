@@ -1,6 +1,6 @@
 import { trace } from "@opentelemetry/api";
 import OpenAI from "openai";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getCallbackContext, withCallbacks, withUsageMetadata, type CallbackHandler } from "../../callbacks/index.js";
 import type { ChatGeneration, UsageMetadata } from "../../schemas/index.js";
 import { InMemoryRunExporter } from "../../src/export/index.js";
