@@ -13,7 +13,7 @@ const MAX_DEPTH = 64;
  * toJsonSafe({ at: new Date(0), n: 10n, f() {} }); // → { at: "1970-01-01T00:00:00.000Z", n: "10" }
  */
 export function toJsonSafe(value: unknown): unknown {
-  return convert(value, new Set(), 0);
+  return convert(value, [], 0);
 }
 
 /**
@@ -24,10 +24,10 @@ export function toJsonSafe(value: unknown): unknown {
  * exporter.export(runs.map(toJsonSafeRun));
  */
 export function toJsonSafeRun(run: Run): Run {
-  return convert(run, new Set(), 0) as Run;
+  return convert(run, [], 0) as Run;
 }
 
-function convert(value: unknown, ancestors: Set<object>, depth: number): unknown {
+function convert(value: unknown, ancestors: object[], depth: number): unknown {
   switch (typeof value) {
     case "string":
     case "boolean":
@@ -43,48 +43,79 @@ function convert(value: unknown, ancestors: Set<object>, depth: number): unknown
   }
 }
 
-function convertObject(value: object, ancestors: Set<object>, depth: number): unknown {
-  if (ancestors.has(value)) return "[Circular]";
+function convertObject(value: object, ancestors: object[], depth: number): unknown {
+  if (ancestors.includes(value)) return "[Circular]";
   if (depth >= MAX_DEPTH) return "[Too deep]";
-  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
-    return `[${value.constructor.name}: ${value.byteLength} bytes]`;
+  // Object literals and arrays, nearly all of a run, skip the checks for the special kinds.
+  const proto: unknown = Object.getPrototypeOf(value);
+  const plain = proto === Object.prototype || proto === Array.prototype;
+  if (!plain) {
+    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return `[${value.constructor.name}: ${value.byteLength} bytes]`;
+    if (value instanceof Error) return { name: value.name, message: value.message };
   }
-  if (value instanceof Error) return { name: value.name, message: value.message };
   const toJSON = (value as { toJSON?: unknown }).toJSON;
   if (typeof toJSON === "function") {
-    const replaced = attempt(() => (toJSON as () => unknown).call(value));
+    const replaced = callToJSON(toJSON, value);
     // A toJSON that returns its own object would loop; read the object's fields instead.
     if (replaced !== value) return convert(replaced, ancestors, depth + 1);
   }
-  ancestors.add(value);
+  // A stack rather than a Set: ancestors are few, and hashing every object cost more than the scan.
+  ancestors.push(value);
   try {
-    if (Array.isArray(value)) return value.map((item) => convert(item, ancestors, depth + 1) ?? null);
-    if (value instanceof Set) return [...value].map((item) => convert(item, ancestors, depth + 1) ?? null);
-    const entries: Iterable<[unknown, unknown]> =
-      value instanceof Map ? value.entries() : Object.keys(value).map((key) => [key, readField(value, key)]);
-    const out: Record<string, unknown> = {};
-    for (const [key, field] of entries) {
-      const converted = convert(field, ancestors, depth + 1);
-      if (converted === undefined) continue;
-      const name = String(key);
-      // Assigning "__proto__" would replace the prototype; it must stay a plain field.
-      if (name === "__proto__") Object.defineProperty(out, name, { value: converted, enumerable: true, writable: true, configurable: true });
-      else out[name] = converted;
-    }
-    return out;
+    if (Array.isArray(value)) return convertItems(value, ancestors, depth + 1);
+    if (!plain && value instanceof Set) return convertItems([...value], ancestors, depth + 1);
+    if (!plain && value instanceof Map) return convertMap(value, ancestors, depth + 1);
+    return convertFields(value as Record<string, unknown>, ancestors, depth + 1);
   } finally {
-    ancestors.delete(value);
+    ancestors.pop();
   }
 }
 
-function readField(value: object, key: string): unknown {
-  return attempt(() => (value as Record<string, unknown>)[key]);
+// Plain loops rather than map/entries: the export converts every run, and closures or [key, value]
+// pairs per field were most of its cost. A hole stays a hole, as Array.prototype.map leaves it.
+function convertItems(items: readonly unknown[], ancestors: object[], depth: number): unknown[] {
+  const out = new Array<unknown>(items.length);
+  for (let i = 0; i < items.length; i++) {
+    if (i in items) out[i] = convert(items[i], ancestors, depth) ?? null;
+  }
+  return out;
 }
 
-function attempt(read: () => unknown): unknown {
+function convertFields(value: Record<string, unknown>, ancestors: object[], depth: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    let field: unknown;
+    try {
+      field = value[key];
+    } catch {
+      field = UNREADABLE; // a throwing getter loses its own field, not the rest of the object
+    }
+    setField(out, key, convert(field, ancestors, depth));
+  }
+  return out;
+}
+
+function convertMap(value: Map<unknown, unknown>, ancestors: object[], depth: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of value) setField(out, String(key), convert(field, ancestors, depth));
+  return out;
+}
+
+function setField(out: Record<string, unknown>, name: string, converted: unknown): void {
+  if (converted === undefined) return;
+  // Assigning "__proto__" would replace the prototype; it must stay a plain field.
+  if (name === "__proto__") Object.defineProperty(out, name, { value: converted, enumerable: true, writable: true, configurable: true });
+  else out[name] = converted;
+}
+
+const UNREADABLE = "[Unreadable]";
+
+function callToJSON(toJSON: unknown, value: object): unknown {
   try {
-    return read();
+    return (toJSON as () => unknown).call(value);
   } catch {
-    return "[Unreadable]";
+    return UNREADABLE;
   }
 }
