@@ -27,8 +27,11 @@ const SHAPES: readonly { hint: string; pattern: string }[] = [
   { hint: "eyJ", pattern: String.raw`(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}` }, // JWTs
   { hint: "-----BEGIN", pattern: String.raw`-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----[\s\S]*?-----END [A-Z ]{0,40}PRIVATE KEY-----` },
 ];
-// Any shape's hint, or the separator a key=value credential needs.
-const SECRET_HINT = new RegExp([...SHAPES.map(({ hint }) => hint), "[:=]"].join("|"));
+// Any shape's hint: no shape can match without its hint.
+const SHAPE_HINT = new RegExp(SHAPES.map(({ hint }) => hint).join("|"));
+// A key=value credential needs its separator and a key name, and every name in KEY_VALUES contains
+// one of these words: text with a colon but no such word (most prose) skips the full patterns.
+const KEY_VALUE_HINT = /key|token|secret|passw/i;
 const VALUE_PATTERNS = SHAPES.map(({ pattern }) => pattern);
 // `password=…`, `api_key: …`, `"token": "…"` inside free text (URLs, logs, error messages, JSON
 // that does not parse): the name stays, the value goes. Not `tokens:` nor `max_token=`.
@@ -96,8 +99,12 @@ function classifyKey(key: string): boolean {
  */
 export function containsSecret(text: string): boolean {
   if (text.length < MIN_SECRET_LENGTH) return false;
-  if (!SECRET_HINT.test(text)) return false;
+  if (!SHAPE_HINT.test(text) && !(hasSeparator(text) && KEY_VALUE_HINT.test(text))) return false;
   return SECRET_VALUE.test(text) || KEY_VALUE.test(text);
+}
+
+function hasSeparator(text: string): boolean {
+  return text.includes(":") || text.includes("=");
 }
 
 /**
@@ -131,8 +138,7 @@ function maskShapes(text: string): string {
  * recognizable by their shape are masked.
  */
 function maskText(text: string, depth: number): string {
-  const first = text.trimStart()[0];
-  if ((first === "{" || first === "[") && text.length <= MAX_EMBEDDED_JSON) {
+  if (mayBeJson(text) && text.length <= MAX_EMBEDDED_JSON) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -145,6 +151,16 @@ function maskText(text: string, depth: number): string {
     }
   }
   return maskSecretsInString(text);
+}
+
+// Whether the text starts with "{" or "[" after any whitespace, without trimming a copy of every string.
+function mayBeJson(text: string): boolean {
+  const code = text.charCodeAt(0);
+  if (code === 0x7b || code === 0x5b) return true;
+  // Only a string that starts with whitespace (ASCII, or a Unicode space at 0xA0 and above) needs trimming.
+  if (code > 0x20 && code < 0xa0) return false;
+  const first = text.trimStart()[0];
+  return first === "{" || first === "[";
 }
 
 /**
