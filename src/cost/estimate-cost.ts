@@ -69,6 +69,12 @@ interface SideCost {
   details: Record<string, number>;
 }
 
+// One side's running charge. Filled detail by detail rather than from a list of [key, tokens, price]
+// tuples: every traced model run is priced, and those arrays were most of the cost.
+interface Charge extends SideCost {
+  remaining: number;
+}
+
 type Details = Readonly<Record<string, number | undefined>>;
 
 function priceInput(total: number, details: Details, prices: TokenPrices): SideCost {
@@ -77,47 +83,45 @@ function priceInput(total: number, details: Details, prices: TokenPrices): SideC
   // `cache_creation` is 0 or their sum; either way the writes are counted once.
   const writes5m = count(details.ephemeral_5m_input_tokens);
   const writes1h = count(details.ephemeral_1h_input_tokens);
-  const parts: [key: string, tokens: number, price: number][] = [
-    ["cache_read", count(details.cache_read), prices.cached_input ?? prices.input],
-    ["cache_creation", Math.max(0, count(details.cache_creation) - writes5m - writes1h), writePrice],
-    ["ephemeral_5m_input_tokens", writes5m, writePrice],
-    ["ephemeral_1h_input_tokens", writes1h, prices.cache_write_1h ?? writePrice],
-    ["audio", count(details.audio), prices.audio_input ?? prices.input],
-  ];
-  return priceSide(total, parts, prices.input);
+  const side: Charge = { remaining: total, cost: 0, details: {} };
+  charge(side, "cache_read", count(details.cache_read), prices.cached_input ?? prices.input);
+  charge(side, "cache_creation", Math.max(0, count(details.cache_creation) - writes5m - writes1h), writePrice);
+  charge(side, "ephemeral_5m_input_tokens", writes5m, writePrice);
+  charge(side, "ephemeral_1h_input_tokens", writes1h, prices.cache_write_1h ?? writePrice);
+  charge(side, "audio", count(details.audio), prices.audio_input ?? prices.input);
+  return settle(side, prices.input);
 }
 
 function priceOutput(total: number, details: Details, prices: TokenPrices): SideCost {
-  const parts: [key: string, tokens: number, price: number][] = [
-    ["reasoning", count(details.reasoning), prices.reasoning ?? prices.output],
-    ["audio", count(details.audio), prices.audio_output ?? prices.output],
-  ];
-  return priceSide(total, parts, prices.output);
+  const side: Charge = { remaining: total, cost: 0, details: {} };
+  charge(side, "reasoning", count(details.reasoning), prices.reasoning ?? prices.output);
+  charge(side, "audio", count(details.audio), prices.audio_output ?? prices.output);
+  return settle(side, prices.output);
 }
 
 /**
- * Charges each detail from what is left of `total` (so inconsistent details never charge more
- * tokens than the side has) and the remainder at the plain price.
+ * Charges a detail from what is left of the side's tokens (so inconsistent details never charge
+ * more tokens than the side has).
  */
-function priceSide(total: number, parts: [string, number, number][], plainPrice: number): SideCost {
-  let remaining = total;
-  let cost = 0;
-  const details: Record<string, number> = {};
-  for (const [key, tokens, price] of parts) {
-    const charged = Math.min(tokens, remaining);
-    if (charged === 0) continue;
-    remaining -= charged;
-    const partCost = (charged * price) / MILLION;
-    details[key] = partCost;
-    cost += partCost;
-  }
-  return { cost: cost + (remaining * plainPrice) / MILLION, details };
+function charge(side: Charge, key: string, tokens: number, price: number): void {
+  const charged = Math.min(tokens, side.remaining);
+  if (charged === 0) return;
+  side.remaining -= charged;
+  const partCost = (charged * price) / MILLION;
+  side.details[key] = partCost;
+  side.cost += partCost;
+}
+
+/** The side's cost, with the tokens no detail claimed charged at the plain price. */
+function settle(side: Charge, plainPrice: number): SideCost {
+  return { cost: side.cost + (side.remaining * plainPrice) / MILLION, details: side.details };
 }
 
 function pricesFor(prices: ModelPrices, inputTokens: number): TokenPrices {
-  const { long_context: band, ...base } = prices;
-  if (!band || inputTokens <= band.above_input_tokens) return base;
-  const merged: TokenPrices = { ...base };
+  const band = prices.long_context;
+  // Only read by field, so the entry's own prices serve as they are (no copy per call).
+  if (!band || inputTokens <= band.above_input_tokens) return prices;
+  const { long_context: _band, ...merged } = prices;
   for (const key of PRICE_KEYS) {
     const value = band[key];
     if (value !== undefined) merged[key] = value;
