@@ -1,7 +1,11 @@
-import { metrics, type Attributes, type Histogram, type MeterProvider } from "@opentelemetry/api";
+import { createNoopMeter, metrics, type Attributes, type Histogram, type MeterProvider } from "@opentelemetry/api";
 import type { UsageMetadata } from "../../schemas/index.js";
 import type { ModelRequest } from "./attributes.js";
 import { ATTR, METRIC, TOKEN_TYPE } from "./semconv.js";
+
+// The API's no-op meter hands out one shared no-op histogram: a provider's instruments that are all it
+// record nothing, so a call's metric attributes are not even built.
+const NOOP_HISTOGRAM = createNoopMeter().createHistogram("runledger.noop");
 
 /** One finished model call, as the metrics see it. */
 export interface ModelCallRecord {
@@ -17,6 +21,8 @@ export interface ModelCallRecord {
 
 interface Instruments {
   provider: MeterProvider;
+  /** Every instrument is the API's no-op one (no MeterProvider registered): nothing to build. */
+  noop: boolean;
   tokenUsage: Histogram;
   duration: Histogram;
   timeToFirstChunk: Histogram;
@@ -45,6 +51,7 @@ export class GenAIMetrics {
   /** Records the duration, token usage and time to first chunk of one model call. */
   recordModelCall(call: ModelCallRecord): void {
     const instruments = this.resolve();
+    if (instruments.noop) return;
     instruments.duration.record(call.durationSeconds, callAttributes(call, ATTR.ERROR_TYPE, call.errorType));
     if (call.usage !== undefined) {
       instruments.tokenUsage.record(call.usage.input_tokens, callAttributes(call, ATTR.GEN_AI_TOKEN_TYPE, TOKEN_TYPE.INPUT));
@@ -65,12 +72,11 @@ export class GenAIMetrics {
         description: spec.description,
         advice: { explicitBucketBoundaries: [...spec.buckets] },
       });
-    this.instruments = {
-      provider,
-      tokenUsage: histogram(METRIC.TOKEN_USAGE),
-      duration: histogram(METRIC.OPERATION_DURATION),
-      timeToFirstChunk: histogram(METRIC.TIME_TO_FIRST_CHUNK),
-    };
+    const tokenUsage = histogram(METRIC.TOKEN_USAGE);
+    const duration = histogram(METRIC.OPERATION_DURATION);
+    const timeToFirstChunk = histogram(METRIC.TIME_TO_FIRST_CHUNK);
+    const noop = tokenUsage === NOOP_HISTOGRAM && duration === NOOP_HISTOGRAM && timeToFirstChunk === NOOP_HISTOGRAM;
+    this.instruments = { provider, noop, tokenUsage, duration, timeToFirstChunk };
     return this.instruments;
   }
 }
