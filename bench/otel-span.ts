@@ -116,7 +116,7 @@ export async function otelSpan(): Promise<Section> {
     ],
     notes: [
       `Both sides: BasicTracerProvider + SimpleSpanProcessor + InMemorySpanExporter (reset after each sample); span \`chat ${MODEL}\`, kind CLIENT, ${Object.keys(reference.attributes).length} attributes. ${sameAttributes}`,
-      "runledger: CallbackManager.handleChatModelStart (makes the run id) + handleLLMEnd with OpenTelemetryCallbackHandler: reads the request parameters, provider and model from the events, builds the LangSmith dotted order, reads response and usage from the LLMResult (validated), and also records the GenAI client metrics (to the global MeterProvider: a no-op here).",
+      "runledger: CallbackManager.handleChatModelStart (makes the run id) + handleLLMEnd with OpenTelemetryCallbackHandler: reads the request parameters, provider and model from the events, builds the LangSmith dotted order, reads response and usage from the LLMResult (validated), and would record the GenAI client metrics, but the global MeterProvider is the API's no-op here: the handler detects its no-op instruments and builds no metric attributes.",
       "Raw: the attributes written by hand from the same payload, with the run id and dotted order precomputed (the raw side pays nothing to make them).",
     ],
   };
