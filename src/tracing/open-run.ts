@@ -9,9 +9,12 @@ export interface RunStart {
   readonly inputs: Record<string, unknown>;
   readonly serialized: Record<string, unknown> | undefined;
   readonly tags: string[];
-  /** `extra` as of the start, besides metadata: invocation params and friends. */
+  /**
+   * `extra` as of the start, besides metadata: invocation params and friends. This copy is the run's
+   * own: its record takes it over (and completes it) when the run ends, rather than copying it again.
+   */
   readonly extra: Record<string, unknown>;
-  /** `extra.metadata`. */
+  /** `extra.metadata`, the run's own copy likewise. */
   readonly metadata: Record<string, unknown>;
   /** The model the request named, for pricing when the response names none. */
   readonly requestModel: string | undefined;

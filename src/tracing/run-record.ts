@@ -29,11 +29,9 @@ export function toRunRecord(run: OpenRun, ending: RunEnding): Run {
   const { placement, start } = run;
   const startTime = isoFromMicros(placement.start_micros);
   const events: RunEvent[] = [{ name: "start", time: startTime }];
-  let metadata = start.metadata;
-  if (ending.usage !== undefined) {
-    metadata = assignFields({}, metadata);
-    metadata.usage_metadata = ending.usage.usage;
-  }
+  // The start's extra and metadata are the run's own copies, recorded once: completed in place.
+  const metadata = start.metadata;
+  if (ending.usage !== undefined) metadata.usage_metadata = ending.usage.usage;
   if (run.tokenEvents !== undefined) events.push(...run.tokenEvents);
   const record: Run = {
     id: placement.id,
@@ -75,13 +73,13 @@ export function toRunRecord(run: OpenRun, ending: RunEnding): Run {
   return record;
 }
 
-// `{ ...startExtra, ...endExtra, metadata }`, built by assignment (see assignFields).
+// `{ ...startExtra, ...endExtra, metadata }`, built by assignment onto the run's own start copy.
 function extraOf(
   startExtra: Record<string, unknown>,
   endExtra: Record<string, unknown> | undefined,
   metadata: Record<string, unknown>,
 ): Record<string, unknown> {
-  const extra = assignFields(assignFields({}, startExtra), endExtra);
+  const extra = assignFields(startExtra, endExtra);
   extra.metadata = metadata;
   return extra;
 }

@@ -7,6 +7,7 @@ import {
   type NewTokenIndices,
   type Serialized,
 } from "../../callbacks/index.js";
+import { assignFields } from "../../callbacks/assign-fields.js";
 import { requestedModel } from "../../callbacks/requested-model.js";
 import type { LLMResult, RunType } from "../../schemas/index.js";
 import { BatchRunProcessor, type BatchRunProcessorOptions } from "../export/batch-run-processor.js";
@@ -324,8 +325,9 @@ export class RunTracer extends BaseCallbackHandler implements PlacementSource {
       inputs,
       serialized: serialized as Record<string, unknown> | undefined,
       tags: tags === undefined ? [] : [...tags],
-      extra: { ...extraParams },
-      metadata: { ...metadata },
+      // Built by assignment, not spread: the record adds fields to these at the end (see assignFields).
+      extra: assignFields({}, extraParams),
+      metadata: assignFields({}, metadata),
       requestModel: runType === "llm" ? requestedModel(extraParams, metadata) : undefined,
       sessionName: placement.project_name ?? this.projectName,
     };
