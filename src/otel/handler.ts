@@ -32,7 +32,6 @@ import {
   inputMessagesFromPrompts,
   outputMessages,
   parseArguments,
-  type CapturedContent,
   type ContentMasker,
 } from "./content.js";
 import { errorMessage, errorType, exceptionOf } from "./errors.js";
@@ -113,6 +112,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     // The global provider is a proxy: spans reach an SDK registered after this handler was built.
     this.tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer("runledger");
     this.metrics = new GenAIMetrics(options.meterProvider);
+    // Undefined when capture is off: call sites check it before building any content.
     this.content = contentCaptureEnabled(options.captureContent) ? new ContentRecorder(options.maskContent) : undefined;
     this.semconv = semconvVersion();
     this.open = new OpenRuns(options.maxOpenRuns ?? DEFAULT_MAX_OPEN_RUNS);
@@ -153,7 +153,9 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
   ): void {
     const request = modelRequest(OPERATION.TEXT_COMPLETION, extraParams, metadata);
     const run = this.startModel(request, llm, runId, parentRunId, extraParams, tags, metadata, runName);
-    this.capture(run, () => ({ kind: "input.messages", messages: inputMessagesFromPrompts(prompts) }));
+    if (this.content !== undefined && run !== undefined) {
+      this.content.record(run.span, { kind: "input.messages", messages: inputMessagesFromPrompts(prompts) });
+    }
   }
 
   handleChatModelStart(
@@ -168,7 +170,9 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
   ): void {
     const request = modelRequest(OPERATION.CHAT, extraParams, metadata);
     const run = this.startModel(request, llm, runId, parentRunId, extraParams, tags, metadata, runName);
-    this.capture(run, () => ({ kind: "input.messages", messages: inputMessagesFromChat(messages) }));
+    if (this.content !== undefined && run !== undefined) {
+      this.content.record(run.span, { kind: "input.messages", messages: inputMessagesFromChat(messages) });
+    }
   }
 
   // Hot path: one Map lookup per token, one clock read for the first token, no allocation.
@@ -182,7 +186,9 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     if (run === undefined) return;
     const endMicros = this.endMicros(run);
     this.finishModel(run, output, endMicros);
-    this.capture(run, () => ({ kind: "output.messages", messages: outputMessages(output) }));
+    if (this.content !== undefined && run !== undefined) {
+      this.content.record(run.span, { kind: "output.messages", messages: outputMessages(output) });
+    }
     this.close(run, endMicros);
   }
 
@@ -244,14 +250,18 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
   ): void {
     const name = runNameOf(tool, runName, "tool");
     const run = this.start({ runId, parentRunId, name, shape: toolShape(name, toolCallId, tool), tags, metadata });
-    if (input.length > 0) this.capture(run, () => ({ kind: "tool.arguments", value: parseArguments(input) }));
+    if (input.length > 0 && this.content !== undefined && run !== undefined) {
+      this.content.record(run.span, { kind: "tool.arguments", value: parseArguments(input) });
+    }
   }
 
   handleToolEnd(output: unknown, runId: string): void {
     const run = this.open.take(runId);
     if (run === undefined) return;
     // A LangChain ToolMessage's result is its content.
-    this.capture(run, () => ({ kind: "tool.result", value: recordOf(output)?.content ?? output }));
+    if (this.content !== undefined && run !== undefined) {
+      this.content.record(run.span, { kind: "tool.result", value: recordOf(output)?.content ?? output });
+    }
     this.close(run, this.endMicros(run));
   }
 
@@ -270,7 +280,9 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
   ): void {
     const runName = runNameOf(retriever, name, "retriever");
     const run = this.start({ runId, parentRunId, name: runName, shape: retrieverShape(runName), tags, metadata });
-    if (query.length > 0) this.capture(run, () => ({ kind: "retrieval.query", value: query }));
+    if (query.length > 0 && this.content !== undefined && run !== undefined) {
+      this.content.record(run.span, { kind: "retrieval.query", value: query });
+    }
   }
 
   handleRetrieverEnd(_documents: unknown[], runId: string): void {
@@ -408,9 +420,6 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
   }
 
   // Content is built only when capture is on: with it off, nothing is even converted.
-  private capture(run: OpenRun | undefined, build: () => CapturedContent): void {
-    if (run !== undefined && this.content !== undefined) this.content.record(run.span, build());
-  }
 }
 
 // Usage summed over every generation (usageFromOutput validates and warns about bad counts). One
