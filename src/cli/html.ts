@@ -190,7 +190,7 @@ function renderModelTable(report: Report): string {
  * @example
  * escapeHtml(`<b title="x">`); // → "&#60;b title=&#34;x&#34;&#62;"
  */
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
@@ -201,6 +201,6 @@ export function escapeHtml(text: string): string {
  * @example
  * embedJson({ name: "</script>" }); // → '{"name":"\u003c/script\u003e"}'
  */
-export function embedJson(value: unknown): string {
+function embedJson(value: unknown): string {
   return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }

@@ -7,7 +7,7 @@ export interface LangSmithConfig {
 }
 
 /** LangSmith's cloud endpoint, the default when `LANGSMITH_ENDPOINT` is not set. */
-export const DEFAULT_LANGSMITH_ENDPOINT = "https://api.smith.langchain.com";
+const DEFAULT_LANGSMITH_ENDPOINT = "https://api.smith.langchain.com";
 
 /**
  * The LangSmith settings: explicit values first, then the environment as the `langsmith` package

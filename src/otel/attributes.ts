@@ -108,7 +108,7 @@ export function modelStartAttributes(
  * @example
  * conversationId({ thread_id: "t-42" }); // → "t-42"
  */
-export function conversationId(metadata: Record_ | undefined): string | undefined {
+function conversationId(metadata: Record_ | undefined): string | undefined {
   for (const key of CONVERSATION_KEYS) {
     const value = metadata?.[key];
     if (typeof value === "string" && value.length > 0) return value;

@@ -150,7 +150,7 @@ export const METRIC = {
  * listed are kept as they are: the spec has no well-known value for e.g. fireworks, together or
  * ollama, and allows custom values.
  */
-export const PROVIDER_NAME_BY_LS_PROVIDER: Readonly<Record<string, string>> = {
+const PROVIDER_NAME_BY_LS_PROVIDER: Readonly<Record<string, string>> = {
   amazon_bedrock: "aws.bedrock",
   bedrock: "aws.bedrock",
   google_vertexai: "gcp.vertex_ai",
