@@ -10,7 +10,9 @@ export interface ModelUsage {
 /**
  * Reads the usage of every generation of an LLM result (`message.usage_metadata`). When no generation
  * carries usage, falls back to `llmOutput.tokenUsage` / `llmOutput.token_usage` (older LangChain.js
- * and OpenAI-style outputs). Invalid counts are dropped with a warning; the rest is kept.
+ * and OpenAI-style outputs). Invalid counts are dropped with a warning; the rest is kept. The records
+ * of the most recent result are shared by every reader of that same object: read them, never change
+ * them (and end each run with its own result object).
  *
  * @example
  * usageFromOutput({ generations: [[{ text: "hi", message: { content: "hi",
@@ -18,7 +20,20 @@ export interface ModelUsage {
  *   response_metadata: { model_name: "gpt-4o-mini-2024-07-18" } } }]] });
  * // → [{ model: "gpt-4o-mini-2024-07-18", usage: { input_tokens: 3, output_tokens: 1, total_tokens: 4 } }]
  */
-export function usageFromOutput(output: LLMResult | undefined): ModelUsage[] {
+export function usageFromOutput(output: LLMResult | undefined): readonly ModelUsage[] {
+  // Every handler of one end event (tracer, usage handler, OpenTelemetry) reads the same result in a
+  // row: parse it once, so its cost and any invalid-usage warning are paid once, not per handler.
+  if (output !== undefined && output === lastOutput) return lastUsage;
+  const usage = readOutput(output);
+  lastOutput = output;
+  lastUsage = usage;
+  return usage;
+}
+
+let lastOutput: LLMResult | undefined;
+let lastUsage: readonly ModelUsage[] = [];
+
+function readOutput(output: LLMResult | undefined): readonly ModelUsage[] {
   const found: ModelUsage[] = [];
   const generations = Array.isArray(output?.generations) ? output.generations : [];
   for (const batch of generations) {

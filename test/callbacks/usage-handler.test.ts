@@ -234,3 +234,16 @@ describe("UsageMetadataCallbackHandler on failed runs", () => {
     expect(callback.usageMetadata).toEqual({});
   });
 });
+
+describe("reading one end event's usage", () => {
+  it("parses a result once for all handlers: one warning for invalid usage, not one per handler", () => {
+    const first = new UsageMetadataCallbackHandler();
+    const second = new UsageMetadataCallbackHandler();
+    chatCall(chatResult({ input_tokens: 5, output_tokens: 2, total_tokens: 7, input_token_details: { cache_read: -1 } }, { model_name: "m" }), {
+      callbacks: [first, second],
+    });
+    expect(first.usageMetadata).toEqual({ m: { input_tokens: 5, output_tokens: 2, total_tokens: 7, input_token_details: {} } });
+    expect(second.usageMetadata).toEqual(first.usageMetadata);
+    expect(warnings.map((w) => w.code)).toEqual(["invalid_usage"]);
+  });
+});
