@@ -11,12 +11,17 @@ const RANDOM_BYTES_PER_ID = 8;
 const pool = new Uint8Array(POOL_BYTES);
 let poolOffset = POOL_BYTES;
 
-const HEX: readonly string[] = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
-const NIBBLE: readonly string[] = Array.from({ length: 16 }, (_, value) => value.toString(16));
+// Lower-case hex digits as char codes: the id is made by one String.fromCharCode call, a flat string.
+// (A template of 17 pieces makes a chain of 16 concatenations, flattened again when the id is first
+// used as a Map key.)
+const HEX_CODES = Uint8Array.from("0123456789abcdef", (digit) => digit.charCodeAt(0));
+const DASH = 0x2d;
+const VERSION_7 = 0x37; // "7"
 
 let lastMillis = -1;
 let counter = 0;
-let prefix = "";
+// The 48-bit timestamp's 12 hex digits as char codes, rewritten when the millisecond changes.
+const prefix = new Uint8Array(12);
 
 /**
  * A new run id: a UUIDv7, strictly increasing within this process (ids made in the same millisecond,
@@ -32,27 +37,42 @@ export function newRunId(): string {
     lastMillis = now;
     // A random start in the lower half leaves at least 2048 ids for this millisecond.
     counter = (nextByte() << 3) & 0x7ff;
-    prefix = millisPrefix(now);
+    writePrefix(now);
   } else if (++counter > 0xfff) {
     lastMillis++;
     counter = 0;
-    prefix = millisPrefix(lastMillis);
+    writePrefix(lastMillis);
   }
   if (poolOffset + RANDOM_BYTES_PER_ID > POOL_BYTES) refill();
   const o = poolOffset;
   poolOffset += RANDOM_BYTES_PER_ID;
-  return (
-    `${prefix}${NIBBLE[counter >> 8]}${HEX[counter & 0xff]}-` +
-    `${HEX[((pool[o] as number) & 0x3f) | 0x80]}${HEX[pool[o + 1] as number]}-` +
-    `${HEX[pool[o + 2] as number]}${HEX[pool[o + 3] as number]}${HEX[pool[o + 4] as number]}` +
-    `${HEX[pool[o + 5] as number]}${HEX[pool[o + 6] as number]}${HEX[pool[o + 7] as number]}`
+  const variant = ((pool[o] as number) & 0x3f) | 0x80;
+  const p = prefix;
+  return String.fromCharCode(
+    p[0] as number, p[1] as number, p[2] as number, p[3] as number, p[4] as number, p[5] as number, p[6] as number, p[7] as number, DASH,
+    p[8] as number, p[9] as number, p[10] as number, p[11] as number, DASH,
+    VERSION_7, hex(counter >> 8), hex(counter >> 4), hex(counter), DASH,
+    hex(variant >> 4), hex(variant), hex(high(o + 1)), hex(pool[o + 1] as number), DASH,
+    hex(high(o + 2)), hex(pool[o + 2] as number), hex(high(o + 3)), hex(pool[o + 3] as number),
+    hex(high(o + 4)), hex(pool[o + 4] as number), hex(high(o + 5)), hex(pool[o + 5] as number),
+    hex(high(o + 6)), hex(pool[o + 6] as number), hex(high(o + 7)), hex(pool[o + 7] as number),
   );
 }
 
-// "tttttttt-tttt-7": the 48-bit timestamp and the version nibble.
-function millisPrefix(millis: number): string {
-  const hex = millis.toString(16).padStart(12, "0");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7`;
+// The char code of the low nibble's hex digit.
+function hex(value: number): number {
+  return HEX_CODES[value & 0xf] as number;
+}
+
+// The high nibble of a pool byte.
+function high(index: number): number {
+  return (pool[index] as number) >> 4;
+}
+
+// The 48-bit timestamp as 12 hex digits.
+function writePrefix(millis: number): void {
+  const digits = millis.toString(16).padStart(12, "0");
+  for (let i = 0; i < 12; i++) prefix[i] = digits.charCodeAt(i);
 }
 
 function nextByte(): number {
