@@ -2,7 +2,6 @@ import {
   context,
   trace,
   SpanStatusCode,
-  type Attributes,
   type MeterProvider,
   type Tracer,
   type TracerProvider,
@@ -19,10 +18,9 @@ import { nowMicros } from "../tracing/clock.js";
 import { childDottedOrder } from "../tracing/dotted-order.js";
 import {
   modelRequest,
-  modelStartAttributes,
   recordOf,
   responseFields,
-  usageAttributes,
+  setUsageAttributes,
   type ModelRequest,
 } from "./attributes.js";
 import {
@@ -36,7 +34,8 @@ import {
 } from "./content.js";
 import { errorMessage, errorType, exceptionOf } from "./errors.js";
 import { hrTimeFromMicros } from "./hr-time.js";
-import { addLangSmithAttributes } from "./langsmith-attributes.js";
+import { setLangSmithAttributes } from "./langsmith-attributes.js";
+import { setRequestAttributes } from "./request-params.js";
 import { GenAIMetrics } from "./metrics.js";
 import { DEFAULT_MAX_OPEN_RUNS, OpenRuns, type OpenRun } from "./open-runs.js";
 import { chainShape, modelShape, retrieverShape, runNameOf, toolShape, type RunShape } from "./run-shape.js";
@@ -70,10 +69,11 @@ interface RunStart {
   parentRunId: string | undefined;
   name: string;
   shape: RunShape;
-  attributes?: Attributes;
   tags: readonly string[] | undefined;
   metadata: Readonly<Record<string, unknown>> | undefined;
   model?: ModelRequest;
+  /** A model call's invocation params, read for the request attributes. */
+  extraParams?: Record<string, unknown>;
 }
 
 /**
@@ -153,8 +153,9 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
   ): void {
     const request = modelRequest(OPERATION.TEXT_COMPLETION, extraParams, metadata);
     const run = this.startModel(request, llm, runId, parentRunId, extraParams, tags, metadata, runName);
-    if (this.content !== undefined && run !== undefined) {
-      this.content.record(run.span, { kind: "input.messages", messages: inputMessagesFromPrompts(prompts) });
+    const content = this.contentFor(run);
+    if (content !== undefined && run !== undefined) {
+      content.record(run.span, { kind: "input.messages", messages: inputMessagesFromPrompts(prompts) });
     }
   }
 
@@ -170,8 +171,9 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
   ): void {
     const request = modelRequest(OPERATION.CHAT, extraParams, metadata);
     const run = this.startModel(request, llm, runId, parentRunId, extraParams, tags, metadata, runName);
-    if (this.content !== undefined && run !== undefined) {
-      this.content.record(run.span, { kind: "input.messages", messages: inputMessagesFromChat(messages) });
+    const content = this.contentFor(run);
+    if (content !== undefined && run !== undefined) {
+      content.record(run.span, { kind: "input.messages", messages: inputMessagesFromChat(messages) });
     }
   }
 
@@ -186,8 +188,9 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     if (run === undefined) return;
     const endMicros = this.endMicros(run);
     this.finishModel(run, output, endMicros);
-    if (this.content !== undefined && run !== undefined) {
-      this.content.record(run.span, { kind: "output.messages", messages: outputMessages(output) });
+    const content = this.contentFor(run);
+    if (content !== undefined && run !== undefined) {
+      content.record(run.span, { kind: "output.messages", messages: outputMessages(output) });
     }
     this.close(run, endMicros);
   }
@@ -250,8 +253,9 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
   ): void {
     const name = runNameOf(tool, runName, "tool");
     const run = this.start({ runId, parentRunId, name, shape: toolShape(name, toolCallId, tool), tags, metadata });
-    if (input.length > 0 && this.content !== undefined && run !== undefined) {
-      this.content.record(run.span, { kind: "tool.arguments", value: parseArguments(input) });
+    const content = this.contentFor(run);
+    if (input.length > 0 && content !== undefined && run !== undefined) {
+      content.record(run.span, { kind: "tool.arguments", value: parseArguments(input) });
     }
   }
 
@@ -259,8 +263,9 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     const run = this.open.take(runId);
     if (run === undefined) return;
     // A LangChain ToolMessage's result is its content.
-    if (this.content !== undefined && run !== undefined) {
-      this.content.record(run.span, { kind: "tool.result", value: recordOf(output)?.content ?? output });
+    const content = this.contentFor(run);
+    if (content !== undefined && run !== undefined) {
+      content.record(run.span, { kind: "tool.result", value: recordOf(output)?.content ?? output });
     }
     this.close(run, this.endMicros(run));
   }
@@ -280,8 +285,9 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
   ): void {
     const runName = runNameOf(retriever, name, "retriever");
     const run = this.start({ runId, parentRunId, name: runName, shape: retrieverShape(runName), tags, metadata });
-    if (query.length > 0 && this.content !== undefined && run !== undefined) {
-      this.content.record(run.span, { kind: "retrieval.query", value: query });
+    const content = this.contentFor(run);
+    if (query.length > 0 && content !== undefined && run !== undefined) {
+      content.record(run.span, { kind: "retrieval.query", value: query });
     }
   }
 
@@ -309,10 +315,10 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
       parentRunId,
       name: runNameOf(serialized, runName, request.operation),
       shape: modelShape(request),
-      attributes: modelStartAttributes(request, extraParams, metadata),
       tags,
       metadata,
       model: request,
+      extraParams,
     });
   }
 
@@ -330,21 +336,25 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     if (parent !== undefined) parent.lastChildMicros = startMicros;
     const traceId = parent?.traceId ?? init.runId;
     const dottedOrder = childDottedOrder(parent?.dottedOrder, startMicros, init.runId);
-    // The shape's attributes object is built per run: it becomes the span's (no spread copy: slow in V8).
-    const attributes = init.attributes === undefined ? init.shape.attributes : Object.assign(init.shape.attributes, init.attributes);
-    addLangSmithAttributes(
-      attributes,
-      { runId: init.runId, traceId, parentRunId: parent?.runId, dottedOrder },
-      { runType: init.shape.runType, name: init.name, tags: init.tags, metadata: init.metadata },
-    );
-    // A run whose parent this handler does not know (none, or started before it) is a root: it nests
-    // under whatever span is active, e.g. the user's HTTP server span.
+    // Samplers see the attributes that identify the operation (the semconv's sampling-relevant ones).
+    // Everything else is written straight onto the span, and only when it records: a sampled-out run
+    // (or no SDK at all) costs no attribute work.
     const active = context.active();
     const span = this.tracer.startSpan(
       init.shape.spanName,
-      { kind: init.shape.spanKind, attributes, startTime: hrTimeFromMicros(startMicros) },
+      { kind: init.shape.spanKind, attributes: init.shape.attributes, startTime: hrTimeFromMicros(startMicros) },
+      // A run whose parent this handler does not know (none, or started before it) is a root: it
+      // nests under whatever span is active, e.g. the user's HTTP server span.
       parent === undefined ? active : trace.setSpan(active, parent.span),
     );
+    if (span.isRecording()) {
+      if (init.model !== undefined) setRequestAttributes(span, init.extraParams, init.metadata);
+      setLangSmithAttributes(
+        span,
+        { runId: init.runId, traceId, parentRunId: parent?.runId, dottedOrder },
+        { runType: init.shape.runType, name: init.name, tags: init.tags, metadata: init.metadata },
+      );
+    }
     const run: OpenRun = {
       span,
       runId: init.runId,
@@ -362,16 +372,20 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
   // Response, usage, streaming and metrics of a model call that ended without error.
   private finishModel(run: OpenRun, output: LLMResult, endMicros: number): void {
     const span = run.span;
-    const response = responseFields(output);
-    if (response.id !== undefined) span.setAttribute(ATTR.GEN_AI_RESPONSE_ID, response.id);
-    if (response.model !== undefined) span.setAttribute(ATTR.GEN_AI_RESPONSE_MODEL, response.model);
-    if (response.finishReasons.length > 0) span.setAttribute(ATTR.GEN_AI_RESPONSE_FINISH_REASONS, response.finishReasons);
     const usage = totalUsage(output);
-    if (usage !== undefined) {
-      span.setAttributes(usageAttributes(usage, this.semconv));
-      span.setAttribute(ATTR.LANGSMITH_USAGE_METADATA, usageJson(usage));
+    const recording = span.isRecording();
+    // The response model is a metric dimension too; the rest is only read for a recording span.
+    const response = recording || !this.metrics.isNoop() ? responseFields(output) : undefined;
+    if (recording && response !== undefined) {
+      if (response.id !== undefined) span.setAttribute(ATTR.GEN_AI_RESPONSE_ID, response.id);
+      if (response.model !== undefined) span.setAttribute(ATTR.GEN_AI_RESPONSE_MODEL, response.model);
+      if (response.finishReasons.length > 0) span.setAttribute(ATTR.GEN_AI_RESPONSE_FINISH_REASONS, response.finishReasons);
+      if (usage !== undefined) {
+        setUsageAttributes(span, usage, this.semconv);
+        span.setAttribute(ATTR.LANGSMITH_USAGE_METADATA, usageJson(usage));
+      }
     }
-    this.recordModelCall(run, endMicros, { usage, responseModel: response.model });
+    this.recordModelCall(run, endMicros, usage, response?.model, undefined);
   }
 
   private fail(runId: string, err: unknown): void {
@@ -382,15 +396,18 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     run.span.recordException(exceptionOf(err), hrTimeFromMicros(endMicros));
     run.span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(err) });
     run.span.setAttribute(ATTR.ERROR_TYPE, type);
-    this.recordModelCall(run, endMicros, { errorType: type });
+    this.recordModelCall(run, endMicros, undefined, undefined, type);
     this.close(run, endMicros);
   }
 
-  // Streaming attributes and the GenAI metrics of a model call (no-op for other runs).
+  // Streaming attributes and the GenAI metrics of a model call (no-op for other runs). Positional
+  // arguments: run end is on the caller's path, and no record is built when metrics are off.
   private recordModelCall(
     run: OpenRun,
     endMicros: number,
-    outcome: { usage?: UsageMetadata; responseModel?: string; errorType?: string },
+    usage: UsageMetadata | undefined,
+    responseModel: string | undefined,
+    errorType: string | undefined,
   ): void {
     if (run.model === undefined) return;
     let timeToFirstChunkSeconds: number | undefined;
@@ -399,12 +416,13 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
       run.span.setAttribute(ATTR.GEN_AI_REQUEST_STREAM, true);
       run.span.setAttribute(ATTR.GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, timeToFirstChunkSeconds);
     }
+    if (this.metrics.isNoop()) return;
     this.metrics.recordModelCall({
       request: run.model,
-      responseModel: outcome.responseModel,
+      responseModel,
       durationSeconds: (endMicros - run.startMicros) / 1e6,
-      errorType: outcome.errorType,
-      usage: outcome.usage,
+      errorType,
+      usage,
       timeToFirstChunkSeconds,
     });
   }
@@ -419,7 +437,10 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     return Math.max(nowMicros(), run.startMicros);
   }
 
-  // Content is built only when capture is on: with it off, nothing is even converted.
+  // Content is built only when capture is on and the span records: otherwise nothing is converted.
+  private contentFor(run: OpenRun | undefined): ContentRecorder | undefined {
+    return run !== undefined && run.span.isRecording() ? this.content : undefined;
+  }
 }
 
 // Usage summed over every generation (usageFromOutput validates and warns about bad counts). One

@@ -1,6 +1,7 @@
-import type { Attributes, AttributeValue } from "@opentelemetry/api";
+import type { AttributeValue } from "@opentelemetry/api";
 import { emitWarning } from "../../callbacks/index.js";
 import { isSecretKey, maskSecretsInString, REDACTED, secretMaskingReplacer } from "../export/redact.js";
+import type { AttributeSink } from "./attributes.js";
 import { ATTR } from "./semconv.js";
 
 /** Where a run sits in its LangSmith trace. */
@@ -23,7 +24,7 @@ export interface RunLabels {
 }
 
 /**
- * Adds the attributes LangSmith's OTel ingest reads to rebuild the run tree (`langsmith.span.*`,
+ * Writes the attributes LangSmith's OTel ingest reads to rebuild the run tree (`langsmith.span.*`,
  * `langsmith.trace.*`) and the run's labels (`langsmith.trace.name`, `langsmith.span.tags` as one
  * ", "-joined string, `langsmith.metadata.<key>`). Metadata strings, finite numbers and booleans are
  * kept as they are; other values are JSON; a value that cannot be serialized is left out with a
@@ -31,22 +32,26 @@ export interface RunLabels {
  * `[REDACTED]`) and by shape in names, tags and values.
  *
  * @example
- * addLangSmithAttributes(attributes,
+ * setLangSmithAttributes(span,
  *   { runId, traceId: rootId, parentRunId, dottedOrder },
  *   { runType: "chain", name: "agent", tags: ["prod"], metadata: { user: "u1" } });
  */
-export function addLangSmithAttributes(into: Attributes, placement: RunPlacement, labels: RunLabels): void {
-  into[ATTR.LANGSMITH_SPAN_KIND] = labels.runType;
-  into[ATTR.LANGSMITH_TRACE_NAME] = maskSecretsInString(labels.name);
-  into[ATTR.LANGSMITH_SPAN_ID] = placement.runId;
-  into[ATTR.LANGSMITH_TRACE_ID] = placement.traceId;
-  into[ATTR.LANGSMITH_SPAN_DOTTED_ORDER] = placement.dottedOrder;
-  if (placement.parentRunId !== undefined) into[ATTR.LANGSMITH_SPAN_PARENT_ID] = placement.parentRunId;
-  if (labels.tags !== undefined && labels.tags.length > 0) into[ATTR.LANGSMITH_SPAN_TAGS] = maskSecretsInString(labels.tags.join(", "));
+export function setLangSmithAttributes(into: AttributeSink, placement: RunPlacement, labels: RunLabels): void {
+  into.setAttribute(ATTR.LANGSMITH_SPAN_KIND, labels.runType);
+  into.setAttribute(ATTR.LANGSMITH_TRACE_NAME, maskSecretsInString(labels.name));
+  into.setAttribute(ATTR.LANGSMITH_SPAN_ID, placement.runId);
+  into.setAttribute(ATTR.LANGSMITH_TRACE_ID, placement.traceId);
+  into.setAttribute(ATTR.LANGSMITH_SPAN_DOTTED_ORDER, placement.dottedOrder);
+  if (placement.parentRunId !== undefined) into.setAttribute(ATTR.LANGSMITH_SPAN_PARENT_ID, placement.parentRunId);
+  if (labels.tags !== undefined && labels.tags.length > 0) {
+    into.setAttribute(ATTR.LANGSMITH_SPAN_TAGS, maskSecretsInString(labels.tags.join(", ")));
+  }
   if (labels.metadata === undefined) return;
-  for (const key of Object.keys(labels.metadata)) {
-    const value = metadataValue(labels.metadata[key], key);
-    if (value !== undefined) into[metadataAttribute(key)] = value;
+  const metadata = labels.metadata;
+  for (const key in metadata) {
+    if (!Object.hasOwn(metadata, key)) continue;
+    const value = metadataValue(metadata[key], key);
+    if (value !== undefined) into.setAttribute(metadataAttribute(key), value);
   }
 }
 

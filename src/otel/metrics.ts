@@ -48,6 +48,11 @@ export class GenAIMetrics {
     this.meterProvider = meterProvider;
   }
 
+  /** True when there is nowhere to record to (only the API's no-op instruments): callers skip building records. */
+  isNoop(): boolean {
+    return this.resolve().noop;
+  }
+
   /** Records the duration, token usage and time to first chunk of one model call. */
   recordModelCall(call: ModelCallRecord): void {
     const instruments = this.resolve();

@@ -42,10 +42,11 @@ export type UnfinishedReason = (typeof UNFINISHED_REASON)[keyof typeof UNFINISHE
  * if (ended && ended.runId === ended.traceId) open.endTrace(ended.traceId, "root_ended", endMicros);
  */
 export class OpenRuns {
+  // Insertion order makes the first entry the oldest open run: its trace is the one evicted.
   private readonly runs = new Map<string, OpenRun>();
-  // Open run ids per trace, in start order; Map order makes the first entry the oldest trace. A trace
-  // of one open run (most model calls) holds just its id: no Set is built for it.
-  private readonly traces = new Map<string, Set<string> | string>();
+  // The open descendants of each root, in start order. A root alone (most model calls) has no entry,
+  // and a root with one open descendant holds just its id: no Set is built for it.
+  private readonly descendants = new Map<string, Set<string> | string>();
   private readonly maxOpenRuns: number;
   private warnedLimit = false;
 
@@ -81,9 +82,10 @@ export class OpenRuns {
   /** Registers a run (call `reserve` first, before looking up its parent). */
   add(run: OpenRun): void {
     this.runs.set(run.runId, run);
-    const members = this.traces.get(run.traceId);
-    if (members === undefined) this.traces.set(run.traceId, run.runId);
-    else if (typeof members === "string") this.traces.set(run.traceId, new Set([members, run.runId]));
+    if (run.runId === run.traceId) return;
+    const members = this.descendants.get(run.traceId);
+    if (members === undefined) this.descendants.set(run.traceId, run.runId);
+    else if (typeof members === "string") this.descendants.set(run.traceId, new Set([members, run.runId]));
     else members.add(run.runId);
   }
 
@@ -92,43 +94,48 @@ export class OpenRuns {
     const run = this.runs.get(runId);
     if (run === undefined) return undefined;
     this.runs.delete(runId);
-    const members = this.traces.get(run.traceId);
+    if (run.runId === run.traceId) return run;
+    const members = this.descendants.get(run.traceId);
     if (typeof members === "string") {
-      if (members === runId) this.traces.delete(run.traceId);
+      if (members === runId) this.descendants.delete(run.traceId);
     } else if (members !== undefined) {
       members.delete(runId);
-      if (members.size === 0) this.traces.delete(run.traceId);
+      if (members.size === 0) this.descendants.delete(run.traceId);
     }
     return run;
   }
 
-  /** Ends every still-open span of a trace (children before parents) and forgets the trace. */
+  /** Ends every still-open span of a trace (children before parents, the root last) and forgets the trace. */
   endTrace(traceId: string, reason: UnfinishedReason, endMicros: number): number {
-    const members = this.traces.get(traceId);
-    if (members === undefined) return 0;
-    this.traces.delete(traceId);
-    const ids = typeof members === "string" ? [members] : [...members].reverse();
+    const members = this.descendants.get(traceId);
+    this.descendants.delete(traceId);
+    const ids = members === undefined ? [] : typeof members === "string" ? [members] : [...members].reverse();
+    ids.push(traceId);
+    let ended = 0;
     for (const runId of ids) {
       const run = this.runs.get(runId);
       if (run === undefined) continue;
       this.runs.delete(runId);
       run.span.setAttribute(ATTR.RUNLEDGER_RUN_UNFINISHED, reason);
       run.span.end(hrTimeFromMicros(Math.max(endMicros, run.startMicros)));
+      ended++;
     }
-    return ids.length;
+    return ended;
   }
 
   /** Ends every open span; returns how many were ended. */
   endAll(reason: UnfinishedReason, endMicros: number): number {
     let ended = 0;
-    for (const traceId of [...this.traces.keys()]) ended += this.endTrace(traceId, reason, endMicros);
+    for (let oldest = this.runs.values().next(); oldest.done !== true; oldest = this.runs.values().next()) {
+      ended += this.endTrace(oldest.value.traceId, reason, endMicros);
+    }
     return ended;
   }
 
   private evictOldestTrace(nowMicros: number): void {
-    const oldest = this.traces.keys().next();
+    const oldest = this.runs.values().next();
     if (oldest.done === true) return;
-    const ended = this.endTrace(oldest.value, UNFINISHED_REASON.OPEN_RUN_LIMIT, nowMicros);
+    const ended = this.endTrace(oldest.value.traceId, UNFINISHED_REASON.OPEN_RUN_LIMIT, nowMicros);
     if (this.warnedLimit) return;
     this.warnedLimit = true;
     emitWarning(

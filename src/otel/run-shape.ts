@@ -9,7 +9,10 @@ export interface RunShape {
   spanKind: SpanKind;
   /** LangSmith run type (`langsmith.span.kind`). */
   runType: string;
-  /** `gen_ai.*` attributes that identify the operation (operation name, tool / agent / workflow name). */
+  /**
+   * `gen_ai.*` attributes that identify the operation (operation name, provider and model, tool /
+   * agent / workflow name): the span's creation attributes, which samplers see.
+   */
   attributes: Attributes;
 }
 
@@ -37,17 +40,21 @@ export function runNameOf(serialized: Serialized | undefined, runName: string | 
 
 /**
  * A model call (chat, text completion, embeddings): span `{operation} {request model}`, kind CLIENT
- * (the model runs in another process), LangSmith type `llm` (`embedding` for embeddings).
+ * (the model runs in another process), LangSmith type `llm` (`embedding` for embeddings), with the
+ * operation, provider and requested model.
  *
  * @example
  * modelShape({ operation: "chat", provider: "openai", model: "gpt-4o-mini" }).spanName; // → "chat gpt-4o-mini"
  */
 export function modelShape(request: ModelRequest): RunShape {
+  const attributes: Attributes = { [ATTR.GEN_AI_OPERATION_NAME]: request.operation };
+  if (request.provider !== undefined) attributes[ATTR.GEN_AI_PROVIDER_NAME] = request.provider;
+  if (request.model !== undefined) attributes[ATTR.GEN_AI_REQUEST_MODEL] = request.model;
   return {
     spanName: request.model === undefined ? request.operation : `${request.operation} ${request.model}`,
     spanKind: SpanKind.CLIENT,
     runType: request.operation === OPERATION.EMBEDDINGS ? "embedding" : "llm",
-    attributes: {},
+    attributes,
   };
 }
 

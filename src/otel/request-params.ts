@@ -1,0 +1,161 @@
+import type { AttributeValue } from "@opentelemetry/api";
+import { recordOf, type AttributeSink } from "./attributes.js";
+import { ATTR } from "./semconv.js";
+
+type Record_ = Record<string, unknown>;
+
+/** How a request parameter's value is read: a finite number, a non-negative integer, stop sequences, a true flag. */
+type ValueKind = "number" | "count" | "stop" | "flag";
+
+/** One `gen_ai.request.*` attribute: where LangChain's `ls_*` metadata has it, the provider keys in order of preference. */
+interface RequestParam {
+  attribute: string;
+  kind: ValueKind;
+  metadataKey?: string;
+  keys: readonly string[];
+}
+
+const REQUEST_PARAMS: readonly RequestParam[] = [
+  { attribute: ATTR.GEN_AI_REQUEST_TEMPERATURE, kind: "number", metadataKey: "ls_temperature", keys: ["temperature"] },
+  {
+    attribute: ATTR.GEN_AI_REQUEST_MAX_TOKENS,
+    kind: "count",
+    metadataKey: "ls_max_tokens",
+    keys: ["max_tokens", "max_completion_tokens", "maxTokens", "max_output_tokens", "maxOutputTokens", "max_tokens_to_sample", "num_predict"],
+  },
+  { attribute: ATTR.GEN_AI_REQUEST_TOP_P, kind: "number", keys: ["top_p", "topP"] },
+  { attribute: ATTR.GEN_AI_REQUEST_TOP_K, kind: "number", keys: ["top_k", "topK"] },
+  { attribute: ATTR.GEN_AI_REQUEST_SEED, kind: "count", keys: ["seed", "random_seed", "randomSeed"] },
+  { attribute: ATTR.GEN_AI_REQUEST_FREQUENCY_PENALTY, kind: "number", keys: ["frequency_penalty", "frequencyPenalty"] },
+  { attribute: ATTR.GEN_AI_REQUEST_PRESENCE_PENALTY, kind: "number", keys: ["presence_penalty", "presencePenalty"] },
+  { attribute: ATTR.GEN_AI_REQUEST_STOP_SEQUENCES, kind: "stop", metadataKey: "ls_stop", keys: ["stop", "stop_sequences", "stopSequences"] },
+  { attribute: ATTR.GEN_AI_REQUEST_CHOICE_COUNT, kind: "count", keys: ["n", "candidate_count", "candidateCount"] },
+  { attribute: ATTR.GEN_AI_REQUEST_STREAM, kind: "flag", keys: ["stream", "streaming"] },
+];
+const CHOICE_COUNT = REQUEST_PARAMS.findIndex((param) => param.attribute === ATTR.GEN_AI_REQUEST_CHOICE_COUNT);
+
+/** A provider key: which parameter it gives and its preference (lower wins within one source). */
+interface KeySpec {
+  param: number;
+  rank: number;
+}
+
+// Every provider key, looked up once per key the params object has: the params are walked once
+// instead of probing ~30 candidate keys, most of them absent, on each model run start.
+const KEY_SPECS = new Map<string, KeySpec>();
+REQUEST_PARAMS.forEach((param, index) => param.keys.forEach((key, rank) => KEY_SPECS.set(key, { param: index, rank })));
+
+// Where request parameters live: the invocation params, then the nested configs some integrations
+// use (Bedrock Converse `inferenceConfig`, Google `generationConfig`, Ollama `options`).
+const NESTED_PARAM_KEYS = ["inferenceConfig", "generationConfig", "options"] as const;
+const CONVERSATION_KEYS = ["thread_id", "session_id", "conversation_id"] as const;
+
+// The reused value slots of setRequestAttributes (undefined while a call holds them).
+let scratch: (AttributeValue | undefined)[] | undefined = new Array<AttributeValue | undefined>(REQUEST_PARAMS.length);
+
+/**
+ * Writes the GenAI request attributes of a model run that samplers do not need: request parameters
+ * (temperature, max tokens, top-p/k, stop sequences, seed, penalties, choice count, streaming) and
+ * the conversation id (`thread_id` / `session_id` / `conversation_id` metadata). The operation,
+ * provider and model are the span's creation attributes (`modelShape`).
+ *
+ * Precedence: LangChain's `ls_*` metadata, then the invocation params, then their nested configs; in
+ * one place, the first key of the parameter's list that holds an acceptable value. A value of an
+ * unexpected type (e.g. LangChain's `max_tokens: -1` for "no limit") is left out rather than reported wrong.
+ *
+ * @example
+ * setRequestAttributes(span, { invocation_params: { temperature: 0.2, stop: ["\n"] } }, metadata);
+ * // span: "gen_ai.request.temperature": 0.2, "gen_ai.request.stop_sequences": ["\n"]
+ */
+export function setRequestAttributes(into: AttributeSink, extraParams: Record_ | undefined, metadata: Record_ | undefined): void {
+  // The values found so far, one slot per parameter, in a reused array: a model run start allocates
+  // nothing here. A re-entrant call (a getter on the params starting another run) gets its own.
+  const values = scratch ?? new Array<AttributeValue | undefined>(REQUEST_PARAMS.length);
+  scratch = undefined;
+  try {
+    readRequest(values, extraParams, metadata);
+    for (let index = 0; index < REQUEST_PARAMS.length; index++) {
+      const value = values[index];
+      if (value === undefined || (index === CHOICE_COUNT && value === 1)) continue;
+      into.setAttribute(REQUEST_PARAMS[index]?.attribute ?? "", value);
+    }
+  } finally {
+    values.fill(undefined);
+    scratch = values;
+  }
+  const conversation = conversationId(metadata);
+  if (conversation !== undefined) into.setAttribute(ATTR.GEN_AI_CONVERSATION_ID, conversation);
+}
+
+function readRequest(values: (AttributeValue | undefined)[], extraParams: Record_ | undefined, metadata: Record_ | undefined): void {
+  if (metadata !== undefined) {
+    for (let index = 0; index < REQUEST_PARAMS.length; index++) {
+      const param = REQUEST_PARAMS[index];
+      if (param?.metadataKey !== undefined) values[index] = acceptValue(param.kind, metadata[param.metadataKey]);
+    }
+  }
+  const params = recordOf(extraParams?.invocation_params);
+  if (params === undefined) return;
+  readSource(params, values);
+  for (const nested of NESTED_PARAM_KEYS) {
+    const record = recordOf(params[nested]);
+    if (record !== undefined) readSource(record, values);
+  }
+}
+
+// Preference ranks of the keys found in one source, packed 3 bits per parameter (7 = none yet): the
+// table keeps to at most 7 keys per parameter and 10 parameters, so they fit in 30 bits.
+const RANK_BITS = 3;
+const NO_RANK = (1 << RANK_BITS) - 1;
+const NO_RANKS = (1 << (RANK_BITS * REQUEST_PARAMS.length)) - 1;
+
+// Fills the parameters still open from one source: per parameter, the acceptable value of its most
+// preferred key present. Parameters an earlier source decided are kept.
+function readSource(source: Record_, values: (AttributeValue | undefined)[]): void {
+  let decided = 0;
+  for (let index = 0; index < values.length; index++) if (values[index] !== undefined) decided |= 1 << index;
+  let ranks = NO_RANKS;
+  for (const key in source) {
+    const spec = KEY_SPECS.get(key);
+    if (spec === undefined || (decided & (1 << spec.param)) !== 0) continue;
+    const shift = spec.param * RANK_BITS;
+    if (((ranks >>> shift) & NO_RANK) <= spec.rank) continue;
+    const value = acceptValue(REQUEST_PARAMS[spec.param]?.kind, source[key]);
+    if (value === undefined) continue;
+    values[spec.param] = value;
+    ranks = (ranks & ~(NO_RANK << shift)) | (spec.rank << shift);
+  }
+}
+
+function acceptValue(kind: ValueKind | undefined, value: unknown): AttributeValue | undefined {
+  switch (kind) {
+    case "number":
+      return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+    case "count":
+      return typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : undefined;
+    case "stop":
+      return stopSequences(value);
+    case "flag":
+      return value === true ? true : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function stopSequences(value: unknown): string[] | undefined {
+  if (typeof value === "string") return value.length > 0 ? [value] : undefined;
+  if (!Array.isArray(value)) return undefined;
+  const sequences = value.filter((item): item is string => typeof item === "string");
+  return sequences.length > 0 ? sequences : undefined;
+}
+
+// The conversation (thread, session) a run belongs to, from LangSmith's thread metadata keys.
+function conversationId(metadata: Record_ | undefined): string | undefined {
+  if (metadata === undefined) return undefined;
+  for (const key of CONVERSATION_KEYS) {
+    const value = metadata[key];
+    if (typeof value === "string" && value.length > 0) return value;
+    if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  }
+  return undefined;
+}
