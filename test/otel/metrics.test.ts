@@ -1,4 +1,4 @@
-import { metrics } from "@opentelemetry/api";
+import { metrics, type Attributes } from "@opentelemetry/api";
 import {
   DataPointType,
   MeterProvider,
@@ -7,6 +7,14 @@ import {
   type Histogram,
   type MetricData,
 } from "@opentelemetry/sdk-metrics";
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SamplingDecision,
+  SimpleSpanProcessor,
+  type Sampler,
+  type SamplingResult,
+} from "@opentelemetry/sdk-trace-base";
 import { afterEach, describe, expect, it } from "vitest";
 import { CallbackManager } from "../../callbacks/index.js";
 import type { LLMResult } from "../../schemas/index.js";
@@ -135,5 +143,38 @@ describe("GenAI client metrics", () => {
     CallbackManager.configure({ callbacks: [handler] }).handleChatModelStart({ name: "m" }, [[]]).handleLLMEnd(result);
     const tokens = (await reader.histograms()).get("gen_ai.client.token.usage") ?? [];
     expect(tokens.map((point) => point.value.sum)).toEqual([100, 20]);
+  });
+
+  it("sampled-out calls: the sampler sees operation, provider and model; no span work; metrics still recorded", async () => {
+    const seen: Attributes[] = [];
+    const dropAll: Sampler = {
+      shouldSample(_context, _traceId, _name, _kind, attributes): SamplingResult {
+        seen.push({ ...attributes });
+        return { decision: SamplingDecision.NOT_RECORD };
+      },
+      toString: () => "dropAll",
+    };
+    const exporter = new InMemorySpanExporter();
+    const tracerProvider = new BasicTracerProvider({ sampler: dropAll, spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const reader = new CollectingReader();
+    const masked: unknown[] = [];
+    const handler = new OpenTelemetryCallbackHandler({
+      tracerProvider,
+      meterProvider: new MeterProvider({ readers: [reader] }),
+      captureContent: true,
+      maskContent: (content) => (masked.push(content), content),
+    });
+    const manager = CallbackManager.configure({ callbacks: [handler], metadata: { ls_provider: "openai", ls_model_name: "gpt-4o-mini" } });
+    manager.handleChatModelStart({ name: "m" }, [[{ role: "user", content: "hi" }]], undefined, undefined, { invocation_params: { temperature: 0.5 } }).handleLLMEnd(result);
+
+    expect(seen).toEqual([{ "gen_ai.operation.name": "chat", "gen_ai.provider.name": "openai", "gen_ai.request.model": "gpt-4o-mini" }]);
+    expect(exporter.getFinishedSpans()).toEqual([]);
+    expect(masked).toEqual([]); // content is not even converted for a span that records nothing
+    expect(handler.openSpanCount).toBe(0);
+    const tokens = (await reader.histograms()).get("gen_ai.client.token.usage") ?? [];
+    expect(tokens.map((point) => [point.attributes, point.value.sum])).toEqual([
+      [{ ...base, "gen_ai.token.type": "input" }, 100],
+      [{ ...base, "gen_ai.token.type": "output" }, 20],
+    ]);
   });
 });
