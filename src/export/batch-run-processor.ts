@@ -34,7 +34,20 @@ export interface BatchRunProcessorOptions extends RunPrivacyOptions {
   shutdownTimeoutMillis?: number;
 }
 
-type DropReason = "queue full" | "export failed" | "processor shut down" | "shutdown deadline" | "process exiting" | "spool full";
+type DropReason =
+  | "queue full"
+  | "export failed"
+  | "processor shut down"
+  | "shutdown deadline"
+  | "process exiting"
+  | "spool full"
+  | "record failed";
+
+/**
+ * A finished run as `onEnd` takes it: its record, or a function that builds the record, called once,
+ * in the background (so building it costs the ending code nothing).
+ */
+export type FinishedRun = Run | (() => Run);
 type Outcome = { code: "runs_dropped" | "runs_spooled"; reason: DropReason };
 
 /**
@@ -69,7 +82,7 @@ export class BatchRunProcessor implements ExitFlushable {
   private readonly privacy: RunPrivacy;
   private readonly spool: RunSpool | undefined;
   private readonly unregisterExitFlush: () => void;
-  private queue: Run[] = [];
+  private queue: FinishedRun[] = [];
   /** The batch being exported, in its export form (spooled from the `exit` hook if still there). */
   private inFlight: Run[] | undefined;
   private accepted = 0;
@@ -127,8 +140,8 @@ export class BatchRunProcessor implements ExitFlushable {
     return this.queue.length;
   }
 
-  /** Queues a finished run for export. Constant work; never throws, never waits. */
-  onEnd(run: Run): void {
+  /** Queues a finished run (or a builder of its record) for export. Constant work; never throws, never waits. */
+  onEnd(run: FinishedRun): void {
     if (this.shutDown !== undefined) {
       this.drop("processor shut down", 1);
       this.reportDropsSoon();
@@ -182,7 +195,7 @@ export class BatchRunProcessor implements ExitFlushable {
     this.giveUpNow();
     clearTimeout(this.retryTimer); // the wait it times is over: it must not keep the process alive
     this.retryTimer = undefined;
-    const taken = [...(this.inFlight ?? []), ...this.queue.splice(0).map((run) => this.privacy.prepare(run))];
+    const taken = [...(this.inFlight ?? []), ...this.exportForms(this.queue.splice(0))];
     this.inFlight = undefined;
     if (taken.length === 0) return;
     this.settled += taken.length;
@@ -191,17 +204,17 @@ export class BatchRunProcessor implements ExitFlushable {
 
   /** @internal Called by the `exit` hook: what is still queued or in flight goes to the spool, synchronously. */
   spoolOnExit(): void {
-    const leftover = [...(this.inFlight ?? []), ...this.queue.map((run) => this.privacy.prepare(run))];
-    if (leftover.length === 0) return;
-    this.queue = [];
+    const leftover = [...(this.inFlight ?? []), ...this.exportForms(this.queue.splice(0))];
     this.inFlight = undefined;
-    this.settled += leftover.length;
-    if (this.spool === undefined) this.drop("process exiting", leftover.length);
-    else {
-      try {
-        this.spoolWritten(this.spool.writeSync(leftover), "process exiting", undefined);
-      } catch (error) {
-        this.drop("process exiting", leftover.length, error);
+    if (leftover.length > 0) {
+      this.settled += leftover.length;
+      if (this.spool === undefined) this.drop("process exiting", leftover.length);
+      else {
+        try {
+          this.spoolWritten(this.spool.writeSync(leftover), "process exiting", undefined);
+        } catch (error) {
+          this.drop("process exiting", leftover.length, error);
+        }
       }
     }
     this.reportDrops();
@@ -250,10 +263,9 @@ export class BatchRunProcessor implements ExitFlushable {
     return this.exporting;
   }
 
-  private async exportBatch(batch: Run[]): Promise<void> {
-    if (batch.length === 0) return;
-    // JSON-safety, hiding and masking are paid here, in the background, not when the run ends.
-    const runs = batch.map((run) => this.privacy.prepare(run));
+  private async exportBatch(batch: FinishedRun[]): Promise<void> {
+    const runs = this.exportForms(batch);
+    if (runs.length === 0) return;
     this.inFlight = runs;
     for (let attempt = 0; ; attempt++) {
       const result = await this.tryExport(runs);
@@ -273,6 +285,27 @@ export class BatchRunProcessor implements ExitFlushable {
     }
     this.inFlight = undefined;
     this.settled += runs.length;
+  }
+
+  /**
+   * The export form of queued runs, built here, in the background, not when the runs ended: records
+   * built from their builders, then made JSON-safe, hidden and masked. A builder that throws loses
+   * its run only (dropped, counted, reported).
+   */
+  private exportForms(items: readonly FinishedRun[]): Run[] {
+    const runs: Run[] = [];
+    for (const item of items) {
+      let run: Run;
+      try {
+        run = typeof item === "function" ? item() : item;
+      } catch (error) {
+        this.settled++;
+        this.drop("record failed", 1, error);
+        continue;
+      }
+      runs.push(this.privacy.prepare(run));
+    }
+    return runs;
   }
 
   /** Runs that cannot be exported: to the spool when there is one, else dropped. */

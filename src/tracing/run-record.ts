@@ -1,8 +1,9 @@
-import type { Run, RunEvent } from "../../schemas/index.js";
+import type { ModelUsage } from "../../callbacks/index.js";
+import type { CostEstimator, Run, RunEvent } from "../../schemas/index.js";
 import { assignFields } from "../../callbacks/assign-fields.js";
 import { isoFromMicros } from "./clock.js";
 import type { OpenRun } from "./open-run.js";
-import type { RunUsage } from "./run-usage.js";
+import { usageOfRun } from "./run-usage.js";
 
 /** How a run ended; `endMicros` undefined for a run exported unfinished. */
 export interface RunEnding {
@@ -13,25 +14,34 @@ export interface RunEnding {
   inputs?: Record<string, unknown>;
   /** What the end event adds to `extra` (LangChain.js's end `extraParams`). */
   extra?: Record<string, unknown>;
-  usage?: RunUsage;
+  /** An LLM run's usage records (validated), summed and priced when the record is built. */
+  usage?: readonly ModelUsage[];
+  /** The cost estimator as of the run's end. */
+  estimate?: CostEstimator;
 }
 
 /**
- * The complete Run record of a run: one object built once, when the run ends (or when its trace is
- * released before it ends: no `end_time`, status `pending`). Free-form parts are referenced, not
- * copied; the export pipeline makes them JSON-safe in the background. Usage lands as the token
- * counts, `outputs.usage_metadata` and `extra.metadata.usage_metadata`; its cost as the `*_cost` fields.
+ * The complete Run record of a run: one object built once, after the run ended (or when its trace was
+ * released before it ended: no `end_time`, status `pending`), in the background: the tracer queues a
+ * builder at the end event and the export pipeline calls it, so formatting times, summing and pricing
+ * usage stay off the caller's path. Everything that can still change is given at the end
+ * (`ending`, `childExecutionOrder`); free-form parts are referenced, not copied, and made JSON-safe by
+ * the export pipeline. Usage lands as the token counts, `outputs.usage_metadata` and
+ * `extra.metadata.usage_metadata`; its cost as the `*_cost` fields.
  *
  * @example
- * processor.onEnd(toRunRecord(run, { endMicros: nowMicros(), outputs: { answer: 42 } }));
+ * const ending = { endMicros: nowMicros(), outputs: { answer: 42 } };
+ * const order = run.childExecutionOrder;
+ * processor.onEnd(() => toRunRecord(run, ending, order));
  */
-export function toRunRecord(run: OpenRun, ending: RunEnding): Run {
+export function toRunRecord(run: OpenRun, ending: RunEnding, childExecutionOrder: number): Run {
   const { placement, start } = run;
   const startTime = isoFromMicros(placement.start_micros);
   const events: RunEvent[] = [{ name: "start", time: startTime }];
+  const usage = ending.usage === undefined ? undefined : usageOfRun(ending.usage, start.requestModel, ending.estimate);
   // The start's extra and metadata are the run's own copies, recorded once: completed in place.
   const metadata = start.metadata;
-  if (ending.usage !== undefined) metadata.usage_metadata = ending.usage.usage;
+  if (usage !== undefined) metadata.usage_metadata = usage.usage;
   if (run.tokenEvents !== undefined) events.push(...run.tokenEvents);
   const record: Run = {
     id: placement.id,
@@ -48,7 +58,7 @@ export function toRunRecord(run: OpenRun, ending: RunEnding): Run {
     parent_run_id: placement.parent_run_id,
     session_name: start.sessionName,
     execution_order: run.executionOrder,
-    child_execution_order: run.childExecutionOrder,
+    child_execution_order: childExecutionOrder,
     status: ending.endMicros === undefined ? "pending" : ending.error === undefined ? "success" : "error",
   };
   if (ending.endMicros !== undefined) {
@@ -58,12 +68,12 @@ export function toRunRecord(run: OpenRun, ending: RunEnding): Run {
   if (ending.outputs !== undefined) record.outputs = ending.outputs;
   if (ending.error !== undefined) record.error = ending.error;
   if (run.firstTokenMicros >= 0) record.first_token_time = isoFromMicros(run.firstTokenMicros);
-  if (ending.usage !== undefined) {
-    const { usage, cost } = ending.usage;
-    if (record.outputs !== undefined && record.outputs !== null) record.outputs.usage_metadata = usage;
-    record.prompt_tokens = usage.input_tokens;
-    record.completion_tokens = usage.output_tokens;
-    record.total_tokens = usage.total_tokens;
+  if (usage !== undefined) {
+    const cost = usage.cost;
+    if (record.outputs !== undefined && record.outputs !== null) record.outputs.usage_metadata = usage.usage;
+    record.prompt_tokens = usage.usage.input_tokens;
+    record.completion_tokens = usage.usage.output_tokens;
+    record.total_tokens = usage.usage.total_tokens;
     if (cost !== undefined) {
       record.prompt_cost = cost.prompt;
       record.completion_cost = cost.completion;

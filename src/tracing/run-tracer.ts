@@ -1,6 +1,7 @@
 import {
   BaseCallbackHandler,
   emitWarning,
+  getDefaultCostEstimator,
   usageFromChunk,
   usageFromOutput,
   type NewTokenFields,
@@ -20,7 +21,6 @@ import { asRecord, runNameOf, runTypeOf, stringifyError } from "./run-fields.js"
 import { placeChild, placeRoot, type RunPlacement } from "./run-placement.js";
 import { toRunRecord, type RunEnding } from "./run-record.js";
 import { handedOverPlacement, type PlacementSource } from "./run-registry.js";
-import { usageOfRun } from "./run-usage.js";
 
 /**
  * Options of `RunTracer`. `hideInputs` / `hideOutputs` (default `LANGSMITH_HIDE_INPUTS` /
@@ -192,8 +192,8 @@ export class RunTracer extends BaseCallbackHandler implements PlacementSource {
   ): void {
     this.close(runId, (run, endMicros) => {
       const found = usageFromOutput(output);
-      const usage = usageOfRun(found.length > 0 ? found : (run.streamed ?? []), run.start.requestModel);
-      return { endMicros, outputs: asRecord(output, "output"), extra: extraParams, usage };
+      const usage = found.length > 0 ? found : run.streamed;
+      return { endMicros, outputs: asRecord(output, "output"), extra: extraParams, usage, estimate: getDefaultCostEstimator() };
     });
   }
 
@@ -208,8 +208,8 @@ export class RunTracer extends BaseCallbackHandler implements PlacementSource {
       // Tokens used before the failure were billed: keep the partial result's usage (a broken or
       // abandoned stream passes it as `extraParams.response`, as LangChain does), else the chunks'.
       const partial = usageFromOutput(extraParams?.response as LLMResult | undefined);
-      const usage = usageOfRun(partial.length > 0 ? partial : (run.streamed ?? []), run.start.requestModel);
-      return { endMicros, error: stringifyError(err), extra: extraParams, usage };
+      const usage = partial.length > 0 ? partial : run.streamed;
+      return { endMicros, error: stringifyError(err), extra: extraParams, usage, estimate: getDefaultCostEstimator() };
     });
   }
 
@@ -375,7 +375,7 @@ export class RunTracer extends BaseCallbackHandler implements PlacementSource {
     }
     run.ended = true;
     const endMicros = Math.max(this.clock(), run.placement.start_micros);
-    this.processor.onEnd(toRunRecord(run, finish(run, endMicros)));
+    this.export(run, finish(run, endMicros));
     const parentId = run.placement.parent_run_id;
     const parent = parentId === undefined ? undefined : this.runs.get(parentId);
     if (parent !== undefined && parent.trace === run.trace) {
@@ -391,12 +391,18 @@ export class RunTracer extends BaseCallbackHandler implements PlacementSource {
     for (const run of trace.runs()) {
       if (!run.ended) {
         run.ended = true;
-        this.processor.onEnd(toRunRecord(run, { endMicros: undefined }));
+        this.export(run, { endMicros: undefined });
       }
       // The root stays only while a second delivery of its end is still due.
       if (run === trace.root && run.deliveries > 0) continue;
       this.forget(run);
     }
+  }
+
+  // Queues the run; its record is built in the background, from what is known now.
+  private export(run: OpenRun, ending: RunEnding): void {
+    const childExecutionOrder = run.childExecutionOrder;
+    this.processor.onEnd(() => toRunRecord(run, ending, childExecutionOrder));
   }
 
   private forget(run: OpenRun): void {

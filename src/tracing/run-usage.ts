@@ -1,5 +1,5 @@
-import { getDefaultCostEstimator, type ModelUsage } from "../../callbacks/index.js";
-import { addUsage, type UsageMetadata } from "../../schemas/index.js";
+import type { ModelUsage } from "../../callbacks/index.js";
+import { addUsage, type CostEstimator, type UsageMetadata } from "../../schemas/index.js";
 
 /** An LLM run's usage summed over its generations, and its cost when every part has a price. */
 export interface RunUsage {
@@ -11,26 +11,28 @@ export interface RunUsage {
 const ZERO: UsageMetadata = Object.freeze(addUsage());
 
 /**
- * Sums the usage records of one LLM run and prices each with the default cost estimator, under the
- * model its response named, else the model the request named. Cost is left out when any record has
- * no price (a partial sum would understate it).
+ * Sums the usage records of one LLM run and prices each with `estimate` (the default cost estimator
+ * as of the run's end), under the model its response named, else the model the request named. Cost
+ * is left out when any record has no price (a partial sum would understate it).
  *
  * @example
- * usageOfRun(usageFromOutput(output), requestedModel(extraParams, metadata));
+ * usageOfRun(usageFromOutput(output), requestedModel(extraParams, metadata), getDefaultCostEstimator());
  */
-export function usageOfRun(records: readonly ModelUsage[], requestModel: string | undefined): RunUsage | undefined {
+export function usageOfRun(
+  records: readonly ModelUsage[],
+  requestModel: string | undefined,
+  estimate: CostEstimator | undefined,
+): RunUsage | undefined {
   const [first] = records;
   if (first === undefined) return undefined;
   // One record needs no sum: it is already a validated object of its own (usageFromOutput and
   // usageFromChunk parse into new objects), so it is used as it is.
   const usage = records.length === 1 ? first.usage : records.reduce((sum, record) => addUsage(sum, record.usage), ZERO);
-  const cost = costOf(records, requestModel);
+  const cost = estimate === undefined ? undefined : costOf(records, requestModel, estimate);
   return cost === undefined ? { usage } : { usage, cost };
 }
 
-function costOf(records: readonly ModelUsage[], requestModel: string | undefined): RunUsage["cost"] {
-  const estimate = getDefaultCostEstimator();
-  if (estimate === undefined) return undefined;
+function costOf(records: readonly ModelUsage[], requestModel: string | undefined, estimate: CostEstimator): RunUsage["cost"] {
   const total = { prompt: 0, completion: 0, total: 0 };
   for (const record of records) {
     const model = record.model ?? requestModel;

@@ -31,6 +31,23 @@ describe("BatchRunProcessor", () => {
     expect(processor.queueLength).toBe(0);
   });
 
+  it("builds records from builders in the background, once; a builder that throws loses only its run", async () => {
+    const exporter = new ScriptedExporter();
+    const processor = new BatchRunProcessor(exporter, { maxBatchSize: 10, scheduledDelayMillis: HOUR });
+    let built = 0;
+    processor.onEnd(() => (built++, makeRun("lazy")));
+    processor.onEnd(() => {
+      throw new Error("cannot build");
+    });
+    processor.onEnd(makeRun("eager"));
+    expect(built).toBe(0); // nothing is built on the caller's path
+    await processor.forceFlush();
+    expect(built).toBe(1);
+    expect(exporter.batches.flat().map((run) => run.name)).toEqual(["lazy", "eager"]);
+    expect([processor.exportedCount, processor.droppedCount]).toEqual([2, 1]);
+    expect(warnings.filter((w) => w.code === "runs_dropped").map((w) => w.message)).toEqual([expect.stringContaining("record failed")]);
+  });
+
   it("exports in the background without being flushed", async () => {
     const exporter = new ScriptedExporter();
     const processor = new BatchRunProcessor(exporter, { maxBatchSize: 2, scheduledDelayMillis: HOUR });
