@@ -1,8 +1,9 @@
-import { addUsage, type CostEstimate, type CostEstimator, type LLMResult, type UsageMetadata } from "../schemas/index.js";
+import type { CostEstimate, CostEstimator, LLMResult, UsageMetadata } from "../schemas/index.js";
 import { getDefaultCostEstimator } from "./default-cost-estimator.js";
 import { BaseCallbackHandler, type NewTokenFields, type NewTokenIndices, type Serialized } from "./handler.js";
 import { requestedModel } from "./requested-model.js";
 import { usageFromChunk, usageFromOutput, type ModelUsage } from "./usage-from-output.js";
+import { UsageTotals } from "./usage-totals.js";
 
 /** Options of `UsageMetadataCallbackHandler`. */
 export interface UsageMetadataCallbackHandlerOptions {
@@ -44,14 +45,25 @@ export class UsageMetadataCallbackHandler extends BaseCallbackHandler {
   // Our methods are synchronous, so awaiting them costs nothing; it makes LangChain.js deliver events
   // inline instead of on its background queue, so usage is complete when the model call returns.
   override awaitHandlers = true;
-  /** Usage per model name. */
-  usageMetadata: Record<string, UsageMetadata> = {};
+  private readonly totals = new UsageTotals();
   private readonly runs = new Map<string, RunState>();
   private readonly estimateCost: CostEstimator | undefined;
 
   constructor(options: UsageMetadataCallbackHandlerOptions = {}) {
     super();
     this.estimateCost = options.estimateCost;
+  }
+
+  /**
+   * Usage per model name. A snapshot: it stays as it is while later runs are counted (read the
+   * property again for the new totals). Assign `{}` to start counting from zero.
+   */
+  get usageMetadata(): Record<string, UsageMetadata> {
+    return this.totals.snapshot();
+  }
+
+  set usageMetadata(usage: Record<string, UsageMetadata>) {
+    this.totals.reset(usage);
   }
 
   /** Cost per model name, for the models that have a price (see `unpricedModels` for the others). */
@@ -157,7 +169,7 @@ export class UsageMetadataCallbackHandler extends BaseCallbackHandler {
   private record(records: readonly ModelUsage[], requestModel: string | undefined): void {
     for (const { model, usage } of records) {
       const key = model ?? requestModel ?? UNKNOWN_MODEL;
-      this.usageMetadata[key] = addUsage(this.usageMetadata[key], usage);
+      this.totals.add(key, usage);
     }
   }
 }
