@@ -154,7 +154,12 @@ export class RunTracer extends BaseCallbackHandler implements PlacementSource {
     runName?: string,
   ): void {
     // Copies of the lists: a caller that appends to its message list afterwards must not change the record.
-    const inputs = { messages: messages.map((prompt) => (Array.isArray(prompt) ? [...prompt] : prompt)) };
+    const copies: unknown[] = new Array<unknown>(messages.length);
+    for (let i = 0; i < messages.length; i++) {
+      const prompt: unknown = messages[i];
+      copies[i] = Array.isArray(prompt) ? prompt.slice() : prompt;
+    }
+    const inputs = { messages: copies };
     this.open(runId, parentRunId, "llm", runName, llm, inputs, tags, metadata, extraParams);
   }
 
@@ -388,6 +393,12 @@ export class RunTracer extends BaseCallbackHandler implements PlacementSource {
   /** The root ended: export what is still open as unfinished and let go of the whole trace. */
   private release(trace: TraceState): void {
     trace.released = true;
+    const root = trace.root;
+    // A trace of one run (a lone model call): nothing else to export or let go of.
+    if (trace.size === 1 && root !== undefined && root.ended) {
+      if (root.deliveries <= 0) this.forget(root);
+      return;
+    }
     for (const run of trace.runs()) {
       if (!run.ended) {
         run.ended = true;
