@@ -1,6 +1,6 @@
 import { newRunId } from "./run-id.js";
 import { getCallbackContext } from "./context.js";
-import { dispatch } from "./dispatch.js";
+import { CALLBACK_EVENTS, dispatch } from "./dispatch.js";
 import type { CallbackHandler, Serialized } from "./handler.js";
 import {
   CallbackManagerForChainRun,
@@ -131,7 +131,7 @@ export class CallbackManager {
     _metadata?: Record<string, unknown>,
     runName?: string,
   ): CallbackManagerForLLMRun {
-    const started = dispatch(this.handlers, "ignoreLLM", "handleLLMStart", llm, prompts, runId, this.parentRunId, extraParams, this.tags, this.metadata, runName);
+    const started = dispatch(this.handlers, CALLBACK_EVENTS.handleLLMStart, llm, prompts, runId, this.parentRunId, extraParams, this.tags, this.metadata, runName);
     return new CallbackManagerForLLMRun(this.runInit(runId, started));
   }
 
@@ -146,7 +146,7 @@ export class CallbackManager {
     _metadata?: Record<string, unknown>,
     runName?: string,
   ): CallbackManagerForLLMRun {
-    const started = dispatch(this.handlers, "ignoreLLM", "handleChatModelStart", llm, messages, runId, this.parentRunId, extraParams, this.tags, this.metadata, runName);
+    const started = dispatch(this.handlers, CALLBACK_EVENTS.handleChatModelStart, llm, messages, runId, this.parentRunId, extraParams, this.tags, this.metadata, runName);
     return new CallbackManagerForLLMRun(this.runInit(runId, started));
   }
 
@@ -160,7 +160,7 @@ export class CallbackManager {
     _metadata?: Record<string, unknown>,
     runName?: string,
   ): CallbackManagerForChainRun {
-    const started = dispatch(this.handlers, "ignoreChain", "handleChainStart", chain, inputs, runId, this.parentRunId, this.tags, this.metadata, runType, runName);
+    const started = dispatch(this.handlers, CALLBACK_EVENTS.handleChainStart, chain, inputs, runId, this.parentRunId, this.tags, this.metadata, runType, runName);
     return new CallbackManagerForChainRun(this.runInit(runId, started));
   }
 
@@ -175,7 +175,7 @@ export class CallbackManager {
     runName?: string,
     toolCallId?: string,
   ): CallbackManagerForToolRun {
-    const started = dispatch(this.handlers, "ignoreTool", "handleToolStart", tool, input, runId, this.parentRunId, this.tags, this.metadata, runName, toolCallId);
+    const started = dispatch(this.handlers, CALLBACK_EVENTS.handleToolStart, tool, input, runId, this.parentRunId, this.tags, this.metadata, runName, toolCallId);
     return new CallbackManagerForToolRun(this.runInit(runId, started));
   }
 
@@ -189,7 +189,7 @@ export class CallbackManager {
     _metadata?: Record<string, unknown>,
     runName?: string,
   ): CallbackManagerForRetrieverRun {
-    const started = dispatch(this.handlers, "ignoreRetriever", "handleRetrieverStart", retriever, query, runId, this.parentRunId, this.tags, this.metadata, runName);
+    const started = dispatch(this.handlers, CALLBACK_EVENTS.handleRetrieverStart, retriever, query, runId, this.parentRunId, this.tags, this.metadata, runName);
     return new CallbackManagerForRetrieverRun(this.runInit(runId, started));
   }
 

@@ -18,51 +18,54 @@ const pending: Set<Promise<unknown>> = (pendingHolder[PENDING_KEY] ??= new Set()
 
 const warned = new WeakMap<object, Set<string>>();
 
-type MethodOf = (handler: CallbackHandler) => AnyCallback | undefined;
+/** A method that dispatch calls (wrapRunExecution is called by the run managers themselves). */
+export type DispatchedMethod = Exclude<CallbackMethod, "wrapRunExecution">;
 
-// One accessor per callback method, each reading its method by name. Reading `handler[method]` in
-// the shared loop below instead is a keyed load that sees every method name and every handler class
-// (megamorphic), and it was the hottest line of a traced run: each accessor's load only sees the
-// handler classes.
-const METHOD_OF: { readonly [M in CallbackMethod]: MethodOf } = {
-  handleLLMStart: (handler) => handler.handleLLMStart as AnyCallback | undefined,
-  handleChatModelStart: (handler) => handler.handleChatModelStart as AnyCallback | undefined,
-  handleLLMNewToken: (handler) => handler.handleLLMNewToken as AnyCallback | undefined,
-  handleLLMEnd: (handler) => handler.handleLLMEnd as AnyCallback | undefined,
-  handleLLMError: (handler) => handler.handleLLMError as AnyCallback | undefined,
-  handleChainStart: (handler) => handler.handleChainStart as AnyCallback | undefined,
-  handleChainEnd: (handler) => handler.handleChainEnd as AnyCallback | undefined,
-  handleChainError: (handler) => handler.handleChainError as AnyCallback | undefined,
-  handleToolStart: (handler) => handler.handleToolStart as AnyCallback | undefined,
-  handleToolEnd: (handler) => handler.handleToolEnd as AnyCallback | undefined,
-  handleToolError: (handler) => handler.handleToolError as AnyCallback | undefined,
-  handleRetrieverStart: (handler) => handler.handleRetrieverStart as AnyCallback | undefined,
-  handleRetrieverEnd: (handler) => handler.handleRetrieverEnd as AnyCallback | undefined,
-  handleRetrieverError: (handler) => handler.handleRetrieverError as AnyCallback | undefined,
-  handleText: (handler) => handler.handleText as AnyCallback | undefined,
-  handleCustomEvent: (handler) => handler.handleCustomEvent as AnyCallback | undefined,
-  wrapRunExecution: (handler) => handler.wrapRunExecution as AnyCallback | undefined,
-};
+/** One kind of callback event: the handler method it calls and the flag that lets a handler skip it. */
+export interface CallbackEvent {
+  readonly method: DispatchedMethod;
+  readonly ignore: IgnoreFlag;
+  /** The handler's method for this event; undefined when it has none or ignores the event's family. */
+  readonly methodOf: (handler: CallbackHandler) => AnyCallback | undefined;
+}
 
-// Likewise, one accessor per ignore flag.
-const IGNORES: { readonly [F in IgnoreFlag]: (handler: CallbackHandler) => boolean } = {
-  ignoreLLM: (handler) => handler.ignoreLLM === true,
-  ignoreChain: (handler) => handler.ignoreChain === true,
-  ignoreTool: (handler) => handler.ignoreTool === true,
-  ignoreRetriever: (handler) => handler.ignoreRetriever === true,
-  ignoreCustomEvent: (handler) => handler.ignoreCustomEvent === true,
+type Found = AnyCallback | undefined;
+
+// Each event's method and flag are read by name, by its own small function: reading
+// `handler[method]` in the shared dispatch loop is a keyed load that sees every method name and every
+// handler class (megamorphic), and it was the hottest line of a traced run.
+/** Every callback event, by method name. */
+export const CALLBACK_EVENTS: { readonly [M in DispatchedMethod]: CallbackEvent } = {
+  handleLLMStart: { method: "handleLLMStart", ignore: "ignoreLLM", methodOf: (h) => (h.ignoreLLM === true ? undefined : (h.handleLLMStart as Found)) },
+  handleChatModelStart: { method: "handleChatModelStart", ignore: "ignoreLLM", methodOf: (h) => (h.ignoreLLM === true ? undefined : (h.handleChatModelStart as Found)) },
+  handleLLMNewToken: { method: "handleLLMNewToken", ignore: "ignoreLLM", methodOf: (h) => (h.ignoreLLM === true ? undefined : (h.handleLLMNewToken as Found)) },
+  handleLLMEnd: { method: "handleLLMEnd", ignore: "ignoreLLM", methodOf: (h) => (h.ignoreLLM === true ? undefined : (h.handleLLMEnd as Found)) },
+  handleLLMError: { method: "handleLLMError", ignore: "ignoreLLM", methodOf: (h) => (h.ignoreLLM === true ? undefined : (h.handleLLMError as Found)) },
+  handleChainStart: { method: "handleChainStart", ignore: "ignoreChain", methodOf: (h) => (h.ignoreChain === true ? undefined : (h.handleChainStart as Found)) },
+  handleChainEnd: { method: "handleChainEnd", ignore: "ignoreChain", methodOf: (h) => (h.ignoreChain === true ? undefined : (h.handleChainEnd as Found)) },
+  handleChainError: { method: "handleChainError", ignore: "ignoreChain", methodOf: (h) => (h.ignoreChain === true ? undefined : (h.handleChainError as Found)) },
+  handleText: { method: "handleText", ignore: "ignoreChain", methodOf: (h) => (h.ignoreChain === true ? undefined : (h.handleText as Found)) },
+  handleToolStart: { method: "handleToolStart", ignore: "ignoreTool", methodOf: (h) => (h.ignoreTool === true ? undefined : (h.handleToolStart as Found)) },
+  handleToolEnd: { method: "handleToolEnd", ignore: "ignoreTool", methodOf: (h) => (h.ignoreTool === true ? undefined : (h.handleToolEnd as Found)) },
+  handleToolError: { method: "handleToolError", ignore: "ignoreTool", methodOf: (h) => (h.ignoreTool === true ? undefined : (h.handleToolError as Found)) },
+  handleRetrieverStart: { method: "handleRetrieverStart", ignore: "ignoreRetriever", methodOf: (h) => (h.ignoreRetriever === true ? undefined : (h.handleRetrieverStart as Found)) },
+  handleRetrieverEnd: { method: "handleRetrieverEnd", ignore: "ignoreRetriever", methodOf: (h) => (h.ignoreRetriever === true ? undefined : (h.handleRetrieverEnd as Found)) },
+  handleRetrieverError: { method: "handleRetrieverError", ignore: "ignoreRetriever", methodOf: (h) => (h.ignoreRetriever === true ? undefined : (h.handleRetrieverError as Found)) },
+  handleCustomEvent: { method: "handleCustomEvent", ignore: "ignoreCustomEvent", methodOf: (h) => (h.ignoreCustomEvent === true ? undefined : (h.handleCustomEvent as Found)) },
 };
 
 /**
- * Calls `method` on every handler that has it and does not ignore its event family, in registration
- * order, synchronously. Positional arguments are passed as they are (no array is built per call).
- * Returns a promise only when a handler with `awaitHandlers` returned one; otherwise undefined, so the
- * token path allocates nothing.
+ * Calls the event's method on every handler that has it and does not ignore its family, in
+ * registration order, synchronously. Positional arguments are passed as they are (no array is built
+ * per call). Returns a promise only when a handler with `awaitHandlers` returned one; otherwise
+ * undefined, so the token path allocates nothing.
+ *
+ * @example
+ * dispatch(handlers, CALLBACK_EVENTS.handleText, "step 1 done", runId);
  */
 export function dispatch(
   handlers: readonly CallbackHandler[],
-  ignore: IgnoreFlag,
-  method: CallbackMethod,
+  event: CallbackEvent,
   a?: unknown,
   b?: unknown,
   c?: unknown,
@@ -73,20 +76,19 @@ export function dispatch(
   h?: unknown,
 ): Promise<void> | undefined {
   let awaited: Promise<unknown>[] | undefined;
-  const methodOf = METHOD_OF[method];
-  const ignores = IGNORES[ignore];
   for (let i = 0; i < handlers.length; i++) {
     const handler = handlers[i] as CallbackHandler;
-    const fn = methodOf(handler);
-    if (fn === undefined || ignores(handler)) continue;
+    const fn = event.methodOf(handler);
+    if (fn === undefined) continue;
     let result: unknown;
     try {
       result = fn.call(handler, a, b, c, d, e, f, g, h);
     } catch (error) {
-      reportHandlerError(handler, method, error);
+      reportHandlerError(handler, event.method, error);
       continue;
     }
     if (isThenable(result)) {
+      const method = event.method;
       const settled = Promise.resolve(result).then(undefined, (error: unknown) => reportHandlerError(handler, method, error));
       // Only a promise the caller awaits gets a timer (a hung handler must not hang the app).
       if (handler.awaitHandlers === true) (awaited ??= []).push(withHandlerTimeout(settled, handler, method));

@@ -1,7 +1,16 @@
 export * from "./handler.js";
 export * from "./context.js";
 export * from "./scope-extensions.js";
-export { dispatch, awaitAllCallbacks, reportHandlerError, type IgnoreFlag, type CallbackMethod } from "./dispatch.js";
+export {
+  CALLBACK_EVENTS,
+  dispatch,
+  awaitAllCallbacks,
+  reportHandlerError,
+  type CallbackEvent,
+  type CallbackMethod,
+  type DispatchedMethod,
+  type IgnoreFlag,
+} from "./dispatch.js";
 export * from "./callback-manager.js";
 export * from "./run-managers.js";
 export * from "./usage-from-output.js";

@@ -3,7 +3,7 @@ import type { LLMResult } from "../schemas/index.js";
 // cycle is safe in both module systems.
 import { CallbackManager } from "./callback-manager.js";
 import { runWithCallbackContext } from "./context.js";
-import { dispatch, reportHandlerError } from "./dispatch.js";
+import { CALLBACK_EVENTS, dispatch, reportHandlerError } from "./dispatch.js";
 import type { CallbackHandler, NewTokenFields, NewTokenIndices } from "./handler.js";
 
 /** What a run manager knows about its run and the handlers that follow it. */
@@ -109,14 +109,11 @@ export abstract class BaseRunManager {
   }
 
   handleText(text: string): Promise<void> | undefined {
-    return dispatch(this.handlers, "ignoreChain", "handleText", text, this.runId, this.parentRunId, this.tags);
+    return dispatch(this.handlers, CALLBACK_EVENTS.handleText, text, this.runId, this.parentRunId, this.tags);
   }
 
   handleCustomEvent(eventName: string, data: unknown): Promise<void> | undefined {
-    return dispatch(
-      this.handlers,
-      "ignoreCustomEvent",
-      "handleCustomEvent",
+    return dispatch(this.handlers, CALLBACK_EVENTS.handleCustomEvent,
       eventName,
       data,
       this.runId,
@@ -143,10 +140,7 @@ export class CallbackManagerForLLMRun extends BaseRunManager {
     _tags?: string[],
     fields?: NewTokenFields,
   ): Promise<void> | undefined {
-    return dispatch(
-      this.handlers,
-      "ignoreLLM",
-      "handleLLMNewToken",
+    return dispatch(this.handlers, CALLBACK_EVENTS.handleLLMNewToken,
       token,
       idx,
       this.runId,
@@ -163,10 +157,7 @@ export class CallbackManagerForLLMRun extends BaseRunManager {
     _tags?: string[],
     extraParams?: Record<string, unknown>,
   ): Promise<void> | undefined {
-    return dispatch(
-      this.handlers,
-      "ignoreLLM",
-      "handleLLMEnd",
+    return dispatch(this.handlers, CALLBACK_EVENTS.handleLLMEnd,
       output,
       this.runId,
       this.parentRunId,
@@ -182,14 +173,14 @@ export class CallbackManagerForLLMRun extends BaseRunManager {
     _tags?: string[],
     extraParams?: Record<string, unknown>,
   ): Promise<void> | undefined {
-    return dispatch(this.handlers, "ignoreLLM", "handleLLMError", err, this.runId, this.parentRunId, this.tags, extraParams);
+    return dispatch(this.handlers, CALLBACK_EVENTS.handleLLMError, err, this.runId, this.parentRunId, this.tags, extraParams);
   }
 }
 
 /** The manager of one chain run (a function, an agent step, a workflow). */
 export class CallbackManagerForChainRun extends BaseRunManager {
   handleChainEnd(outputs: Record<string, unknown>, kwargs?: { inputs?: Record<string, unknown> }): Promise<void> | undefined {
-    return dispatch(this.handlers, "ignoreChain", "handleChainEnd", outputs, this.runId, this.parentRunId, this.tags, kwargs);
+    return dispatch(this.handlers, CALLBACK_EVENTS.handleChainEnd, outputs, this.runId, this.parentRunId, this.tags, kwargs);
   }
 
   handleChainError(
@@ -199,28 +190,28 @@ export class CallbackManagerForChainRun extends BaseRunManager {
     _tags?: string[],
     kwargs?: { inputs?: Record<string, unknown> },
   ): Promise<void> | undefined {
-    return dispatch(this.handlers, "ignoreChain", "handleChainError", err, this.runId, this.parentRunId, this.tags, kwargs);
+    return dispatch(this.handlers, CALLBACK_EVENTS.handleChainError, err, this.runId, this.parentRunId, this.tags, kwargs);
   }
 }
 
 /** The manager of one tool run. */
 export class CallbackManagerForToolRun extends BaseRunManager {
   handleToolEnd(output: unknown): Promise<void> | undefined {
-    return dispatch(this.handlers, "ignoreTool", "handleToolEnd", output, this.runId, this.parentRunId, this.tags);
+    return dispatch(this.handlers, CALLBACK_EVENTS.handleToolEnd, output, this.runId, this.parentRunId, this.tags);
   }
 
   handleToolError(err: unknown): Promise<void> | undefined {
-    return dispatch(this.handlers, "ignoreTool", "handleToolError", err, this.runId, this.parentRunId, this.tags);
+    return dispatch(this.handlers, CALLBACK_EVENTS.handleToolError, err, this.runId, this.parentRunId, this.tags);
   }
 }
 
 /** The manager of one retriever run. */
 export class CallbackManagerForRetrieverRun extends BaseRunManager {
   handleRetrieverEnd(documents: unknown[]): Promise<void> | undefined {
-    return dispatch(this.handlers, "ignoreRetriever", "handleRetrieverEnd", documents, this.runId, this.parentRunId, this.tags);
+    return dispatch(this.handlers, CALLBACK_EVENTS.handleRetrieverEnd, documents, this.runId, this.parentRunId, this.tags);
   }
 
   handleRetrieverError(err: unknown): Promise<void> | undefined {
-    return dispatch(this.handlers, "ignoreRetriever", "handleRetrieverError", err, this.runId, this.parentRunId, this.tags);
+    return dispatch(this.handlers, CALLBACK_EVENTS.handleRetrieverError, err, this.runId, this.parentRunId, this.tags);
   }
 }

@@ -1,24 +1,4 @@
-import { dispatch, type CallbackContext, type CallbackMethod, type IgnoreFlag } from "../../callbacks/index.js";
-
-// Each LangChain.js callback method, with the flag that lets a handler ignore it.
-const FORWARDED: ReadonlyArray<readonly [CallbackMethod, IgnoreFlag]> = [
-  ["handleLLMStart", "ignoreLLM"],
-  ["handleChatModelStart", "ignoreLLM"],
-  ["handleLLMNewToken", "ignoreLLM"],
-  ["handleLLMEnd", "ignoreLLM"],
-  ["handleLLMError", "ignoreLLM"],
-  ["handleChainStart", "ignoreChain"],
-  ["handleChainEnd", "ignoreChain"],
-  ["handleChainError", "ignoreChain"],
-  ["handleText", "ignoreChain"],
-  ["handleToolStart", "ignoreTool"],
-  ["handleToolEnd", "ignoreTool"],
-  ["handleToolError", "ignoreTool"],
-  ["handleRetrieverStart", "ignoreRetriever"],
-  ["handleRetrieverEnd", "ignoreRetriever"],
-  ["handleRetrieverError", "ignoreRetriever"],
-  ["handleCustomEvent", "ignoreCustomEvent"],
-];
+import { CALLBACK_EVENTS, dispatch, type CallbackContext, type CallbackEvent, type CallbackMethod } from "../../callbacks/index.js";
 
 // Position of the parentRunId argument in each start method (LangChain.js's signatures).
 const START_METHODS = new Set<CallbackMethod>([
@@ -61,19 +41,20 @@ export class LangChainBridgeHandler {
   }
 
   /** Forwards one event to the scope's handlers. */
-  forward(method: CallbackMethod, ignore: IgnoreFlag, args: unknown[]): Promise<void> | undefined {
-    if (START_METHODS.has(method) && args[3] === undefined && this.scope.parentRunId !== undefined) {
+  forward(event: CallbackEvent, args: unknown[]): Promise<void> | undefined {
+    if (START_METHODS.has(event.method) && args[3] === undefined && this.scope.parentRunId !== undefined) {
       args[3] = this.scope.parentRunId;
     }
     const [a, b, c, d, e, f, g, h] = args;
-    return dispatch(this.scope.handlers, ignore, method, a, b, c, d, e, f, g, h);
+    return dispatch(this.scope.handlers, event, a, b, c, d, e, f, g, h);
   }
 }
 
-for (const [method, ignore] of FORWARDED) {
-  Object.defineProperty(LangChainBridgeHandler.prototype, method, {
+// Every LangChain.js callback method forwards its event.
+for (const event of Object.values(CALLBACK_EVENTS)) {
+  Object.defineProperty(LangChainBridgeHandler.prototype, event.method, {
     value(this: LangChainBridgeHandler, ...args: unknown[]) {
-      return this.forward(method, ignore, args);
+      return this.forward(event, args);
     },
     writable: true,
     configurable: true,
