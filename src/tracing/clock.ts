@@ -68,8 +68,13 @@ function compactDateTime(iso: string): string {
   return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}`;
 }
 
+// "000" … "999": the six fraction digits are two lookups and one concatenation, not a number
+// conversion plus padding (this runs at every run start, for its dotted order).
+const THREE_DIGITS: readonly string[] = Array.from({ length: 1000 }, (_, value) => String(value).padStart(3, "0"));
+
 function sixDigits(value: number): string {
-  return value >= 100_000 ? String(value) : String(value).padStart(6, "0");
+  const high = Math.floor(value / 1000);
+  return `${THREE_DIGITS[high] as string}${THREE_DIGITS[value - high * 1000] as string}`;
 }
 
 /** Parses an ISO-8601 time (up to microseconds) into epoch microseconds; undefined if invalid. */
