@@ -2,6 +2,7 @@ import type { CostEstimate, CostEstimator, LLMResult, UsageMetadata } from "../s
 import { getDefaultCostEstimator } from "./default-cost-estimator.js";
 import { BaseCallbackHandler, type NewTokenFields, type NewTokenIndices, type Serialized } from "./handler.js";
 import { requestedModel } from "./requested-model.js";
+import { RunTable } from "./run-table.js";
 import { usageFromChunk, usageFromOutput, type ModelUsage } from "./usage-from-output.js";
 import { UsageTotals } from "./usage-totals.js";
 
@@ -46,7 +47,7 @@ export class UsageMetadataCallbackHandler extends BaseCallbackHandler {
   // inline instead of on its background queue, so usage is complete when the model call returns.
   override awaitHandlers = true;
   private readonly totals = new UsageTotals();
-  private readonly runs = new Map<string, RunState>();
+  private readonly runs = new RunTable<RunState>();
   private readonly estimateCost: CostEstimator | undefined;
 
   constructor(options: UsageMetadataCallbackHandlerOptions = {}) {

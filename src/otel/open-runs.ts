@@ -1,5 +1,6 @@
 import type { Span } from "@opentelemetry/api";
 import { emitWarning } from "../../callbacks/index.js";
+import { RunTable } from "../../callbacks/run-table.js";
 import type { ModelRequest } from "./attributes.js";
 import { hrTimeFromMicros } from "./hr-time.js";
 import { ATTR, UNFINISHED_REASON } from "./semconv.js";
@@ -43,7 +44,7 @@ export type UnfinishedReason = (typeof UNFINISHED_REASON)[keyof typeof UNFINISHE
  */
 export class OpenRuns {
   // Insertion order makes the first entry the oldest open run: its trace is the one evicted.
-  private readonly runs = new Map<string, OpenRun>();
+  private readonly runs = new RunTable<OpenRun>();
   // The open descendants of each root, in start order. A root alone (most model calls) has no entry,
   // and a root with one open descendant holds just its id: no Set is built for it.
   private readonly descendants = new Map<string, Set<string> | string>();
@@ -126,16 +127,16 @@ export class OpenRuns {
   /** Ends every open span; returns how many were ended. */
   endAll(reason: UnfinishedReason, endMicros: number): number {
     let ended = 0;
-    for (let oldest = this.runs.values().next(); oldest.done !== true; oldest = this.runs.values().next()) {
-      ended += this.endTrace(oldest.value.traceId, reason, endMicros);
+    for (let oldest = this.runs.oldest(); oldest !== undefined; oldest = this.runs.oldest()) {
+      ended += this.endTrace(oldest.traceId, reason, endMicros);
     }
     return ended;
   }
 
   private evictOldestTrace(nowMicros: number): void {
-    const oldest = this.runs.values().next();
-    if (oldest.done === true) return;
-    const ended = this.endTrace(oldest.value.traceId, UNFINISHED_REASON.OPEN_RUN_LIMIT, nowMicros);
+    const oldest = this.runs.oldest();
+    if (oldest === undefined) return;
+    const ended = this.endTrace(oldest.traceId, UNFINISHED_REASON.OPEN_RUN_LIMIT, nowMicros);
     if (this.warnedLimit) return;
     this.warnedLimit = true;
     emitWarning(

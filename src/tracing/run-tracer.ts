@@ -10,6 +10,7 @@ import {
 } from "../../callbacks/index.js";
 import { assignFields } from "../../callbacks/assign-fields.js";
 import { requestedModel } from "../../callbacks/requested-model.js";
+import { RunTable } from "../../callbacks/run-table.js";
 import type { LLMResult, RunType } from "../../schemas/index.js";
 import { BatchRunProcessor, type BatchRunProcessorOptions } from "../export/batch-run-processor.js";
 import { JsonlRunExporter } from "../export/jsonl.js";
@@ -79,7 +80,7 @@ export class RunTracer extends BaseCallbackHandler implements PlacementSource {
   // Every method is synchronous: awaiting them is free and makes LangChain.js deliver events inline.
   override awaitHandlers = true;
   readonly projectName: string | undefined;
-  private readonly runs = new Map<string, OpenRun>();
+  private readonly runs = new RunTable<OpenRun>();
   private readonly processor: BatchRunProcessor;
   private readonly keepTokenEvents: boolean;
   private readonly clock: () => number;
