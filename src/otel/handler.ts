@@ -374,8 +374,9 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     const span = run.span;
     const usage = totalUsage(output);
     const recording = span.isRecording();
+    const metricsOn = !this.metrics.isNoop();
     // The response model is a metric dimension too; the rest is only read for a recording span.
-    const response = recording || !this.metrics.isNoop() ? responseFields(output) : undefined;
+    const response = recording || metricsOn ? responseFields(output) : undefined;
     if (recording && response !== undefined) {
       if (response.id !== undefined) span.setAttribute(ATTR.GEN_AI_RESPONSE_ID, response.id);
       if (response.model !== undefined) span.setAttribute(ATTR.GEN_AI_RESPONSE_MODEL, response.model);
@@ -385,7 +386,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
         span.setAttribute(ATTR.LANGSMITH_USAGE_METADATA, usageJson(usage));
       }
     }
-    this.recordModelCall(run, endMicros, usage, response?.model, undefined);
+    this.recordModelCall(run, endMicros, usage, response?.model, undefined, metricsOn);
   }
 
   private fail(runId: string, err: unknown): void {
@@ -396,7 +397,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     run.span.recordException(exceptionOf(err), hrTimeFromMicros(endMicros));
     run.span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(err) });
     run.span.setAttribute(ATTR.ERROR_TYPE, type);
-    this.recordModelCall(run, endMicros, undefined, undefined, type);
+    this.recordModelCall(run, endMicros, undefined, undefined, type, !this.metrics.isNoop());
     this.close(run, endMicros);
   }
 
@@ -408,6 +409,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     usage: UsageMetadata | undefined,
     responseModel: string | undefined,
     errorType: string | undefined,
+    metricsOn: boolean,
   ): void {
     if (run.model === undefined) return;
     let timeToFirstChunkSeconds: number | undefined;
@@ -416,7 +418,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
       run.span.setAttribute(ATTR.GEN_AI_REQUEST_STREAM, true);
       run.span.setAttribute(ATTR.GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, timeToFirstChunkSeconds);
     }
-    if (this.metrics.isNoop()) return;
+    if (!metricsOn) return;
     this.metrics.recordModelCall({
       request: run.model,
       responseModel,

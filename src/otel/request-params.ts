@@ -80,7 +80,7 @@ export function setRequestAttributes(into: AttributeSink, extraParams: Record_ |
       into.setAttribute(REQUEST_PARAMS[index]?.attribute ?? "", value);
     }
   } finally {
-    values.fill(undefined);
+    for (let index = 0; index < values.length; index++) values[index] = undefined;
     scratch = values;
   }
   const conversation = conversationId(metadata);
