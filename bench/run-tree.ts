@@ -90,7 +90,7 @@ export async function runTree(): Promise<Section> {
     ],
     notes: [
       "langsmith: `parent.createChild({ name, run_type, inputs })` then `await child.end(outputs)`; RunTree constructed with tracingEnabled: false and its own Client (never used: nothing is posted).",
-      "runledger: `parent.getChild().handleChainStart(serialized, inputs)` then `child.handleChainEnd(outputs)` with a RunTracer listening (the lower-level equivalent of createChild; `traceable` adds AsyncLocalStorage context on top, as langsmith's traceable does on top of RunTree). The tracer exports to a no-op exporter: the run record is built and queued at the child's end; the JSON-safe copy, secret masking and export run in the background, timed apart.",
+      "runledger: `parent.getChild().handleChainStart(serialized, inputs)` then `child.handleChainEnd(outputs)` with a RunTracer listening (the lower-level equivalent of createChild; `traceable` adds AsyncLocalStorage context on top, as langsmith's traceable does on top of RunTree). The tracer exports to a no-op exporter: the finished run is queued at the child's end; its record, JSON-safe copy, secret masking and export are built in the background, timed apart.",
       `A fresh parent per sample. Checked: one runledger sample of ${childrenPerSample} children exported ${oursChildren} runs (children + parent); langsmith's parents held ${peerChildren} children in total.`,
     ],
   };

@@ -116,7 +116,7 @@ export async function tracedRun(): Promise<Section> {
     notes: [
       "Both sides: one manager built once (not timed), then per run: chat-model start with invocation params and metadata, 20 tokens each with its chunk, end with an LLMResult carrying usage. Inputs and results are fresh objects per run, built before the timed part.",
       "@langchain/core: RunCollectorCallbackHandler (BaseTracer: builds the run with a new_token event per token, persists it to its tracedRuns) and a usage handler equivalent to Python's UsageMetadataCallbackHandler (@langchain/core 1.x exports none), summing with LangChain's mergeUsageMetadata; every event awaited.",
-      "runledger: RunTracer with an InMemoryRunExporter (the run record, with usage, cost, first_token_time and dotted_order, is queued at the end; its JSON-safe, secret-masked copy is exported in batches in the background) and UsageMetadataCallbackHandler; the manager returns no promise, so nothing is awaited.",
+      "runledger: RunTracer with an InMemoryRunExporter and UsageMetadataCallbackHandler; the manager returns no promise, so nothing is awaited. At the end the tracer queues the finished run; its record (usage summed and priced, first_token_time, dotted_order) and that record's JSON-safe, secret-masked copy are built and exported in batches in the background, off the caller's path, and timed apart in the rows below.",
       `Checked after timing: ${verified}`,
     ],
   };
