@@ -3,7 +3,7 @@ import type { LLMResult } from "../schemas/index.js";
 // cycle is safe in both module systems.
 import { CallbackManager } from "./callback-manager.js";
 import { runWithCallbackContext } from "./context.js";
-import { CALLBACK_EVENTS, dispatch, reportHandlerError } from "./dispatch.js";
+import { CALLBACK_EVENTS, dispatch, dispatchToken, reportHandlerError } from "./dispatch.js";
 import type { CallbackHandler, NewTokenFields, NewTokenIndices } from "./handler.js";
 
 /** What a run manager knows about its run and the handlers that follow it. */
@@ -140,14 +140,7 @@ export class CallbackManagerForLLMRun extends BaseRunManager {
     _tags?: string[],
     fields?: NewTokenFields,
   ): Promise<void> | undefined {
-    return dispatch(this.handlers, CALLBACK_EVENTS.handleLLMNewToken,
-      token,
-      idx,
-      this.runId,
-      this.parentRunId,
-      this.tags,
-      fields,
-    );
+    return dispatchToken(this.handlers, token, idx, this.runId, this.parentRunId, this.tags, fields);
   }
 
   handleLLMEnd(

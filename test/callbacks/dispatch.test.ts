@@ -90,6 +90,29 @@ describe("dispatch", () => {
     expect(done).toEqual(["awaited", "background"]);
   });
 
+  it("awaits token handlers that ask for it (one or several) and reports a rejected token", async () => {
+    const seen: string[] = [];
+    const slow = (name: string): CallbackHandler => ({
+      name,
+      awaitHandlers: true,
+      handleLLMNewToken: async (token: string) => {
+        await new Promise((resolve) => setImmediate(resolve));
+        seen.push(`${name}:${token}`);
+      },
+    });
+    const failing: CallbackHandler = { name: "TokenRejecter", handleLLMNewToken: () => Promise.reject(new Error("bad token")) };
+    const one = startChat([slow("a")]).handleLLMNewToken("x");
+    expect(one).toBeInstanceOf(Promise);
+    await one;
+    expect(seen).toEqual(["a:x"]);
+    const both = startChat([slow("b"), failing, slow("c")]).handleLLMNewToken("y");
+    expect(both).toBeInstanceOf(Promise);
+    await both;
+    expect(seen).toEqual(["a:x", "b:y", "c:y"]);
+    await awaitAllCallbacks();
+    expect(warnings.map((w) => w.message)).toEqual(["Error in callback handler TokenRejecter, handleLLMNewToken: bad token"]);
+  });
+
   it("turns a throwing or rejecting handler into one warning per handler and event kind", async () => {
     const throwing: CallbackHandler = {
       name: "Thrower",
