@@ -108,20 +108,16 @@ export class OpenRuns {
 
   /** Ends every still-open span of a trace (children before parents, the root last) and forgets the trace. */
   endTrace(traceId: string, reason: UnfinishedReason, endMicros: number): number {
+    // Called at every root's end: a root alone (no entry) or with one descendant builds no list.
     const members = this.descendants.get(traceId);
-    this.descendants.delete(traceId);
-    const ids = members === undefined ? [] : typeof members === "string" ? [members] : [...members].reverse();
-    ids.push(traceId);
+    if (members !== undefined) this.descendants.delete(traceId);
     let ended = 0;
-    for (const runId of ids) {
-      const run = this.runs.get(runId);
-      if (run === undefined) continue;
-      this.runs.delete(runId);
-      run.span.setAttribute(ATTR.RUNLEDGER_RUN_UNFINISHED, reason);
-      run.span.end(hrTimeFromMicros(Math.max(endMicros, run.startMicros)));
-      ended++;
+    if (typeof members === "string") {
+      ended += this.endUnfinished(members, reason, endMicros);
+    } else if (members !== undefined) {
+      for (const runId of [...members].reverse()) ended += this.endUnfinished(runId, reason, endMicros);
     }
-    return ended;
+    return ended + this.endUnfinished(traceId, reason, endMicros);
   }
 
   /** Ends every open span; returns how many were ended. */
@@ -131,6 +127,16 @@ export class OpenRuns {
       ended += this.endTrace(oldest.traceId, reason, endMicros);
     }
     return ended;
+  }
+
+  // Ends one run's span as unfinished if it is still open; 1 when it was.
+  private endUnfinished(runId: string, reason: UnfinishedReason, endMicros: number): number {
+    const run = this.runs.get(runId);
+    if (run === undefined) return 0;
+    this.runs.delete(runId);
+    run.span.setAttribute(ATTR.RUNLEDGER_RUN_UNFINISHED, reason);
+    run.span.end(hrTimeFromMicros(Math.max(endMicros, run.startMicros)));
+    return 1;
   }
 
   private evictOldestTrace(nowMicros: number): void {
