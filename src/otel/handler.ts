@@ -189,7 +189,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     const endMicros = this.endMicros(run);
     this.finishModel(run, output, endMicros);
     const content = this.contentFor(run);
-    if (content !== undefined && run !== undefined) {
+    if (content !== undefined) {
       content.record(run.span, { kind: "output.messages", messages: outputMessages(output) });
     }
     this.close(run, endMicros);
@@ -264,7 +264,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     if (run === undefined) return;
     // A LangChain ToolMessage's result is its content.
     const content = this.contentFor(run);
-    if (content !== undefined && run !== undefined) {
+    if (content !== undefined) {
       content.record(run.span, { kind: "tool.result", value: recordOf(output)?.content ?? output });
     }
     this.close(run, this.endMicros(run));
