@@ -42,7 +42,11 @@ const DEFAULTS: Required<CompareOptions> = { warmupMillis: 400, samples: 41, sam
  * const [ours, peer] = await compare(oursContender, peerContender);
  * console.log(peer.medianNs / ours.medianNs);
  */
-export async function compare<A, B>(a: Contender<A>, b: Contender<B>, options: CompareOptions = {}): Promise<[Stats, Stats]> {
+export async function compare<A, B>(
+  a: Contender<A>,
+  b: Contender<B>,
+  options: CompareOptions = {},
+): Promise<[Stats, Stats]> {
   const { warmupMillis, samples, sampleMillis } = { ...DEFAULTS, ...options };
   const warmupEnd = performance.now() + warmupMillis;
   let opsA = 1;
@@ -112,7 +116,10 @@ function stats(name: string, perOpMillis: number[], ops: number): Stats {
  * median([3, 1, 2]); // 2
  */
 export function median(values: readonly number[]): number {
-  return quantile([...values].sort((x, y) => x - y), 0.5);
+  return quantile(
+    [...values].sort((x, y) => x - y),
+    0.5,
+  );
 }
 
 function quantile(sorted: readonly number[], q: number): number {

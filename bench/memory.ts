@@ -8,7 +8,16 @@ import type { LLMResult as LangChainLLMResult } from "@langchain/core/outputs";
 import { RunCollectorCallbackHandler } from "@langchain/core/tracers/run_collector";
 import { Client } from "langsmith";
 import { RunTree } from "langsmith/run_trees";
-import { CHUNKS, EXTRA_PARAMS, langchainChunkOf, messagesOf, METADATA, resultOf, SERIALIZED, TOKENS_PER_RUN } from "./payloads.js";
+import {
+  CHUNKS,
+  EXTRA_PARAMS,
+  langchainChunkOf,
+  messagesOf,
+  METADATA,
+  resultOf,
+  SERIALIZED,
+  TOKENS_PER_RUN,
+} from "./payloads.js";
 import { formatBytes, formatRatio, type Section } from "./report.js";
 import { rl } from "./subject.js";
 
@@ -42,17 +51,42 @@ export async function memory(): Promise<Section> {
   const stream = await streamedRun(gc);
   const share = ours / langchain;
 
-  const row = (name: string, bytes: number, note: string): string[] => [name, formatBytes(bytes), `${formatRatio(bytes / ours)}×`, note];
+  const row = (name: string, bytes: number, note: string): string[] => [
+    name,
+    formatBytes(bytes),
+    `${formatRatio(bytes / ours)}×`,
+    note,
+  ];
   return {
     title: "5. Memory",
     header: ["what is held", "bytes per finished 20-token run", "vs runledger", "kept per run"],
     rows: [
-      row("runledger RunTracer → InMemoryRunExporter", ours, "the exported Run record (JSON-safe copy); token events off (the default)"),
+      row(
+        "runledger RunTracer → InMemoryRunExporter",
+        ours,
+        "the exported Run record (JSON-safe copy); token events off (the default)",
+      ),
       row("runledger, keepTokenEvents: true", oursWithEvents, "the same, plus one new_token event per token"),
-      row("@langchain/core RunCollectorCallbackHandler (BaseTracer)", langchain, "the run with a new_token event per token (token, idx, chunk)"),
-      row("langsmith RunTree + addEvent per token", langsmith, "the tree with one new_token event ({ token }) per token"),
-      row("runledger, streams passing plain { text, message } chunks", oursPlain, "as the first row: chunks are never kept"),
-      row("@langchain/core, streams passing plain { text, message } chunks", langchainPlain, "the chunks it keeps are small here"),
+      row(
+        "@langchain/core RunCollectorCallbackHandler (BaseTracer)",
+        langchain,
+        "the run with a new_token event per token (token, idx, chunk)",
+      ),
+      row(
+        "langsmith RunTree + addEvent per token",
+        langsmith,
+        "the tree with one new_token event ({ token }) per token",
+      ),
+      row(
+        "runledger, streams passing plain { text, message } chunks",
+        oursPlain,
+        "as the first row: chunks are never kept",
+      ),
+      row(
+        "@langchain/core, streams passing plain { text, message } chunks",
+        langchainPlain,
+        "the chunks it keeps are small here",
+      ),
       [
         `one streamed run of ${STREAM_TOKENS.toLocaleString("en-US")} tokens (runledger)`,
         "",
@@ -112,8 +146,9 @@ function oursHolder(keepTokenEvents: boolean, chunkOf: ChunkFactory = langchainC
     async record(count) {
       for (let i = 0; i < count; i++) {
         const run = manager.handleChatModelStart(SERIALIZED, messagesOf(i), undefined, undefined, EXTRA_PARAMS);
-        for (const { text } of CHUNKS) run.handleLLMNewToken(text, undefined, undefined, undefined, undefined, { chunk: chunkOf(text) });
-        run.handleLLMEnd(resultOf(i));
+        for (const { text } of CHUNKS)
+          void run.handleLLMNewToken(text, undefined, undefined, undefined, undefined, { chunk: chunkOf(text) });
+        void run.handleLLMEnd(resultOf(i));
         if (i % 1000 === 999) await tracer.forceFlush(); // the export queue holds 10,000 runs at most
       }
       await tracer.forceFlush();
@@ -133,9 +168,18 @@ function langchainHolder(chunkOf: ChunkFactory = langchainChunkOf): Holder {
     name: "@langchain/core",
     async record(count) {
       for (let i = 0; i < count; i++) {
-        const [run] = await manager.handleChatModelStart(SERIALIZED, messagesOf(i) as unknown as BaseMessage[][], undefined, undefined, EXTRA_PARAMS);
+        const [run] = await manager.handleChatModelStart(
+          SERIALIZED,
+          messagesOf(i) as unknown as BaseMessage[][],
+          undefined,
+          undefined,
+          EXTRA_PARAMS,
+        );
         if (run === undefined) throw new Error("@langchain/core started no run");
-        for (const { text } of CHUNKS) await run.handleLLMNewToken(text, undefined, undefined, undefined, undefined, { chunk: chunkOf(text) as never });
+        for (const { text } of CHUNKS)
+          await run.handleLLMNewToken(text, undefined, undefined, undefined, undefined, {
+            chunk: chunkOf(text) as never,
+          });
         await run.handleLLMEnd(resultOf(i) as LangChainLLMResult);
       }
     },
@@ -191,14 +235,15 @@ async function streamedRun(gc: () => void): Promise<{ before: number; peak: numb
   const run = manager.handleChatModelStart(SERIALIZED, messagesOf(), undefined, undefined, EXTRA_PARAMS);
   for (let i = 1; i <= STREAM_TOKENS; i++) {
     const text = CHUNKS[i % CHUNKS.length]?.text ?? "";
-    run.handleLLMNewToken(text, undefined, undefined, undefined, undefined, { chunk: langchainChunkOf(text) });
+    void run.handleLLMNewToken(text, undefined, undefined, undefined, undefined, { chunk: langchainChunkOf(text) });
     if (i % HEAP_SAMPLE_EVERY === 0) peak = Math.max(peak, process.memoryUsage().heapUsed);
     if (i % RETAINED_SAMPLE_EVERY === 0) retained = Math.max(retained, settledHeap(gc));
   }
-  run.handleLLMEnd(resultOf());
+  void run.handleLLMEnd(resultOf());
   await tracer.forceFlush();
   const [record] = exporter.getFinishedRuns();
-  if (record?.first_token_time === undefined || record.total_tokens === undefined) throw new Error("the streamed run was not recorded");
+  if (record?.first_token_time === undefined || record.total_tokens === undefined)
+    throw new Error("the streamed run was not recorded");
   exporter.reset();
   return { before, peak, retained, after: settledHeap(gc) };
 }

@@ -3,7 +3,12 @@
 // OpenTelemetry SDK code that reads the same payload and sets the same attributes on a span. Both sides:
 // one BasicTracerProvider + SimpleSpanProcessor + InMemorySpanExporter.
 import { SpanKind, type Attributes, type Span, type Tracer } from "@opentelemetry/api";
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+} from "@opentelemetry/sdk-trace-base";
 import type { LLMResult, UsageMetadata } from "../schemas/index.js";
 import { compare, type Contender } from "./harness.js";
 import { callsOf, EXTRA_PARAMS, METADATA, MODEL, SERIALIZED } from "./payloads.js";
@@ -30,7 +35,12 @@ type Placement = "all at creation" | "sampling ones at creation";
  * "sampling ones at creation", only the operation, provider and model go to `startSpan` and the rest
  * is set on the span right after, as runledger does: the SDK then copies fewer attributes.
  */
-function rawChatSpan(tracer: Tracer, ids: { runId: string; dottedOrder: string }, result: LLMResult, placement: Placement): void {
+function rawChatSpan(
+  tracer: Tracer,
+  ids: { runId: string; dottedOrder: string },
+  result: LLMResult,
+  placement: Placement,
+): void {
   const params = EXTRA_PARAMS.invocation_params;
   const identity: Attributes = {
     "gen_ai.operation.name": "chat",
@@ -53,7 +63,10 @@ function rawChatSpan(tracer: Tracer, ids: { runId: string; dottedOrder: string }
   };
   let span: Span;
   if (placement === "all at creation") {
-    span = tracer.startSpan(`chat ${params.model}`, { kind: SpanKind.CLIENT, attributes: Object.assign(identity, rest) });
+    span = tracer.startSpan(`chat ${params.model}`, {
+      kind: SpanKind.CLIENT,
+      attributes: Object.assign(identity, rest),
+    });
   } else {
     span = tracer.startSpan(`chat ${params.model}`, { kind: SpanKind.CLIENT, attributes: identity });
     span.setAttributes(rest);
@@ -87,9 +100,12 @@ export async function otelSpan(): Promise<Section> {
   const [first] = callsOf(1);
   if (first === undefined) throw new Error("no payload");
   const run = manager.handleChatModelStart(SERIALIZED, first.messages, undefined, undefined, EXTRA_PARAMS);
-  run.handleLLMEnd(first.result);
+  void run.handleLLMEnd(first.result);
   const reference = onlySpan(exporter);
-  const ids = { runId: String(reference.attributes["langsmith.span.id"]), dottedOrder: String(reference.attributes["langsmith.span.dotted_order"]) };
+  const ids = {
+    runId: String(reference.attributes["langsmith.span.id"]),
+    dottedOrder: String(reference.attributes["langsmith.span.dotted_order"]),
+  };
   rawChatSpan(rawTracer, ids, first.result, "all at creation");
   const sameAttributes = sameShape(reference, onlySpan(exporter));
   rawChatSpan(rawTracer, ids, first.result, "sampling ones at creation");
@@ -100,7 +116,9 @@ export async function otelSpan(): Promise<Section> {
     setup: (ops) => callsOf(ops),
     run(calls) {
       for (const { messages, result } of calls) {
-        manager.handleChatModelStart(SERIALIZED, messages, undefined, undefined, EXTRA_PARAMS).handleLLMEnd(result);
+        void manager
+          .handleChatModelStart(SERIALIZED, messages, undefined, undefined, EXTRA_PARAMS)
+          .handleLLMEnd(result);
       }
     },
     teardown: () => exporter.reset(),
@@ -156,7 +174,9 @@ function sameShape(ours: ReadableSpan, raw: ReadableSpan): string {
   }
   for (const key of keys) {
     if (JSON.stringify(ours.attributes[key]) !== JSON.stringify(raw.attributes[key])) {
-      throw new Error(`attribute ${key} differs: ${JSON.stringify(ours.attributes[key])} vs ${JSON.stringify(raw.attributes[key])}`);
+      throw new Error(
+        `attribute ${key} differs: ${JSON.stringify(ours.attributes[key])} vs ${JSON.stringify(raw.attributes[key])}`,
+      );
     }
   }
   return "Checked: both spans have the same name, kind and attributes (keys and values).";

@@ -12,7 +12,11 @@ export const MODEL = "gpt-4o-mini";
 export const RESPONSE_MODEL = "gpt-4o-mini-2024-07-18";
 
 /** The serialized chat model, as LangChain.js passes it to handleChatModelStart. */
-export const SERIALIZED = { lc: 1, type: "not_implemented" as const, id: ["langchain", "chat_models", "openai", "ChatOpenAI"] };
+export const SERIALIZED = {
+  lc: 1,
+  type: "not_implemented" as const,
+  id: ["langchain", "chat_models", "openai", "ChatOpenAI"],
+};
 
 /** Invocation params (extraParams) of the call. */
 export const EXTRA_PARAMS = { invocation_params: { model: MODEL, temperature: 0.2, max_tokens: 256, stream: true } };
@@ -42,10 +46,13 @@ export function messagesOf(seed = 0): { role: string; content: string }[][] {
 }
 
 /** The streamed chunks of one call: LangChain generation chunks, one per token. */
-export const CHUNKS: readonly { text: string; message: { content: string } }[] = Array.from({ length: TOKENS_PER_RUN }, (_, i) => ({
-  text: ` t${i}`,
-  message: { content: ` t${i}` },
-}));
+export const CHUNKS: readonly { text: string; message: { content: string } }[] = Array.from(
+  { length: TOKENS_PER_RUN },
+  (_, i) => ({
+    text: ` t${i}`,
+    message: { content: ` t${i}` },
+  }),
+);
 
 /**
  * A streamed chunk as LangChain.js chat models pass it with each token (`fields.chunk`): a
@@ -75,6 +82,12 @@ export function resultOf(seed = 0): LLMResult {
 }
 
 /** `count` fresh (messages, result) pairs, built outside the timed region. */
-export function callsOf(count: number, firstSeed = 0): { messages: ReturnType<typeof messagesOf>; result: LLMResult }[] {
-  return Array.from({ length: count }, (_, i) => ({ messages: messagesOf(firstSeed + i), result: resultOf(firstSeed + i) }));
+export function callsOf(
+  count: number,
+  firstSeed = 0,
+): { messages: ReturnType<typeof messagesOf>; result: LLMResult }[] {
+  return Array.from({ length: count }, (_, i) => ({
+    messages: messagesOf(firstSeed + i),
+    result: resultOf(firstSeed + i),
+  }));
 }

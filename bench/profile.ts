@@ -19,8 +19,9 @@ async function tracedRun(runs: number): Promise<void> {
   for (let done = 0; done < runs; done += BATCH) {
     for (const { messages, result } of callsOf(BATCH)) {
       const run = manager.handleChatModelStart(SERIALIZED, messages, undefined, undefined, EXTRA_PARAMS);
-      for (const chunk of CHUNKS) run.handleLLMNewToken(chunk.text, undefined, undefined, undefined, undefined, { chunk });
-      run.handleLLMEnd(result);
+      for (const chunk of CHUNKS)
+        void run.handleLLMNewToken(chunk.text, undefined, undefined, undefined, undefined, { chunk });
+      void run.handleLLMEnd(result);
     }
     await tracer.forceFlush();
     exporter.reset();
@@ -34,17 +35,27 @@ const SCENARIOS: Record<string, Scenario> = {
     const manager = rl.CallbackManager.configure({ inheritableCallbacks: [tracer] });
     for (let done = 0; done < runs; done += BATCH) {
       const parent = manager.handleChainStart({ name: "agent" }, { question: "?" });
-      for (let i = 0; i < BATCH; i++) parent.getChild().handleChainStart({ name: "retrieve" }, { query: "capital of France" }).handleChainEnd({ documents: 3 });
-      parent.handleChainEnd({ answer: "Paris" });
+      for (let i = 0; i < BATCH; i++)
+        void parent
+          .getChild()
+          .handleChainStart({ name: "retrieve" }, { query: "capital of France" })
+          .handleChainEnd({ documents: 3 });
+      void parent.handleChainEnd({ answer: "Paris" });
       await tracer.forceFlush();
     }
   },
   async "otel-span"(runs) {
     const exporter = new InMemorySpanExporter();
     const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-    const manager = rl.CallbackManager.configure({ callbacks: [new rl.OpenTelemetryCallbackHandler({ tracerProvider: provider })], metadata: METADATA });
+    const manager = rl.CallbackManager.configure({
+      callbacks: [new rl.OpenTelemetryCallbackHandler({ tracerProvider: provider })],
+      metadata: METADATA,
+    });
     for (let done = 0; done < runs; done += BATCH) {
-      for (const { messages, result } of callsOf(BATCH)) manager.handleChatModelStart(SERIALIZED, messages, undefined, undefined, EXTRA_PARAMS).handleLLMEnd(result);
+      for (const { messages, result } of callsOf(BATCH))
+        void manager
+          .handleChatModelStart(SERIALIZED, messages, undefined, undefined, EXTRA_PARAMS)
+          .handleLLMEnd(result);
       exporter.reset();
     }
   },
@@ -56,4 +67,6 @@ if (scenario === undefined) throw new Error(`unknown scenario "${name}"; known: 
 const runs = Number(runsArg ?? 200_000);
 const start = process.hrtime.bigint();
 await scenario(runs);
-console.log(`${name}: ${runs} runs, ${(Number(process.hrtime.bigint() - start) / runs / 1000).toFixed(2)} µs per run (untimed harness, profiling only)`);
+console.log(
+  `${name}: ${runs} runs, ${(Number(process.hrtime.bigint() - start) / runs / 1000).toFixed(2)} µs per run (untimed harness, profiling only)`,
+);

@@ -68,7 +68,8 @@ export function sectionMarkdown(section: Section): string {
   for (const row of section.rows) lines.push(`| ${row.join(" | ")} |`);
   if (section.checks.length > 0) {
     lines.push("");
-    for (const check of section.checks) lines.push(`- Target ${check.label}: **${check.met ? "met" : "MISSED"}** (${check.measured})`);
+    for (const check of section.checks)
+      lines.push(`- Target ${check.label}: **${check.met ? "met" : "MISSED"}** (${check.measured})`);
   }
   if (section.notes.length > 0) {
     lines.push("");

@@ -39,11 +39,11 @@ export async function runTree(): Promise<Section> {
     run(parent, ops) {
       for (let i = 0; i < ops; i++) {
         const child = parent.getChild().handleChainStart(CHILD, INPUTS);
-        child.handleChainEnd(OUTPUTS);
+        void child.handleChainEnd(OUTPUTS);
       }
     },
     async teardown(parent) {
-      parent.handleChainEnd({ answer: "Paris" });
+      void parent.handleChainEnd({ answer: "Paris" });
       const start = process.hrtime.bigint();
       await tracer.forceFlush();
       exportNs.push(Number(process.hrtime.bigint() - start));
@@ -54,7 +54,14 @@ export async function runTree(): Promise<Section> {
     name: "langsmith RunTree",
     // A project name, inherited by children, spares RunTree its per-run environment lookup.
     setup: () =>
-      new RunTree({ name: "agent", run_type: "chain", inputs: { question: "?" }, project_name: "bench", client, tracingEnabled: false }),
+      new RunTree({
+        name: "agent",
+        run_type: "chain",
+        inputs: { question: "?" },
+        project_name: "bench",
+        client,
+        tracingEnabled: false,
+      }),
     async run(parent, ops) {
       for (let i = 0; i < ops; i++) {
         const child = parent.createChild({ ...CHILD, run_type: "chain", inputs: INPUTS });
@@ -79,7 +86,13 @@ export async function runTree(): Promise<Section> {
     rows: [
       main.row,
       ["runledger background export per run (not on the caller's path)", formatNs(exportPerRun), "", "", ""],
-      ["runledger caller path + background export", formatNs(oursStats.medianNs + exportPerRun), peerStats.name, formatNs(peerStats.medianNs), `${formatRatio(combined)}×`],
+      [
+        "runledger caller path + background export",
+        formatNs(oursStats.medianNs + exportPerRun),
+        peerStats.name,
+        formatNs(peerStats.medianNs),
+        `${formatRatio(combined)}×`,
+      ],
     ],
     checks: [
       {
@@ -97,7 +110,11 @@ export async function runTree(): Promise<Section> {
 }
 
 /** Runs one more sample of ours and checks every child (and the parent) was exported. */
-async function verifyOneSample<S>(contender: Contender<S>, ops: number, exportedSoFar: () => number): Promise<{ exported: number }> {
+async function verifyOneSample<S>(
+  contender: Contender<S>,
+  ops: number,
+  exportedSoFar: () => number,
+): Promise<{ exported: number }> {
   const before = exportedSoFar();
   const state = (await contender.setup?.(ops)) as S;
   await contender.run(state, ops);

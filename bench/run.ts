@@ -43,7 +43,9 @@ async function runChild(name: string): Promise<void> {
 async function runAll(): Promise<void> {
   const source = args.includes("--source");
   const selected = args.filter((arg) => !arg.startsWith("--"));
-  for (const name of selected) if (!(name in BENCHMARKS)) throw new Error(`unknown benchmark ${name}; known: ${Object.keys(BENCHMARKS).join(", ")}`);
+  for (const name of selected)
+    if (!(name in BENCHMARKS))
+      throw new Error(`unknown benchmark ${name}; known: ${Object.keys(BENCHMARKS).join(", ")}`);
   const names = selected.length > 0 ? selected : Object.keys(BENCHMARKS);
   if (!source) ensureBuilt();
   const { subjectOrigin } = await import("./subject.js");
@@ -60,7 +62,9 @@ async function runAll(): Promise<void> {
     console.log("wrote bench/RESULTS.md");
   }
   const missed = sections.flatMap((section) => section.checks).filter((check) => !check.met);
-  console.log(missed.length === 0 ? "All targets met." : `Targets missed: ${missed.map((check) => check.label).join("; ")}`);
+  console.log(
+    missed.length === 0 ? "All targets met." : `Targets missed: ${missed.map((check) => check.label).join("; ")}`,
+  );
 }
 
 /** A benchmark that crashed or failed its own checks still gets a section, marked as failed. */

@@ -6,7 +6,9 @@ import type * as Runledger from "../src/index.js";
 export const fromSource = process.argv.includes("--source");
 
 /** Where the measured code came from, for the results. */
-export const subjectOrigin = fromSource ? "TypeScript source via tsx (--source)" : "built package, dist/esm (npm run build)";
+export const subjectOrigin = fromSource
+  ? "TypeScript source via tsx (--source)"
+  : "built package, dist/esm (npm run build)";
 
 const entry = fromSource ? "../src/index.js" : "../dist/esm/src/index.js";
 

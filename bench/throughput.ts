@@ -7,7 +7,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import type { Run, UsageMetadata } from "../schemas/index.js";
-import { CHUNKS, EXTRA_PARAMS, messagesOf, RESPONSE_MODEL, resultOf, SERIALIZED, TOKENS_PER_RUN, usageOf } from "./payloads.js";
+import {
+  CHUNKS,
+  EXTRA_PARAMS,
+  messagesOf,
+  RESPONSE_MODEL,
+  resultOf,
+  SERIALIZED,
+  TOKENS_PER_RUN,
+  usageOf,
+} from "./payloads.js";
 import { formatBytes, type Section } from "./report.js";
 import { rl } from "./subject.js";
 
@@ -18,13 +27,19 @@ const RUNS_PER_TASK = 2;
 async function task(i: number): Promise<string> {
   const chain = rl.CallbackManager.configure().handleChainStart({ name: "answer" }, { question: i });
   return chain.runInContext(async () => {
-    const llm = rl.CallbackManager.configure().handleChatModelStart(SERIALIZED, messagesOf(i), undefined, undefined, EXTRA_PARAMS);
+    const llm = rl.CallbackManager.configure().handleChatModelStart(
+      SERIALIZED,
+      messagesOf(i),
+      undefined,
+      undefined,
+      EXTRA_PARAMS,
+    );
     for (const chunk of CHUNKS) {
       await nextTurn(); // tokens arrive over time: the 10,000 tasks interleave
-      llm.handleLLMNewToken(chunk.text, undefined, undefined, undefined, undefined, { chunk });
+      void llm.handleLLMNewToken(chunk.text, undefined, undefined, undefined, undefined, { chunk });
     }
-    llm.handleLLMEnd(resultOf(i));
-    chain.handleChainEnd({ answer: "Paris" });
+    void llm.handleLLMEnd(resultOf(i));
+    void chain.handleChainEnd({ answer: "Paris" });
     return chain.runId;
   });
 }
@@ -44,13 +59,18 @@ export async function throughput(): Promise<Section> {
   try {
     // All 20,000 runs end within a few event-loop turns: the queue must hold them (the default bound,
     // 10,000, would drop the excess by design, with a warning).
-    const tracer = new rl.RunTracer({ exporter: new rl.JsonlRunExporter({ path }), batch: { maxQueueSize: TASKS * RUNS_PER_TASK } });
+    const tracer = new rl.RunTracer({
+      exporter: new rl.JsonlRunExporter({ path }),
+      batch: { maxQueueSize: TASKS * RUNS_PER_TASK },
+    });
     const heapBefore = process.memoryUsage().heapUsed;
     let peakHeap = heapBefore;
     const sampler = setInterval(() => (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed)), 20);
     const start = process.hrtime.bigint();
     const { result: scopes, usage: outer } = await rl.withCallbacks([tracer], () =>
-      rl.withUsageMetadata(() => Promise.all(Array.from({ length: TASKS }, (_, i) => rl.withUsageMetadata(() => task(i))))),
+      rl.withUsageMetadata(() =>
+        Promise.all(Array.from({ length: TASKS }, (_, i) => rl.withUsageMetadata(() => task(i)))),
+      ),
     );
     const callersDone = process.hrtime.bigint();
     await tracer.shutdown();
@@ -65,21 +85,36 @@ export async function throughput(): Promise<Section> {
       title: "6. Throughput at scale",
       header: ["measure", "value"],
       rows: [
-        ["concurrent tasks (each: its own withUsageMetadata scope, a chain run + a streamed chat-model child)", TASKS.toLocaleString("en-US")],
+        [
+          "concurrent tasks (each: its own withUsageMetadata scope, a chain run + a streamed chat-model child)",
+          TASKS.toLocaleString("en-US"),
+        ],
         ["runs recorded", runs.toLocaleString("en-US")],
         ["wall time until every run was written to the JSONL file", `${seconds.toFixed(2)} s`],
         ["runs per second (end to end, export included)", Math.round(runs / seconds).toLocaleString("en-US")],
         ["tasks per second (until the last task returned)", Math.round(TASKS / callerSeconds).toLocaleString("en-US")],
         ["the same 10,000 interleaved streams without any tracing (Node.js alone)", `${bareSeconds.toFixed(2)} s`],
-        ["peak heap during the run (sampled every 20 ms)", `${formatBytes(peakHeap)} (${formatBytes(peakHeap - heapBefore)} above the start)`],
+        [
+          "peak heap during the run (sampled every 20 ms)",
+          `${formatBytes(peakHeap)} (${formatBytes(peakHeap - heapBefore)} above the start)`,
+        ],
         ["JSONL lines written", totals.lines.toLocaleString("en-US")],
-        ["runs exported / dropped (tracer.exportStats)", `${totals.exported.toLocaleString("en-US")} / ${totals.dropped}`],
-        [`per-scope usage: scopes with exactly their run's usage`, `${totals.exactScopes.toLocaleString("en-US")} of ${TASKS.toLocaleString("en-US")}`],
+        [
+          "runs exported / dropped (tracer.exportStats)",
+          `${totals.exported.toLocaleString("en-US")} / ${totals.dropped}`,
+        ],
+        [
+          `per-scope usage: scopes with exactly their run's usage`,
+          `${totals.exactScopes.toLocaleString("en-US")} of ${TASKS.toLocaleString("en-US")}`,
+        ],
         [
           "outer scope usage (" + RESPONSE_MODEL + ")",
           `input ${totals.outer.input_tokens.toLocaleString("en-US")}, output ${totals.outer.output_tokens.toLocaleString("en-US")}, total ${totals.outer.total_tokens.toLocaleString("en-US")} (expected ${totals.expectedTotal.toLocaleString("en-US")})`,
         ],
-        ["total_tokens summed over the JSONL llm runs", `${totals.fileTotal.toLocaleString("en-US")} (expected ${totals.expectedTotal.toLocaleString("en-US")})`],
+        [
+          "total_tokens summed over the JSONL llm runs",
+          `${totals.fileTotal.toLocaleString("en-US")} (expected ${totals.expectedTotal.toLocaleString("en-US")})`,
+        ],
       ],
       checks: [
         {
@@ -121,14 +156,18 @@ function verify(
   scopes.forEach(({ usage }, i) => {
     const expected = usageOf(i);
     expectedTotal += expected.total_tokens;
-    if (Object.keys(usage).length === 1 && JSON.stringify(usage[RESPONSE_MODEL]) === JSON.stringify(expected)) exactScopes++;
+    if (Object.keys(usage).length === 1 && JSON.stringify(usage[RESPONSE_MODEL]) === JSON.stringify(expected))
+      exactScopes++;
   });
   if (exactScopes !== TASKS) problems.push(`${TASKS - exactScopes} scopes with wrong usage`);
   const outerUsage = outer[RESPONSE_MODEL];
   if (outerUsage === undefined || Object.keys(outer).length !== 1 || outerUsage.total_tokens !== expectedTotal) {
     problems.push(`outer usage ${JSON.stringify(outer)} instead of total ${expectedTotal}`);
   }
-  const runs = jsonl.split("\n").filter((line) => line.length > 0).map((line) => JSON.parse(line) as Run);
+  const runs = jsonl
+    .split("\n")
+    .filter((line) => line.length > 0)
+    .map((line) => JSON.parse(line) as Run);
   const chains = new Map(runs.filter((run) => run.run_type === "chain").map((run) => [run.id, run]));
   const llms = runs.filter((run) => run.run_type === "llm");
   let fileTotal = 0;
@@ -142,11 +181,14 @@ function verify(
   }
   const chainIds = new Set(scopes.map((scope) => scope.result));
   if (runs.length !== TASKS * RUNS_PER_TASK || chains.size !== TASKS || llms.length !== TASKS) {
-    problems.push(`${runs.length} lines (${chains.size} chains, ${llms.length} llm runs) instead of ${TASKS * RUNS_PER_TASK}`);
+    problems.push(
+      `${runs.length} lines (${chains.size} chains, ${llms.length} llm runs) instead of ${TASKS * RUNS_PER_TASK}`,
+    );
   }
   if ([...chains.keys()].some((id) => !chainIds.has(id))) problems.push("a chain run in the file belongs to no task");
   if (fileTotal !== expectedTotal) problems.push(`file total_tokens ${fileTotal} instead of ${expectedTotal}`);
-  if (stats.dropped !== 0 || stats.exported !== TASKS * RUNS_PER_TASK) problems.push(`exported ${stats.exported}, dropped ${stats.dropped}`);
+  if (stats.dropped !== 0 || stats.exported !== TASKS * RUNS_PER_TASK)
+    problems.push(`exported ${stats.exported}, dropped ${stats.dropped}`);
   if (problems.length > 0) throw new Error(`throughput totals wrong: ${problems.join("; ")}`);
   return {
     lines: runs.length,

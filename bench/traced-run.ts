@@ -4,12 +4,25 @@
 // an InMemoryRunExporter) plus UsageMetadataCallbackHandler.
 import { BaseCallbackHandler as LangChainBaseCallbackHandler } from "@langchain/core/callbacks/base";
 import { CallbackManager as LangChainCallbackManager } from "@langchain/core/callbacks/manager";
-import { mergeUsageMetadata, type BaseMessage, type UsageMetadata as LangChainUsageMetadata } from "@langchain/core/messages";
+import {
+  mergeUsageMetadata,
+  type BaseMessage,
+  type UsageMetadata as LangChainUsageMetadata,
+} from "@langchain/core/messages";
 import type { LLMResult as LangChainLLMResult } from "@langchain/core/outputs";
 import { RunCollectorCallbackHandler } from "@langchain/core/tracers/run_collector";
 import type { LLMResult } from "../schemas/index.js";
 import { compare, formatNs, formatStats, median, type Contender } from "./harness.js";
-import { callsOf, CHUNKS, EXTRA_PARAMS, METADATA, RESPONSE_MODEL, SERIALIZED, TOKENS_PER_RUN, usageOf } from "./payloads.js";
+import {
+  callsOf,
+  CHUNKS,
+  EXTRA_PARAMS,
+  METADATA,
+  RESPONSE_MODEL,
+  SERIALIZED,
+  TOKENS_PER_RUN,
+  usageOf,
+} from "./payloads.js";
 import { formatRatio, PAIR_HEADER, pairRow, type Section } from "./report.js";
 import { rl } from "./subject.js";
 
@@ -33,7 +46,11 @@ class LangChainUsageHandler extends LangChainBaseCallbackHandler {
   override handleLLMEnd(output: LangChainLLMResult): void {
     for (const batch of output.generations) {
       for (const generation of batch) {
-        const message = (generation as { message?: { usage_metadata?: LangChainUsageMetadata; response_metadata?: { model_name?: string } } }).message;
+        const message = (
+          generation as {
+            message?: { usage_metadata?: LangChainUsageMetadata; response_metadata?: { model_name?: string } };
+          }
+        ).message;
         const usage = message?.usage_metadata;
         if (usage === undefined) continue;
         const model = message?.response_metadata?.model_name ?? "unknown";
@@ -66,8 +83,9 @@ export async function tracedRun(): Promise<Section> {
     run(calls) {
       for (const { messages, result } of calls) {
         const run = manager.handleChatModelStart(SERIALIZED, messages, undefined, undefined, EXTRA_PARAMS);
-        for (const chunk of CHUNKS) run.handleLLMNewToken(chunk.text, undefined, undefined, undefined, undefined, { chunk });
-        run.handleLLMEnd(result);
+        for (const chunk of CHUNKS)
+          void run.handleLLMNewToken(chunk.text, undefined, undefined, undefined, undefined, { chunk });
+        void run.handleLLMEnd(result);
       }
     },
     // The background export (JSON-safe copy, secret masking, exporter) runs here, off the caller's path; timed apart.
@@ -83,9 +101,18 @@ export async function tracedRun(): Promise<Section> {
     setup: (ops) => callsOf(ops),
     async run(calls) {
       for (const { messages, result } of calls) {
-        const [run] = await peerManager.handleChatModelStart(SERIALIZED, messages as unknown as BaseMessage[][], undefined, undefined, EXTRA_PARAMS);
+        const [run] = await peerManager.handleChatModelStart(
+          SERIALIZED,
+          messages as unknown as BaseMessage[][],
+          undefined,
+          undefined,
+          EXTRA_PARAMS,
+        );
         if (run === undefined) throw new Error("@langchain/core started no run");
-        for (const chunk of CHUNKS) await run.handleLLMNewToken(chunk.text, undefined, undefined, undefined, undefined, { chunk: chunk as never });
+        for (const chunk of CHUNKS)
+          await run.handleLLMNewToken(chunk.text, undefined, undefined, undefined, undefined, {
+            chunk: chunk as never,
+          });
         await run.handleLLMEnd(result as LangChainLLMResult);
       }
     },
@@ -104,7 +131,13 @@ export async function tracedRun(): Promise<Section> {
     rows: [
       main.row,
       [`runledger background export per run (not on the caller's path)`, formatNs(exportMedian), "", "", ""],
-      [`runledger caller path + background export`, formatNs(oursStats.medianNs + exportMedian), peerStats.name, formatStats(peerStats), `${formatRatio(peerStats.medianNs / (oursStats.medianNs + exportMedian))}×`],
+      [
+        `runledger caller path + background export`,
+        formatNs(oursStats.medianNs + exportMedian),
+        peerStats.name,
+        formatStats(peerStats),
+        `${formatRatio(peerStats.medianNs / (oursStats.medianNs + exportMedian))}×`,
+      ],
     ],
     checks: [
       {
@@ -136,32 +169,50 @@ interface PeerSide {
 }
 
 /** One more run through each side, checking both produced the run record and the usage. */
-async function verify({ tracer, exporter, usage, manager }: OurSide, { collector, peerUsage, peerManager }: PeerSide): Promise<string> {
+async function verify(
+  { tracer, exporter, usage, manager }: OurSide,
+  { collector, peerUsage, peerManager }: PeerSide,
+): Promise<string> {
   exporter.reset();
   collector.tracedRuns = [];
   const before = usage.usageMetadata[RESPONSE_MODEL]?.total_tokens ?? 0;
   const peerBefore = peerUsage.usageMetadata[RESPONSE_MODEL]?.total_tokens ?? 0;
   const [{ messages, result }] = callsOf(1) as [{ messages: unknown[][]; result: LLMResult }];
   const run = manager.handleChatModelStart(SERIALIZED, messages, undefined, undefined, EXTRA_PARAMS);
-  for (const chunk of CHUNKS) run.handleLLMNewToken(chunk.text, undefined, undefined, undefined, undefined, { chunk });
-  run.handleLLMEnd(result);
-  const [peerRun] = await peerManager.handleChatModelStart(SERIALIZED, messages as unknown as BaseMessage[][], undefined, undefined, EXTRA_PARAMS);
-  for (const chunk of CHUNKS) await peerRun?.handleLLMNewToken(chunk.text, undefined, undefined, undefined, undefined, { chunk: chunk as never });
+  for (const chunk of CHUNKS)
+    void run.handleLLMNewToken(chunk.text, undefined, undefined, undefined, undefined, { chunk });
+  void run.handleLLMEnd(result);
+  const [peerRun] = await peerManager.handleChatModelStart(
+    SERIALIZED,
+    messages as unknown as BaseMessage[][],
+    undefined,
+    undefined,
+    EXTRA_PARAMS,
+  );
+  for (const chunk of CHUNKS)
+    await peerRun?.handleLLMNewToken(chunk.text, undefined, undefined, undefined, undefined, { chunk: chunk as never });
   await peerRun?.handleLLMEnd(result as LangChainLLMResult);
   await tracer.forceFlush();
   const [record] = exporter.getFinishedRuns();
   const peerRecord = collector.tracedRuns[0];
   const expected = usageOf(0).total_tokens;
   const problems: string[] = [];
-  if (record === undefined || record.total_tokens !== expected || record.first_token_time === undefined || record.end_time === undefined) {
+  if (
+    record === undefined ||
+    record.total_tokens !== expected ||
+    record.first_token_time === undefined ||
+    record.end_time === undefined
+  ) {
     problems.push("runledger run record incomplete");
   }
   const peerEvents = peerRecord?.events?.length ?? 0;
   if (peerRecord === undefined || peerEvents !== TOKENS_PER_RUN + 2 || peerRecord.end_time === undefined) {
     problems.push("@langchain/core run record incomplete");
   }
-  if ((usage.usageMetadata[RESPONSE_MODEL]?.total_tokens ?? 0) - before !== expected) problems.push("runledger usage wrong");
-  if ((peerUsage.usageMetadata[RESPONSE_MODEL]?.total_tokens ?? 0) - peerBefore !== expected) problems.push("@langchain/core usage wrong");
+  if ((usage.usageMetadata[RESPONSE_MODEL]?.total_tokens ?? 0) - before !== expected)
+    problems.push("runledger usage wrong");
+  if ((peerUsage.usageMetadata[RESPONSE_MODEL]?.total_tokens ?? 0) - peerBefore !== expected)
+    problems.push("@langchain/core usage wrong");
   if (problems.length > 0) throw new Error(problems.join("; "));
   return `both sides produced a complete run record (runledger: total_tokens ${record?.total_tokens}, first_token_time, total_cost ${record?.total_cost ?? "none"}; @langchain/core: ${peerEvents} events) and added the run's ${expected} tokens to their usage totals.`;
 }

@@ -1,7 +1,7 @@
 import { newRunId } from "./run-id.js";
 import { getCallbackContext } from "./context.js";
 import { CALLBACK_EVENTS, dispatch } from "./dispatch.js";
-import type { CallbackHandler, Serialized } from "./handler.js";
+import type { CallbackHandler, Serialized } from "./base-callback-handler.js";
 import {
   CallbackManagerForChainRun,
   CallbackManagerForLLMRun,
@@ -78,7 +78,11 @@ export class CallbackManager {
       ...handlerList(options.inheritableCallbacks),
     ];
     const local = [...(base?.handlers ?? []), ...handlerList(options.callbacks)];
-    const inheritableTags = [...(ambient.tags ?? []), ...(base?.inheritableTags ?? []), ...(options.inheritableTags ?? [])];
+    const inheritableTags = [
+      ...(ambient.tags ?? []),
+      ...(base?.inheritableTags ?? []),
+      ...(options.inheritableTags ?? []),
+    ];
     const inheritableMetadata = { ...ambient.metadata, ...base?.inheritableMetadata, ...options.inheritableMetadata };
     return new CallbackManager({
       parentRunId: base?.parentRunId ?? ambient.parentRunId,
@@ -131,7 +135,18 @@ export class CallbackManager {
     _metadata?: Record<string, unknown>,
     runName?: string,
   ): CallbackManagerForLLMRun {
-    const started = dispatch(this.handlers, CALLBACK_EVENTS.handleLLMStart, llm, prompts, runId, this.parentRunId, extraParams, this.tags, this.metadata, runName);
+    const started = dispatch(
+      this.handlers,
+      CALLBACK_EVENTS.handleLLMStart,
+      llm,
+      prompts,
+      runId,
+      this.parentRunId,
+      extraParams,
+      this.tags,
+      this.metadata,
+      runName,
+    );
     return new CallbackManagerForLLMRun(this.runInit(runId, started));
   }
 
@@ -146,7 +161,18 @@ export class CallbackManager {
     _metadata?: Record<string, unknown>,
     runName?: string,
   ): CallbackManagerForLLMRun {
-    const started = dispatch(this.handlers, CALLBACK_EVENTS.handleChatModelStart, llm, messages, runId, this.parentRunId, extraParams, this.tags, this.metadata, runName);
+    const started = dispatch(
+      this.handlers,
+      CALLBACK_EVENTS.handleChatModelStart,
+      llm,
+      messages,
+      runId,
+      this.parentRunId,
+      extraParams,
+      this.tags,
+      this.metadata,
+      runName,
+    );
     return new CallbackManagerForLLMRun(this.runInit(runId, started));
   }
 
@@ -160,7 +186,18 @@ export class CallbackManager {
     _metadata?: Record<string, unknown>,
     runName?: string,
   ): CallbackManagerForChainRun {
-    const started = dispatch(this.handlers, CALLBACK_EVENTS.handleChainStart, chain, inputs, runId, this.parentRunId, this.tags, this.metadata, runType, runName);
+    const started = dispatch(
+      this.handlers,
+      CALLBACK_EVENTS.handleChainStart,
+      chain,
+      inputs,
+      runId,
+      this.parentRunId,
+      this.tags,
+      this.metadata,
+      runType,
+      runName,
+    );
     return new CallbackManagerForChainRun(this.runInit(runId, started));
   }
 
@@ -175,7 +212,18 @@ export class CallbackManager {
     runName?: string,
     toolCallId?: string,
   ): CallbackManagerForToolRun {
-    const started = dispatch(this.handlers, CALLBACK_EVENTS.handleToolStart, tool, input, runId, this.parentRunId, this.tags, this.metadata, runName, toolCallId);
+    const started = dispatch(
+      this.handlers,
+      CALLBACK_EVENTS.handleToolStart,
+      tool,
+      input,
+      runId,
+      this.parentRunId,
+      this.tags,
+      this.metadata,
+      runName,
+      toolCallId,
+    );
     return new CallbackManagerForToolRun(this.runInit(runId, started));
   }
 
@@ -189,7 +237,17 @@ export class CallbackManager {
     _metadata?: Record<string, unknown>,
     runName?: string,
   ): CallbackManagerForRetrieverRun {
-    const started = dispatch(this.handlers, CALLBACK_EVENTS.handleRetrieverStart, retriever, query, runId, this.parentRunId, this.tags, this.metadata, runName);
+    const started = dispatch(
+      this.handlers,
+      CALLBACK_EVENTS.handleRetrieverStart,
+      retriever,
+      query,
+      runId,
+      this.parentRunId,
+      this.tags,
+      this.metadata,
+      runName,
+    );
     return new CallbackManagerForRetrieverRun(this.runInit(runId, started));
   }
 

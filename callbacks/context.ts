@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { CallbackHandler } from "./handler.js";
+import type { CallbackHandler } from "./base-callback-handler.js";
 import { applyScopeExtensions } from "./scope-extensions.js";
 
 /** What is ambient in the current async context: handlers, and the run that new runs nest under. */

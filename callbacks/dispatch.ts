@@ -1,4 +1,4 @@
-import type { CallbackHandler, CallbackHandlerMethods, NewTokenFields, NewTokenIndices } from "./handler.js";
+import type { CallbackHandler, CallbackHandlerMethods, NewTokenFields, NewTokenIndices } from "./base-callback-handler.js";
 import { getDefaultHandlerTimeout, settledWithin, withHandlerTimeout } from "./handler-timeout.js";
 import { emitWarning } from "./warnings.js";
 
@@ -36,22 +36,86 @@ type Found = AnyCallback | undefined;
 // handler class (megamorphic), and it was the hottest line of a traced run.
 /** Every callback event, by method name. */
 export const CALLBACK_EVENTS: { readonly [M in DispatchedMethod]: CallbackEvent } = {
-  handleLLMStart: { method: "handleLLMStart", ignore: "ignoreLLM", methodOf: (h) => (h.ignoreLLM === true ? undefined : (h.handleLLMStart as Found)) },
-  handleChatModelStart: { method: "handleChatModelStart", ignore: "ignoreLLM", methodOf: (h) => (h.ignoreLLM === true ? undefined : (h.handleChatModelStart as Found)) },
-  handleLLMNewToken: { method: "handleLLMNewToken", ignore: "ignoreLLM", methodOf: (h) => (h.ignoreLLM === true ? undefined : (h.handleLLMNewToken as Found)) },
-  handleLLMEnd: { method: "handleLLMEnd", ignore: "ignoreLLM", methodOf: (h) => (h.ignoreLLM === true ? undefined : (h.handleLLMEnd as Found)) },
-  handleLLMError: { method: "handleLLMError", ignore: "ignoreLLM", methodOf: (h) => (h.ignoreLLM === true ? undefined : (h.handleLLMError as Found)) },
-  handleChainStart: { method: "handleChainStart", ignore: "ignoreChain", methodOf: (h) => (h.ignoreChain === true ? undefined : (h.handleChainStart as Found)) },
-  handleChainEnd: { method: "handleChainEnd", ignore: "ignoreChain", methodOf: (h) => (h.ignoreChain === true ? undefined : (h.handleChainEnd as Found)) },
-  handleChainError: { method: "handleChainError", ignore: "ignoreChain", methodOf: (h) => (h.ignoreChain === true ? undefined : (h.handleChainError as Found)) },
-  handleText: { method: "handleText", ignore: "ignoreChain", methodOf: (h) => (h.ignoreChain === true ? undefined : (h.handleText as Found)) },
-  handleToolStart: { method: "handleToolStart", ignore: "ignoreTool", methodOf: (h) => (h.ignoreTool === true ? undefined : (h.handleToolStart as Found)) },
-  handleToolEnd: { method: "handleToolEnd", ignore: "ignoreTool", methodOf: (h) => (h.ignoreTool === true ? undefined : (h.handleToolEnd as Found)) },
-  handleToolError: { method: "handleToolError", ignore: "ignoreTool", methodOf: (h) => (h.ignoreTool === true ? undefined : (h.handleToolError as Found)) },
-  handleRetrieverStart: { method: "handleRetrieverStart", ignore: "ignoreRetriever", methodOf: (h) => (h.ignoreRetriever === true ? undefined : (h.handleRetrieverStart as Found)) },
-  handleRetrieverEnd: { method: "handleRetrieverEnd", ignore: "ignoreRetriever", methodOf: (h) => (h.ignoreRetriever === true ? undefined : (h.handleRetrieverEnd as Found)) },
-  handleRetrieverError: { method: "handleRetrieverError", ignore: "ignoreRetriever", methodOf: (h) => (h.ignoreRetriever === true ? undefined : (h.handleRetrieverError as Found)) },
-  handleCustomEvent: { method: "handleCustomEvent", ignore: "ignoreCustomEvent", methodOf: (h) => (h.ignoreCustomEvent === true ? undefined : (h.handleCustomEvent as Found)) },
+  handleLLMStart: {
+    method: "handleLLMStart",
+    ignore: "ignoreLLM",
+    methodOf: (h) => (h.ignoreLLM === true ? undefined : (h.handleLLMStart as Found)),
+  },
+  handleChatModelStart: {
+    method: "handleChatModelStart",
+    ignore: "ignoreLLM",
+    methodOf: (h) => (h.ignoreLLM === true ? undefined : (h.handleChatModelStart as Found)),
+  },
+  handleLLMNewToken: {
+    method: "handleLLMNewToken",
+    ignore: "ignoreLLM",
+    methodOf: (h) => (h.ignoreLLM === true ? undefined : (h.handleLLMNewToken as Found)),
+  },
+  handleLLMEnd: {
+    method: "handleLLMEnd",
+    ignore: "ignoreLLM",
+    methodOf: (h) => (h.ignoreLLM === true ? undefined : (h.handleLLMEnd as Found)),
+  },
+  handleLLMError: {
+    method: "handleLLMError",
+    ignore: "ignoreLLM",
+    methodOf: (h) => (h.ignoreLLM === true ? undefined : (h.handleLLMError as Found)),
+  },
+  handleChainStart: {
+    method: "handleChainStart",
+    ignore: "ignoreChain",
+    methodOf: (h) => (h.ignoreChain === true ? undefined : (h.handleChainStart as Found)),
+  },
+  handleChainEnd: {
+    method: "handleChainEnd",
+    ignore: "ignoreChain",
+    methodOf: (h) => (h.ignoreChain === true ? undefined : (h.handleChainEnd as Found)),
+  },
+  handleChainError: {
+    method: "handleChainError",
+    ignore: "ignoreChain",
+    methodOf: (h) => (h.ignoreChain === true ? undefined : (h.handleChainError as Found)),
+  },
+  handleText: {
+    method: "handleText",
+    ignore: "ignoreChain",
+    methodOf: (h) => (h.ignoreChain === true ? undefined : (h.handleText as Found)),
+  },
+  handleToolStart: {
+    method: "handleToolStart",
+    ignore: "ignoreTool",
+    methodOf: (h) => (h.ignoreTool === true ? undefined : (h.handleToolStart as Found)),
+  },
+  handleToolEnd: {
+    method: "handleToolEnd",
+    ignore: "ignoreTool",
+    methodOf: (h) => (h.ignoreTool === true ? undefined : (h.handleToolEnd as Found)),
+  },
+  handleToolError: {
+    method: "handleToolError",
+    ignore: "ignoreTool",
+    methodOf: (h) => (h.ignoreTool === true ? undefined : (h.handleToolError as Found)),
+  },
+  handleRetrieverStart: {
+    method: "handleRetrieverStart",
+    ignore: "ignoreRetriever",
+    methodOf: (h) => (h.ignoreRetriever === true ? undefined : (h.handleRetrieverStart as Found)),
+  },
+  handleRetrieverEnd: {
+    method: "handleRetrieverEnd",
+    ignore: "ignoreRetriever",
+    methodOf: (h) => (h.ignoreRetriever === true ? undefined : (h.handleRetrieverEnd as Found)),
+  },
+  handleRetrieverError: {
+    method: "handleRetrieverError",
+    ignore: "ignoreRetriever",
+    methodOf: (h) => (h.ignoreRetriever === true ? undefined : (h.handleRetrieverError as Found)),
+  },
+  handleCustomEvent: {
+    method: "handleCustomEvent",
+    ignore: "ignoreCustomEvent",
+    methodOf: (h) => (h.ignoreCustomEvent === true ? undefined : (h.handleCustomEvent as Found)),
+  },
 };
 
 /**
@@ -135,7 +199,9 @@ function settle(
   result: PromiseLike<unknown>,
   awaited: Promise<unknown>[] | undefined,
 ): Promise<unknown>[] | undefined {
-  const settled = Promise.resolve(result).then(undefined, (error: unknown) => reportHandlerError(handler, method, error));
+  const settled = Promise.resolve(result).then(undefined, (error: unknown) =>
+    reportHandlerError(handler, method, error),
+  );
   if (handler.awaitHandlers !== true) {
     track(handler, method, settled);
     return awaited;
@@ -164,7 +230,10 @@ export async function awaitAllCallbacks(options: { timeoutMs?: number } = {}): P
   const deadline = Date.now() + (options.timeoutMs ?? getDefaultHandlerTimeout());
   while (pending.size > 0) {
     if (!(await settledWithin(Promise.allSettled([...pending]), deadline - Date.now()))) {
-      emitWarning("handler_timeout", `awaitAllCallbacks: ${pending.size} callback promise(s) still pending at the deadline; not waiting for them`);
+      emitWarning(
+        "handler_timeout",
+        `awaitAllCallbacks: ${pending.size} callback promise(s) still pending at the deadline; not waiting for them`,
+      );
       return;
     }
   }

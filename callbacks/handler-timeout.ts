@@ -1,4 +1,4 @@
-import type { CallbackHandler } from "./handler.js";
+import type { CallbackHandler } from "./base-callback-handler.js";
 import { emitWarning } from "./warnings.js";
 
 /** How long an awaited handler may take when neither the handler nor the process sets a timeout. */
@@ -46,7 +46,8 @@ export class HandlerTimeoutError extends Error {
  * setDefaultHandlerTimeout(5_000); // a hung exporter callback delays the app by 5 s at most
  */
 export function setDefaultHandlerTimeout(ms: number): void {
-  if (typeof ms !== "number" || !(ms > 0)) throw new RangeError(`handler timeout must be a positive number of ms, got ${String(ms)}`);
+  if (typeof ms !== "number" || !(ms > 0))
+    throw new RangeError(`handler timeout must be a positive number of ms, got ${String(ms)}`);
   store[DEFAULT_KEY] = ms;
 }
 
@@ -69,7 +70,11 @@ export function getDefaultHandlerTimeout(): number {
  * @example
  * awaited.push(withHandlerTimeout(settled, handler, "handleLLMEnd"));
  */
-export function withHandlerTimeout(promise: Promise<unknown>, handler: CallbackHandler, method: string): Promise<unknown> {
+export function withHandlerTimeout(
+  promise: Promise<unknown>,
+  handler: CallbackHandler,
+  method: string,
+): Promise<unknown> {
   const own = handler.handlerTimeoutMs;
   const ms = typeof own === "number" && own > 0 ? own : getDefaultHandlerTimeout();
   if (ms > MAX_TIMER_MS) return promise;

@@ -1,6 +1,19 @@
-export * from "./handler.js";
-export * from "./context.js";
-export * from "./scope-extensions.js";
+export {
+  BaseCallbackHandler,
+  type CallbackHandler,
+  type CallbackHandlerFields,
+  type CallbackHandlerMethods,
+  type NewTokenFields,
+  type NewTokenIndices,
+  type Serialized,
+} from "./base-callback-handler.js";
+export { type CallbackContext, getCallbackContext, runWithCallbackContext, withCallbacks } from "./context.js";
+export {
+  applyScopeExtensions,
+  registerScopeExtension,
+  type ScopeExtension,
+  scopeExtensionsReady,
+} from "./scope-extensions.js";
 export {
   CALLBACK_EVENTS,
   dispatch,
@@ -11,13 +24,25 @@ export {
   type DispatchedMethod,
   type IgnoreFlag,
 } from "./dispatch.js";
-export * from "./callback-manager.js";
-export * from "./run-managers.js";
-export * from "./usage-from-output.js";
-export * from "./usage-handler.js";
-export * from "./with-usage-metadata.js";
-export * from "./default-cost-estimator.js";
-export * from "./warnings.js";
+export {
+  CallbackManager,
+  type CallbackManagerInit,
+  type CallbackManagerOptions,
+  type Callbacks,
+} from "./callback-manager.js";
+export {
+  BaseRunManager,
+  CallbackManagerForChainRun,
+  CallbackManagerForLLMRun,
+  CallbackManagerForRetrieverRun,
+  CallbackManagerForToolRun,
+  type RunManagerInit,
+} from "./run-managers.js";
+export { modelOf, type ModelUsage, usageFromChunk, usageFromOutput } from "./usage-from-output.js";
+export { UsageMetadataCallbackHandler, type UsageMetadataCallbackHandlerOptions } from "./usage-handler.js";
+export { type UsageMetadataResult, withUsageMetadata } from "./with-usage-metadata.js";
+export { getDefaultCostEstimator, setDefaultCostEstimator } from "./default-cost-estimator.js";
+export { emitWarning, onWarning, type RunledgerWarning, type WarningListener } from "./warnings.js";
 export {
   DEFAULT_HANDLER_TIMEOUT_MS,
   HandlerTimeoutError,

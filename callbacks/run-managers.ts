@@ -4,7 +4,7 @@ import type { LLMResult } from "../schemas/index.js";
 import { CallbackManager } from "./callback-manager.js";
 import { runWithCallbackContext } from "./context.js";
 import { CALLBACK_EVENTS, dispatch, dispatchToken, reportHandlerError } from "./dispatch.js";
-import type { CallbackHandler, NewTokenFields, NewTokenIndices } from "./handler.js";
+import type { CallbackHandler, NewTokenFields, NewTokenIndices } from "./base-callback-handler.js";
 
 /** What a run manager knows about its run and the handlers that follow it. */
 export interface RunManagerInit {
@@ -113,7 +113,9 @@ export abstract class BaseRunManager {
   }
 
   handleCustomEvent(eventName: string, data: unknown): Promise<void> | undefined {
-    return dispatch(this.handlers, CALLBACK_EVENTS.handleCustomEvent,
+    return dispatch(
+      this.handlers,
+      CALLBACK_EVENTS.handleCustomEvent,
       eventName,
       data,
       this.runId,
@@ -150,7 +152,9 @@ export class CallbackManagerForLLMRun extends BaseRunManager {
     _tags?: string[],
     extraParams?: Record<string, unknown>,
   ): Promise<void> | undefined {
-    return dispatch(this.handlers, CALLBACK_EVENTS.handleLLMEnd,
+    return dispatch(
+      this.handlers,
+      CALLBACK_EVENTS.handleLLMEnd,
       output,
       this.runId,
       this.parentRunId,
@@ -166,14 +170,33 @@ export class CallbackManagerForLLMRun extends BaseRunManager {
     _tags?: string[],
     extraParams?: Record<string, unknown>,
   ): Promise<void> | undefined {
-    return dispatch(this.handlers, CALLBACK_EVENTS.handleLLMError, err, this.runId, this.parentRunId, this.tags, extraParams);
+    return dispatch(
+      this.handlers,
+      CALLBACK_EVENTS.handleLLMError,
+      err,
+      this.runId,
+      this.parentRunId,
+      this.tags,
+      extraParams,
+    );
   }
 }
 
 /** The manager of one chain run (a function, an agent step, a workflow). */
 export class CallbackManagerForChainRun extends BaseRunManager {
-  handleChainEnd(outputs: Record<string, unknown>, kwargs?: { inputs?: Record<string, unknown> }): Promise<void> | undefined {
-    return dispatch(this.handlers, CALLBACK_EVENTS.handleChainEnd, outputs, this.runId, this.parentRunId, this.tags, kwargs);
+  handleChainEnd(
+    outputs: Record<string, unknown>,
+    kwargs?: { inputs?: Record<string, unknown> },
+  ): Promise<void> | undefined {
+    return dispatch(
+      this.handlers,
+      CALLBACK_EVENTS.handleChainEnd,
+      outputs,
+      this.runId,
+      this.parentRunId,
+      this.tags,
+      kwargs,
+    );
   }
 
   handleChainError(
@@ -183,7 +206,15 @@ export class CallbackManagerForChainRun extends BaseRunManager {
     _tags?: string[],
     kwargs?: { inputs?: Record<string, unknown> },
   ): Promise<void> | undefined {
-    return dispatch(this.handlers, CALLBACK_EVENTS.handleChainError, err, this.runId, this.parentRunId, this.tags, kwargs);
+    return dispatch(
+      this.handlers,
+      CALLBACK_EVENTS.handleChainError,
+      err,
+      this.runId,
+      this.parentRunId,
+      this.tags,
+      kwargs,
+    );
   }
 }
 
@@ -201,7 +232,14 @@ export class CallbackManagerForToolRun extends BaseRunManager {
 /** The manager of one retriever run. */
 export class CallbackManagerForRetrieverRun extends BaseRunManager {
   handleRetrieverEnd(documents: unknown[]): Promise<void> | undefined {
-    return dispatch(this.handlers, CALLBACK_EVENTS.handleRetrieverEnd, documents, this.runId, this.parentRunId, this.tags);
+    return dispatch(
+      this.handlers,
+      CALLBACK_EVENTS.handleRetrieverEnd,
+      documents,
+      this.runId,
+      this.parentRunId,
+      this.tags,
+    );
   }
 
   handleRetrieverError(err: unknown): Promise<void> | undefined {

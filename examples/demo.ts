@@ -30,9 +30,7 @@ async function main(): Promise<void> {
     throw new Error("--live needs OPENAI_API_KEY and ANTHROPIC_API_KEY");
   }
   const server: ProviderServer | undefined = live ? undefined : await startProviderServer();
-  const openai = wrapOpenAI(
-    new OpenAI(server ? { apiKey: "recorded", baseURL: server.openaiBaseURL } : {}),
-  );
+  const openai = wrapOpenAI(new OpenAI(server ? { apiKey: "recorded", baseURL: server.openaiBaseURL } : {}));
   // maxRetries 0: the agent retries itself, so the failed attempt shows in the trace.
   const anthropic = wrapAnthropic(
     new Anthropic(server ? { apiKey: "recorded", baseURL: server.anthropicBaseURL, maxRetries: 0 } : { maxRetries: 0 }),
@@ -52,12 +50,17 @@ async function main(): Promise<void> {
     });
     await tracer.forceFlush();
     console.log("\n\nRun tree and usage (runledger report --trace):\n");
-    await runCli(["report", tracesFile, "--trace", result.answer.traceId], { stdout: process.stdout, stderr: process.stderr });
+    await runCli(["report", tracesFile, "--trace", result.answer.traceId], {
+      stdout: process.stdout,
+      stderr: process.stderr,
+    });
     console.log("\nwithUsageMetadata() →");
     console.log(JSON.stringify(usage, null, 2));
     console.log("\nCost per model (USD):");
     for (const [model, cost] of Object.entries(result.costs)) {
-      console.log(`  ${model.padEnd(28)} $${cost.total_cost.toFixed(6)}  (input $${cost.input_cost.toFixed(6)}, output $${cost.output_cost.toFixed(6)})`);
+      console.log(
+        `  ${model.padEnd(28)} $${cost.total_cost.toFixed(6)}  (input $${cost.input_cost.toFixed(6)}, output $${cost.output_cost.toFixed(6)})`,
+      );
     }
     console.log(`\nTrace ${result.answer.traceId} appended to ${tracesFile}`);
     console.log(`See it all: npm run cli -- report ${tracesFile}  ·  npm run cli -- html ${tracesFile} -o report.html`);

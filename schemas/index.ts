@@ -1,7 +1,35 @@
-export * from "./usage.js";
-export * from "./usage-math.js";
-export * from "./usage-parse.js";
-export * from "./run.js";
-export * from "./response-metadata.js";
-export * from "./llm-result.js";
-export * from "./cost.js";
+export {
+  type InputTokenDetails,
+  InputTokenDetailsSchema,
+  type OutputTokenDetails,
+  OutputTokenDetailsSchema,
+  TokenCountSchema,
+  type UsageMetadata,
+  UsageMetadataSchema,
+} from "./usage.js";
+export { addUsage, subtractUsage } from "./usage-math.js";
+export { isTokenCount, type ParsedUsage, parseUsage } from "./usage-parse.js";
+export {
+  IsoTimeSchema,
+  type Run,
+  type RunCreate,
+  RunCreateSchema,
+  type RunEvent,
+  RunEventSchema,
+  RunExtraSchema,
+  RunSchema,
+  type RunType,
+  RunTypeSchema,
+  type RunUpdate,
+  RunUpdateSchema,
+} from "./run.js";
+export { type ResponseMetadata, ResponseMetadataSchema } from "./response-metadata.js";
+export {
+  type ChatGeneration,
+  type Generation,
+  type GenerationMessage,
+  type LLMResult,
+  LLMResultSchema,
+  type ToolCall,
+} from "./llm-result.js";
+export { type CostEstimate, CostEstimateSchema, type CostEstimator } from "./cost.js";

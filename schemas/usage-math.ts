@@ -51,7 +51,8 @@ function mergeCounts(left: Counts, right: Counts, sign: 1 | -1): Counts {
   }
   if (sign === 1) {
     for (const key in right) {
-      if (Object.hasOwn(right, key) && key !== "__proto__" && !Object.hasOwn(out, key)) out[key] = mergeValue(undefined, right[key], sign);
+      if (Object.hasOwn(right, key) && key !== "__proto__" && !Object.hasOwn(out, key))
+        out[key] = mergeValue(undefined, right[key], sign);
     }
   }
   return out;

@@ -43,9 +43,7 @@ export function isTokenCount(value: unknown): value is number {
 function readCount(record: Record<string, unknown>, key: string, problems: string[]): number | undefined {
   const value = record[key];
   if (isTokenCount(value)) return value;
-  problems.push(
-    value === undefined ? `${key}: missing` : `${key}: ${describe(value)} is not a non-negative integer`,
-  );
+  problems.push(value === undefined ? `${key}: missing` : `${key}: ${describe(value)} is not a non-negative integer`);
   return undefined;
 }
 

@@ -17,7 +17,11 @@ export const openaiToolCall = {
         role: "assistant",
         content: null,
         tool_calls: [
-          { id: "call_lookup_1", type: "function", function: { name: "lookup_order", arguments: '{"order_id":"A-1042"}' } },
+          {
+            id: "call_lookup_1",
+            type: "function",
+            function: { name: "lookup_order", arguments: '{"order_id":"A-1042"}' },
+          },
         ],
         refusal: null,
       },
@@ -30,7 +34,12 @@ export const openaiToolCall = {
     completion_tokens: 19,
     total_tokens: 1361,
     prompt_tokens_details: { cached_tokens: 1152, audio_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    completion_tokens_details: {
+      reasoning_tokens: 0,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
   },
   service_tier: "default",
   system_fingerprint: "fp_demo0001",
@@ -69,9 +78,22 @@ export const streamedAnswer = [
 
 /** The final answer as Chat Completions stream chunks; the usage chunk only when asked for. */
 export function openaiAnswerChunks(includeUsage: boolean): unknown[] {
-  const base = { id: "chatcmpl-demo-answer-0002", object: "chat.completion.chunk", created: 1763800002, model: OPENAI_MODEL, system_fingerprint: "fp_demo0001", service_tier: "default" };
-  const chunks: unknown[] = [{ ...base, choices: [{ index: 0, delta: { role: "assistant", content: "" }, logprobs: null, finish_reason: null }] }];
-  for (const text of streamedAnswer) chunks.push({ ...base, choices: [{ index: 0, delta: { content: text }, logprobs: null, finish_reason: null }] });
+  const base = {
+    id: "chatcmpl-demo-answer-0002",
+    object: "chat.completion.chunk",
+    created: 1763800002,
+    model: OPENAI_MODEL,
+    system_fingerprint: "fp_demo0001",
+    service_tier: "default",
+  };
+  const chunks: unknown[] = [
+    {
+      ...base,
+      choices: [{ index: 0, delta: { role: "assistant", content: "" }, logprobs: null, finish_reason: null }],
+    },
+  ];
+  for (const text of streamedAnswer)
+    chunks.push({ ...base, choices: [{ index: 0, delta: { content: text }, logprobs: null, finish_reason: null }] });
   chunks.push({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: "stop" }] });
   if (includeUsage) {
     chunks.push({
@@ -82,7 +104,12 @@ export function openaiAnswerChunks(includeUsage: boolean): unknown[] {
         completion_tokens: 32,
         total_tokens: 1463,
         prompt_tokens_details: { cached_tokens: 1280, audio_tokens: 0 },
-        completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+        completion_tokens_details: {
+          reasoning_tokens: 0,
+          audio_tokens: 0,
+          accepted_prediction_tokens: 0,
+          rejected_prediction_tokens: 0,
+        },
       },
     });
   }

@@ -30,10 +30,10 @@ export interface AgentAnswer {
  * traced run; the model calls go through runledger's wrapped SDK clients.
  */
 export function createSupportAgent(openai: OpenAI, anthropic: Anthropic, onToken: (text: string) => void) {
-  const lookupOrder = traceable(
-    async (orderId: string) => ORDERS[orderId] ?? { error: `no order ${orderId}` },
-    { name: "lookup_order", runType: "tool" },
-  );
+  const lookupOrder = traceable(async (orderId: string) => ORDERS[orderId] ?? { error: `no order ${orderId}` }, {
+    name: "lookup_order",
+    runType: "tool",
+  });
 
   const summarizeOrder = traceable(
     async (order: unknown): Promise<string> => {
@@ -64,7 +64,8 @@ export function createSupportAgent(openai: OpenAI, anthropic: Anthropic, onToken
       ];
       const planned = await openai.chat.completions.create({ model: "gpt-4o-mini", messages, tools, temperature: 0 });
       const call = planned.choices[0]?.message.tool_calls?.[0];
-      const orderId = call?.type === "function" ? (JSON.parse(call.function.arguments) as { order_id: string }).order_id : "A-1042";
+      const orderId =
+        call?.type === "function" ? (JSON.parse(call.function.arguments) as { order_id: string }).order_id : "A-1042";
       const order = await lookupOrder(orderId);
       const summary = await summarizeOrder(order);
 

@@ -80,9 +80,13 @@ function renderTrace(trace: TraceReport, runs: Record<string, RunDetails>): stri
     for (const child of node.children) walk(child, depth + 1);
   };
   for (const root of trace.roots) walk(root, 0);
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((at) => `<span style="left:${at * 100}%">${formatDuration(span * at)}</span>`).join("");
+  const ticks = [0, 0.25, 0.5, 0.75, 1]
+    .map((at) => `<span style="left:${at * 100}%">${formatDuration(span * at)}</span>`)
+    .join("");
   const notShown =
-    trace.runsNotShown > 0 ? `<p class="muted">${formatCount(trace.runsNotShown)} more runs of this trace not drawn.</p>` : "";
+    trace.runsNotShown > 0
+      ? `<p class="muted">${formatCount(trace.runsNotShown)} more runs of this trace not drawn.</p>`
+      : "";
   return `<div class="trace" data-trace-id="${escapeHtml(trace.traceId)}">
 <div class="trace-head"><h3>Trace ${escapeHtml(trace.traceId)}</h3><span class="muted">${formatTime(trace.start)} · ${formatDuration(trace.end - trace.start)} · ${formatCount(trace.runCount)} runs · ${formatUsd(trace.totals.cost)}</span></div>
 <div class="axis"><span></span><div class="ticks">${ticks}</div><span></span></div>
@@ -179,7 +183,9 @@ ${rows.join("\n")}
 function renderModelTable(report: Report): string {
   const cells = (name: string, totals: Report["totals"]): string =>
     `<td>${escapeHtml(name)}</td><td>${formatCount(totals.calls)}</td><td>${formatCount(totals.errors)}</td><td>${formatCount(totals.input_tokens)}</td><td>${formatCount(totals.cached_tokens)}</td><td>${formatCount(totals.output_tokens)}</td><td>${formatCount(totals.reasoning_tokens)}</td><td>${totals.unpriced_calls > 0 && totals.cost === 0 ? "no price" : formatUsd(totals.cost)}</td>`;
-  const body = report.models.map((model) => `<tr data-model="${escapeHtml(model.model)}">${cells(model.model, model)}</tr>`);
+  const body = report.models.map(
+    (model) => `<tr data-model="${escapeHtml(model.model)}">${cells(model.model, model)}</tr>`,
+  );
   return `<table id="models"><thead><tr><th>model</th><th>calls</th><th>errors</th><th>input</th><th>cached</th><th>output</th><th>reasoning</th><th>cost</th></tr></thead>
 <tbody>${body.join("")}</tbody><tfoot><tr>${cells("total", report.totals)}</tr></tfoot></table>`;
 }
@@ -202,5 +208,8 @@ function escapeHtml(text: string): string {
  * embedJson({ name: "</script>" }); // → '{"name":"\u003c/script\u003e"}'
  */
 function embedJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return JSON.stringify(value).replace(
+    /[<>&\u2028\u2029]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }

@@ -34,7 +34,9 @@ export function createProgress(stream: ProgressStream, totalBytes: number, now: 
       last = time;
       shown = true;
       const percent = totalBytes > 0 ? ` (${((bytesRead / totalBytes) * 100).toFixed(1)}%)` : "";
-      stream.write(`\r\u001b[2Kreading ${formatBytes(bytesRead)} / ${formatBytes(totalBytes)}${percent}, ${formatCount(lines)} lines`);
+      stream.write(
+        `\r\u001b[2Kreading ${formatBytes(bytesRead)} / ${formatBytes(totalBytes)}${percent}, ${formatCount(lines)} lines`,
+      );
     },
     done() {
       if (shown) stream.write("\r\u001b[2K");

@@ -39,40 +39,40 @@ const NEWLINE = 0x0a;
  */
 export class RunReader implements AsyncIterable<RunLine> {
   readonly path: string;
-  #bytesRead = 0;
-  #linesRead = 0;
-  #problemCount = 0;
-  readonly #options: ReadRunsOptions;
+  private _bytesRead = 0;
+  private _linesRead = 0;
+  private _problemCount = 0;
+  private readonly options: ReadRunsOptions;
 
   constructor(path: string, options: ReadRunsOptions = {}) {
     this.path = path;
-    this.#options = options;
+    this.options = options;
   }
 
   /** Bytes consumed from the file so far. */
   get bytesRead(): number {
-    return this.#bytesRead;
+    return this._bytesRead;
   }
 
   /** Lines (complete or final) handed out or rejected so far. */
   get linesRead(): number {
-    return this.#linesRead;
+    return this._linesRead;
   }
 
   /** Malformed lines met so far. */
   get problemCount(): number {
-    return this.#problemCount;
+    return this._problemCount;
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<RunLine> {
-    const maxLineBytes = this.#options.maxLineBytes ?? 64 * 1024 * 1024;
-    const stream = createReadStream(this.path, { highWaterMark: this.#options.chunkBytes ?? 64 * 1024 });
+    const maxLineBytes = this.options.maxLineBytes ?? 64 * 1024 * 1024;
+    const stream = createReadStream(this.path, { highWaterMark: this.options.chunkBytes ?? 64 * 1024 });
     let pending: Buffer[] = [];
     let pendingBytes = 0;
     let oversized = false;
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
-        this.#bytesRead += chunk.length;
+        this._bytesRead += chunk.length;
         let start = 0;
         for (let end = chunk.indexOf(NEWLINE); end !== -1; end = chunk.indexOf(NEWLINE, start)) {
           const piece = chunk.subarray(start, end);
@@ -82,7 +82,7 @@ export class RunReader implements AsyncIterable<RunLine> {
           pending = [];
           pendingBytes = 0;
           oversized = false;
-          const result = this.#take(lineTooLong ? undefined : line, maxLineBytes);
+          const result = this.take(lineTooLong ? undefined : line, maxLineBytes);
           if (result) yield result;
         }
         if (start < chunk.length && !oversized) {
@@ -98,7 +98,7 @@ export class RunReader implements AsyncIterable<RunLine> {
         }
       }
       if (pendingBytes > 0 || oversized) {
-        const result = this.#take(oversized ? undefined : Buffer.concat(pending), maxLineBytes);
+        const result = this.take(oversized ? undefined : Buffer.concat(pending), maxLineBytes);
         if (result) yield result;
       }
     } finally {
@@ -106,10 +106,10 @@ export class RunReader implements AsyncIterable<RunLine> {
     }
   }
 
-  #take(bytes: Buffer | undefined, maxLineBytes: number): RunLine | undefined {
-    const line = ++this.#linesRead;
+  private take(bytes: Buffer | undefined, maxLineBytes: number): RunLine | undefined {
+    const line = ++this._linesRead;
     if (bytes === undefined) {
-      this.#problem(line, `longer than ${maxLineBytes} bytes, skipped`);
+      this.problem(line, `longer than ${maxLineBytes} bytes, skipped`);
       return undefined;
     }
     const text = bytes.toString("utf8").trim();
@@ -118,20 +118,20 @@ export class RunReader implements AsyncIterable<RunLine> {
     try {
       value = JSON.parse(text);
     } catch (error) {
-      this.#problem(line, `invalid JSON: ${error instanceof Error ? error.message : String(error)}`);
+      this.problem(line, `invalid JSON: ${error instanceof Error ? error.message : String(error)}`);
       return undefined;
     }
     const parsed = RunSchema.safeParse(value);
     if (!parsed.success) {
-      this.#problem(line, `not a run: ${describeIssues(parsed.error.issues)}`);
+      this.problem(line, `not a run: ${describeIssues(parsed.error.issues)}`);
       return undefined;
     }
     return { run: parsed.data, line };
   }
 
-  #problem(line: number, message: string): void {
-    this.#problemCount++;
-    this.#options.onProblem?.({ line, message });
+  private problem(line: number, message: string): void {
+    this._problemCount++;
+    this.options.onProblem?.({ line, message });
   }
 }
 

@@ -1,8 +1,8 @@
 import { statSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { JsonlRunExporter } from "../export/jsonl.js";
+import { JsonlRunExporter } from "../export/jsonl-run-exporter.js";
 import { resolveLangSmithConfig } from "../export/langsmith-config.js";
-import { LangSmithRunExporter } from "../export/langsmith.js";
+import { LangSmithRunExporter } from "../export/langsmith-run-exporter.js";
 import { replaySpool } from "../export/replay.js";
 import type { RunExporter } from "../export/run-exporter.js";
 import { parseSince, type RunFilter } from "./filters.js";
@@ -153,7 +153,8 @@ async function replay(dir: string, to: string | undefined, io: CliIo): Promise<n
   }
   try {
     const result = await replaySpool(dir, target.exporter, {
-      onProblem: (problem) => io.stderr.write(`${dir}/${problem.file}:${problem.line}: ${problem.message} (set aside, not replayed)\n`),
+      onProblem: (problem) =>
+        io.stderr.write(`${dir}/${problem.file}:${problem.line}: ${problem.message} (set aside, not replayed)\n`),
     });
     io.stderr.write(`replayed ${result.replayed} run(s) from ${result.files} spool file(s) to ${target.name}\n`);
     if (result.remaining === 0) return 0;
@@ -169,7 +170,10 @@ function replayTarget(to: string | undefined): { exporter: RunExporter; name: st
   if (to !== undefined) return { exporter: new JsonlRunExporter({ path: to }), name: to };
   const langsmith = resolveLangSmithConfig();
   if (langsmith.apiKey !== undefined) {
-    return { exporter: new LangSmithRunExporter(), name: `LangSmith (${langsmith.apiUrl}, project ${langsmith.projectName})` };
+    return {
+      exporter: new LangSmithRunExporter(),
+      name: `LangSmith (${langsmith.apiUrl}, project ${langsmith.projectName})`,
+    };
   }
   const file = process.env.RUNLEDGER_TRACES_FILE;
   return file ? { exporter: new JsonlRunExporter({ path: file }), name: file } : undefined;
@@ -186,7 +190,8 @@ function buildFilter(values: { since?: string; model?: string; trace?: string },
 function positiveInt(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   const number = Number(value);
-  if (!Number.isSafeInteger(number) || number < 1) throw new RangeError(`${name}: "${value}" is not a positive integer`);
+  if (!Number.isSafeInteger(number) || number < 1)
+    throw new RangeError(`${name}: "${value}" is not a positive integer`);
   return number;
 }
 

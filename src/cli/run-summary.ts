@@ -89,7 +89,11 @@ function recordedCost(run: Run): RunCost | undefined {
   return { input: input ?? 0, output: output ?? 0, total: sum, source: "run" };
 }
 
-function estimatedCost(model: string | undefined, usage: UsageMetadata | undefined, provider?: string): RunCost | undefined {
+function estimatedCost(
+  model: string | undefined,
+  usage: UsageMetadata | undefined,
+  provider?: string,
+): RunCost | undefined {
   if (!model || !usage) return undefined;
   const estimate = estimateCost(model, usage, provider === undefined ? {} : { provider });
   if (!estimate) return undefined;

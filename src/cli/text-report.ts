@@ -31,7 +31,10 @@ export function renderTextReport(report: Report, options: TextReportOptions = {}
     out.push("", `No price for: ${report.unpricedModels.join(", ")} (register one with registerPrices)`);
   }
   if (report.problemCount > 0) {
-    out.push("", `${formatCount(report.problemCount)} problem(s) in ${report.file}: malformed lines were skipped (listed on stderr)`);
+    out.push(
+      "",
+      `${formatCount(report.problemCount)} problem(s) in ${report.file}: malformed lines were skipped (listed on stderr)`,
+    );
   }
   return `${out.join("\n")}\n`;
 }
@@ -68,7 +71,10 @@ function describeRun(node: RunNode, red: (text: string) => string): string {
 }
 
 function tokensText(totals: UsageTotals): string {
-  const input = totals.cached_tokens > 0 ? `in ${formatCount(totals.input_tokens)} (cached ${formatCount(totals.cached_tokens)})` : `in ${formatCount(totals.input_tokens)}`;
+  const input =
+    totals.cached_tokens > 0
+      ? `in ${formatCount(totals.input_tokens)} (cached ${formatCount(totals.cached_tokens)})`
+      : `in ${formatCount(totals.input_tokens)}`;
   const output =
     totals.reasoning_tokens > 0
       ? `out ${formatCount(totals.output_tokens)} (reasoning ${formatCount(totals.reasoning_tokens)})`

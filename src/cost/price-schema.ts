@@ -32,9 +32,7 @@ export type TokenPrices = z.infer<typeof TokenPricesSchema>;
  */
 export const ModelPricesSchema = z.strictObject({
   ...tokenPriceFields,
-  long_context: TokenPricesSchema.partial()
-    .extend({ above_input_tokens: z.int().positive() })
-    .optional(),
+  long_context: TokenPricesSchema.partial().extend({ above_input_tokens: z.int().positive() }).optional(),
 });
 export type ModelPrices = z.infer<typeof ModelPricesSchema>;
 

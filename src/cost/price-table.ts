@@ -16,26 +16,26 @@ import { ModelPriceSchema, PriceFileSchema, type ModelPrice, type PriceEntry } f
  * table.lookup("my-model-2026-01-01")?.prices.output; // → 2
  */
 export class PriceTable {
-  readonly #byName = new Map<string, ModelPrice[]>();
-  readonly #entries: readonly ModelPrice[];
+  private readonly byName = new Map<string, ModelPrice[]>();
+  private readonly _entries: readonly ModelPrice[];
 
   constructor(entries: readonly ModelPrice[]) {
-    this.#entries = entries;
+    this._entries = entries;
     for (const entry of entries) {
       for (const name of [entry.model, ...(entry.aliases ?? [])]) {
         // Keys go through the same normalization as lookups, minus suffix stripping, so an entry
         // written as `openai/gpt-4o` or `GPT-4o` still matches.
         const key = normalizeModelName(name).candidates[0] ?? name;
-        const list = this.#byName.get(key);
+        const list = this.byName.get(key);
         if (list) list.push(entry);
-        else this.#byName.set(key, [entry]);
+        else this.byName.set(key, [entry]);
       }
     }
   }
 
   /** The entries, in the order given. */
   get entries(): readonly ModelPrice[] {
-    return this.#entries;
+    return this._entries;
   }
 
   /** The price of `model` (any spelling `normalizeModelName` understands), or undefined. */
@@ -43,7 +43,7 @@ export class PriceTable {
     const name = normalizeModelName(model);
     const wanted = provider ?? name.provider;
     for (const candidate of name.candidates) {
-      const entries = this.#byName.get(candidate);
+      const entries = this.byName.get(candidate);
       if (entries?.[0]) return entries.find((entry) => entry.provider === wanted) ?? entries[0];
     }
     return undefined;

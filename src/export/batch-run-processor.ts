@@ -115,7 +115,8 @@ export class BatchRunProcessor implements ExitFlushable {
     this.shutdownTimeoutMillis = nonNegative(options.shutdownTimeoutMillis, 30_000);
     this.privacy = new RunPrivacy(options);
     const spoolDir = options.spoolDir ?? (process.env.RUNLEDGER_SPOOL_DIR || undefined);
-    this.spool = spoolDir === undefined ? undefined : new RunSpool(spoolDir, positive(options.spoolMaxBytes, undefined));
+    this.spool =
+      spoolDir === undefined ? undefined : new RunSpool(spoolDir, positive(options.spoolMaxBytes, undefined));
     this.gaveUp = new Promise((resolve) => (this.giveUpNow = resolve));
     this.unregisterExitFlush = registerExitFlush(this);
   }
@@ -239,10 +240,13 @@ export class BatchRunProcessor implements ExitFlushable {
       clearTimeout(this.timer); // a batch filled up before the delay ran out
     }
     this.timerImmediate = full;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.exportNow();
-    }, full ? 0 : this.scheduledDelayMillis);
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        void this.exportNow();
+      },
+      full ? 0 : this.scheduledDelayMillis,
+    );
     this.timer.unref();
   }
 
@@ -323,7 +327,11 @@ export class BatchRunProcessor implements ExitFlushable {
     this.spoolWrites.delete(writing);
   }
 
-  private spoolWritten({ written, overCap }: { written: number; overCap: number }, reason: DropReason, cause: unknown): void {
+  private spoolWritten(
+    { written, overCap }: { written: number; overCap: number },
+    reason: DropReason,
+    cause: unknown,
+  ): void {
     this.spooled += written;
     if (written > 0) this.note({ code: "runs_spooled", reason }, written, cause);
     if (overCap > 0) this.drop("spool full", overCap);
@@ -384,7 +392,8 @@ export class BatchRunProcessor implements ExitFlushable {
     for (const { code, reason, count, cause } of this.unreported.values()) {
       const detail = cause instanceof Error ? `: ${cause.message}` : cause === undefined ? "" : `: ${String(cause)}`;
       const runs = `${count} run${count === 1 ? "" : "s"}`;
-      const message = code === "runs_dropped" ? `Dropped ${runs}` : `Spooled ${runs} to ${this.spool?.dir ?? "the spool"}`;
+      const message =
+        code === "runs_dropped" ? `Dropped ${runs}` : `Spooled ${runs} to ${this.spool?.dir ?? "the spool"}`;
       emitWarning(code, `${message} (${reason}${detail})`, cause);
     }
     this.unreported.clear();

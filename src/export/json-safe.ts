@@ -50,7 +50,8 @@ function convertObject(value: object, ancestors: object[], depth: number): unkno
   const proto: unknown = Object.getPrototypeOf(value);
   const plain = proto === Object.prototype || proto === Array.prototype;
   if (!plain) {
-    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return `[${value.constructor.name}: ${value.byteLength} bytes]`;
+    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer)
+      return `[${value.constructor.name}: ${value.byteLength} bytes]`;
     if (value instanceof Error) return { name: value.name, message: value.message };
   }
   const toJSON = (value as { toJSON?: unknown }).toJSON;
@@ -106,7 +107,8 @@ function convertMap(value: Map<unknown, unknown>, ancestors: object[], depth: nu
 function setField(out: Record<string, unknown>, name: string, converted: unknown): void {
   if (converted === undefined) return;
   // Assigning "__proto__" would replace the prototype; it must stay a plain field.
-  if (name === "__proto__") Object.defineProperty(out, name, { value: converted, enumerable: true, writable: true, configurable: true });
+  if (name === "__proto__")
+    Object.defineProperty(out, name, { value: converted, enumerable: true, writable: true, configurable: true });
   else out[name] = converted;
 }
 

@@ -37,5 +37,10 @@ function nonEmpty(value: string | undefined): string | undefined {
 // Values pasted into .env files often keep their quotes; langsmith strips them too.
 function trimQuotes(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  return nonEmpty(value.trim().replace(/^"(.*)"$/, "$1").replace(/^'(.*)'$/, "$1"));
+  return nonEmpty(
+    value
+      .trim()
+      .replace(/^"(.*)"$/, "$1")
+      .replace(/^'(.*)'$/, "$1"),
+  );
 }

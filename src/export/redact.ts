@@ -6,7 +6,18 @@ const MAX_DEPTH = 100;
 const TOO_DEEP = "[Too deep]";
 
 // Parts of a key name (compacted: lower case, separators removed) that always mean a credential.
-const SECRET_KEY_PARTS = ["apikey", "password", "passwd", "passphrase", "secret", "authorization", "privatekey", "accesskey", "credential", "cookie"];
+const SECRET_KEY_PARTS = [
+  "apikey",
+  "password",
+  "passwd",
+  "passphrase",
+  "secret",
+  "authorization",
+  "privatekey",
+  "accesskey",
+  "credential",
+  "cookie",
+];
 // Whole words of a key name that mean a credential ("auth" but not "author").
 const SECRET_KEY_WORDS = new Set(["auth", "pwd", "bearer", "jwt"]);
 // "...token" is a credential (access_token, x-auth-token), except token counts (max_token, total_token).
@@ -21,11 +32,20 @@ const SHAPES: readonly { hint: string; pattern: string }[] = [
   { hint: "[Bb]earer", pattern: String.raw`(?<![A-Za-z0-9])[Bb]earer\s+[A-Za-z0-9._~+/-]{8,}=*` }, // HTTP bearer credentials
   { hint: "lsv2_", pattern: String.raw`(?<![A-Za-z0-9])lsv2_[a-z]{2}_[A-Za-z0-9_]{16,}` }, // LangSmith
   { hint: "AIza", pattern: String.raw`(?<![A-Za-z0-9])AIza[0-9A-Za-z_-]{35}` }, // Google API keys
-  { hint: "gh[pousr]_|github_pat_", pattern: String.raw`(?<![A-Za-z0-9])(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})` }, // GitHub
+  {
+    hint: "gh[pousr]_|github_pat_",
+    pattern: String.raw`(?<![A-Za-z0-9])(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})`,
+  }, // GitHub
   { hint: "xox[abprs]-", pattern: String.raw`(?<![A-Za-z0-9])xox[abprs]-[A-Za-z0-9-]{10,}` }, // Slack
   { hint: "(?:gsk|hf|xai)[_-]", pattern: String.raw`(?<![A-Za-z0-9])(?:gsk|hf|xai)[_-][A-Za-z0-9]{30,}` }, // Groq, Hugging Face, xAI
-  { hint: "eyJ", pattern: String.raw`(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}` }, // JWTs
-  { hint: "-----BEGIN", pattern: String.raw`-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----[\s\S]*?-----END [A-Z ]{0,40}PRIVATE KEY-----` },
+  {
+    hint: "eyJ",
+    pattern: String.raw`(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}`,
+  }, // JWTs
+  {
+    hint: "-----BEGIN",
+    pattern: String.raw`-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----[\s\S]*?-----END [A-Z ]{0,40}PRIVATE KEY-----`,
+  },
 ];
 // Any shape's hint: no shape can match without its hint.
 const SHAPE_HINT = new RegExp(SHAPES.map(({ hint }) => hint).join("|"));
@@ -255,7 +275,11 @@ function mask(value: unknown, depth: number): unknown {
   return maskRecord(value as Record<string, unknown>, depth, undefined);
 }
 
-function maskRecord(record: Record<string, unknown>, depth: number, valueOnlyKey: string | undefined): Record<string, unknown> {
+function maskRecord(
+  record: Record<string, unknown>,
+  depth: number,
+  valueOnlyKey: string | undefined,
+): Record<string, unknown> {
   let copy: Record<string, unknown> | undefined;
   for (const key of Object.keys(record)) {
     const field = record[key];

@@ -53,7 +53,11 @@ interface SpooledLine {
  * const result = await replaySpool("/var/spool/myapp-runs", new LangSmithRunExporter());
  * console.log(`${result.replayed} replayed, ${result.remaining} left`);
  */
-export async function replaySpool(dir: string, exporter: RunExporter, options: ReplayOptions = {}): Promise<ReplayResult> {
+export async function replaySpool(
+  dir: string,
+  exporter: RunExporter,
+  options: ReplayOptions = {},
+): Promise<ReplayResult> {
   const files = (await readdir(dir)).filter((name) => SPOOL_FILE.test(name)).sort();
   const result: ReplayResult = { files: files.length, replayed: 0, remaining: 0, rejected: 0 };
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? 100));
@@ -63,7 +67,11 @@ export async function replaySpool(dir: string, exporter: RunExporter, options: R
     let sent = 0;
     while (sent < lines.length) {
       const batch = lines.slice(sent, sent + batchSize);
-      const outcome = await exportWithRetries(exporter, batch.map((line) => line.run), options);
+      const outcome = await exportWithRetries(
+        exporter,
+        batch.map((line) => line.run),
+        options,
+      );
       if (outcome.code !== "success") {
         await rewrite(path, lines.slice(sent));
         result.error = outcome.error ?? new Error("export failed");
@@ -78,7 +86,12 @@ export async function replaySpool(dir: string, exporter: RunExporter, options: R
   return result;
 }
 
-async function readSpoolFile(path: string, name: string, result: ReplayResult, options: ReplayOptions): Promise<SpooledLine[]> {
+async function readSpoolFile(
+  path: string,
+  name: string,
+  result: ReplayResult,
+  options: ReplayOptions,
+): Promise<SpooledLine[]> {
   const lines: SpooledLine[] = [];
   const rejected: string[] = [];
   const texts = (await readFile(path, "utf8")).split("\n");

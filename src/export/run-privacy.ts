@@ -75,7 +75,10 @@ function hidden(values: unknown, hide: HideValues, option: string): unknown {
     const result = hide(values as Record<string, unknown>);
     // Made JSON-safe here; masked with the rest of the run.
     if (typeof result === "object" && result !== null && !Array.isArray(result)) return toJsonSafe(result);
-    emitWarning("hide_failed", `${option} returned ${result === null ? "null" : typeof result}, not an object; sent {} instead`);
+    emitWarning(
+      "hide_failed",
+      `${option} returned ${result === null ? "null" : typeof result}, not an object; sent {} instead`,
+    );
   } catch (error) {
     emitWarning("hide_failed", `${option} threw; sent {} instead`, error);
   }

@@ -67,7 +67,10 @@ export class RunSpool {
   private async usedBytes(): Promise<number> {
     let total = 0;
     for (const name of (await readdir(this.dir)).filter((entry) => SPOOL_FILE.test(entry))) {
-      total += await stat(join(this.dir, name)).then((info) => info.size, () => 0);
+      total += await stat(join(this.dir, name)).then(
+        (info) => info.size,
+        () => 0,
+      );
     }
     return total;
   }

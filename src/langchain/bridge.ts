@@ -48,5 +48,8 @@ function bridgeExtension(langchain: LangChainContextModule): ScopeExtension {
 /** A shallow copy that keeps the prototype (LangChain recognizes its RunTree stores by their methods). */
 function cloneStore(store: unknown): object {
   if (typeof store !== "object" || store === null) return {};
-  return Object.create(Object.getPrototypeOf(store) as object | null, Object.getOwnPropertyDescriptors(store)) as object;
+  return Object.create(
+    Object.getPrototypeOf(store) as object | null,
+    Object.getOwnPropertyDescriptors(store),
+  ) as object;
 }

@@ -92,7 +92,10 @@ function readGeneration(generation: Record_, fields: ResponseFields): void {
  * finishReasonOf({ text: "", message: { content: "", response_metadata: { stop_reason: "end_turn" } } }); // → "end_turn"
  */
 export function finishReasonOf(generation: Record_): string | undefined {
-  return finishReasonIn(recordOf(recordOf(generation.message)?.response_metadata)) ?? finishReasonIn(recordOf(generation.generationInfo));
+  return (
+    finishReasonIn(recordOf(recordOf(generation.message)?.response_metadata)) ??
+    finishReasonIn(recordOf(generation.generationInfo))
+  );
 }
 
 function finishReasonIn(source: Record_ | undefined): string | undefined {

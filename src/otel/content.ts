@@ -48,7 +48,8 @@ export interface GenericPart {
   [key: string]: unknown;
 }
 /** One part of a message. */
-export type MessagePart = TextPart | ReasoningPart | ToolCallPart | ToolCallResponsePart | UriPart | BlobPart | GenericPart;
+export type MessagePart =
+  TextPart | ReasoningPart | ToolCallPart | ToolCallResponsePart | UriPart | BlobPart | GenericPart;
 
 /** A message sent to the model (`gen_ai.input.messages` item). */
 export interface InputMessage {
@@ -219,7 +220,9 @@ function toMessage(raw: unknown): InputMessage {
 }
 
 // LangChain's serialized form: { lc: 1, type: "constructor", id: [..., "HumanMessage"], kwargs: {...} }.
-function serializedMessage(record: Record<string, unknown>): { type: string; fields: Record<string, unknown> } | undefined {
+function serializedMessage(
+  record: Record<string, unknown>,
+): { type: string; fields: Record<string, unknown> } | undefined {
   if (record.lc !== 1 || !Array.isArray(record.id)) return undefined;
   const className: unknown = record.id[record.id.length - 1];
   const fields = recordOf(record.kwargs);
@@ -258,7 +261,8 @@ function messageParts(fields: Record<string, unknown>): MessagePart[] {
   for (const call of toolCalls) {
     const part = toolCallPart(call);
     // Anthropic messages carry each call twice (a tool_use block and tool_calls): keep one.
-    if (part === undefined || (part.id !== null && parts.some((p) => p.type === "tool_call" && p.id === part.id))) continue;
+    if (part === undefined || (part.id !== null && parts.some((p) => p.type === "tool_call" && p.id === part.id)))
+      continue;
     parts.push(part);
   }
   return parts;
@@ -270,7 +274,12 @@ function toolCallPart(call: unknown): ToolCallPart | undefined {
   const fn = recordOf(record?.function);
   const name = stringOf(record?.name) ?? stringOf(fn?.name);
   if (record === undefined || name === undefined) return undefined;
-  return { type: "tool_call", id: stringOf(record.id) ?? null, name, arguments: record.args ?? parseArguments(fn?.arguments) };
+  return {
+    type: "tool_call",
+    id: stringOf(record.id) ?? null,
+    name,
+    arguments: record.args ?? parseArguments(fn?.arguments),
+  };
 }
 
 /**

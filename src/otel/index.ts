@@ -1,5 +1,5 @@
 // runledger/otel: runs as OpenTelemetry spans and GenAI metrics, through @opentelemetry/api only.
-export { OpenTelemetryCallbackHandler, type OpenTelemetryCallbackHandlerOptions } from "./handler.js";
+export { OpenTelemetryCallbackHandler, type OpenTelemetryCallbackHandlerOptions } from "./opentelemetry-callback-handler.js";
 export {
   contentCaptureEnabled,
   type BlobPart,

@@ -59,8 +59,14 @@ export class GenAIMetrics {
     if (instruments.noop) return;
     instruments.duration.record(call.durationSeconds, callAttributes(call, ATTR.ERROR_TYPE, call.errorType));
     if (call.usage !== undefined) {
-      instruments.tokenUsage.record(call.usage.input_tokens, callAttributes(call, ATTR.GEN_AI_TOKEN_TYPE, TOKEN_TYPE.INPUT));
-      instruments.tokenUsage.record(call.usage.output_tokens, callAttributes(call, ATTR.GEN_AI_TOKEN_TYPE, TOKEN_TYPE.OUTPUT));
+      instruments.tokenUsage.record(
+        call.usage.input_tokens,
+        callAttributes(call, ATTR.GEN_AI_TOKEN_TYPE, TOKEN_TYPE.INPUT),
+      );
+      instruments.tokenUsage.record(
+        call.usage.output_tokens,
+        callAttributes(call, ATTR.GEN_AI_TOKEN_TYPE, TOKEN_TYPE.OUTPUT),
+      );
     }
     if (call.timeToFirstChunkSeconds !== undefined) {
       instruments.timeToFirstChunk.record(call.timeToFirstChunkSeconds, callAttributes(call));

@@ -56,7 +56,10 @@ export class OpenRuns {
       this.maxOpenRuns = maxOpenRuns;
     } else {
       this.maxOpenRuns = DEFAULT_MAX_OPEN_RUNS;
-      emitWarning("invalid_option", `maxOpenRuns must be a positive integer, got ${String(maxOpenRuns)}; using ${DEFAULT_MAX_OPEN_RUNS}`);
+      emitWarning(
+        "invalid_option",
+        `maxOpenRuns must be a positive integer, got ${String(maxOpenRuns)}; using ${DEFAULT_MAX_OPEN_RUNS}`,
+      );
     }
   }
 

@@ -21,14 +21,27 @@ const REQUEST_PARAMS: readonly RequestParam[] = [
     attribute: ATTR.GEN_AI_REQUEST_MAX_TOKENS,
     kind: "count",
     metadataKey: "ls_max_tokens",
-    keys: ["max_tokens", "max_completion_tokens", "maxTokens", "max_output_tokens", "maxOutputTokens", "max_tokens_to_sample", "num_predict"],
+    keys: [
+      "max_tokens",
+      "max_completion_tokens",
+      "maxTokens",
+      "max_output_tokens",
+      "maxOutputTokens",
+      "max_tokens_to_sample",
+      "num_predict",
+    ],
   },
   { attribute: ATTR.GEN_AI_REQUEST_TOP_P, kind: "number", keys: ["top_p", "topP"] },
   { attribute: ATTR.GEN_AI_REQUEST_TOP_K, kind: "number", keys: ["top_k", "topK"] },
   { attribute: ATTR.GEN_AI_REQUEST_SEED, kind: "count", keys: ["seed", "random_seed", "randomSeed"] },
   { attribute: ATTR.GEN_AI_REQUEST_FREQUENCY_PENALTY, kind: "number", keys: ["frequency_penalty", "frequencyPenalty"] },
   { attribute: ATTR.GEN_AI_REQUEST_PRESENCE_PENALTY, kind: "number", keys: ["presence_penalty", "presencePenalty"] },
-  { attribute: ATTR.GEN_AI_REQUEST_STOP_SEQUENCES, kind: "stop", metadataKey: "ls_stop", keys: ["stop", "stop_sequences", "stopSequences"] },
+  {
+    attribute: ATTR.GEN_AI_REQUEST_STOP_SEQUENCES,
+    kind: "stop",
+    metadataKey: "ls_stop",
+    keys: ["stop", "stop_sequences", "stopSequences"],
+  },
   { attribute: ATTR.GEN_AI_REQUEST_CHOICE_COUNT, kind: "count", keys: ["n", "candidate_count", "candidateCount"] },
   { attribute: ATTR.GEN_AI_REQUEST_STREAM, kind: "flag", keys: ["stream", "streaming"] },
 ];
@@ -67,7 +80,11 @@ let scratch: (AttributeValue | undefined)[] | undefined = new Array<AttributeVal
  * setRequestAttributes(span, { invocation_params: { temperature: 0.2, stop: ["\n"] } }, metadata);
  * // span: "gen_ai.request.temperature": 0.2, "gen_ai.request.stop_sequences": ["\n"]
  */
-export function setRequestAttributes(into: AttributeSink, extraParams: Record_ | undefined, metadata: Record_ | undefined): void {
+export function setRequestAttributes(
+  into: AttributeSink,
+  extraParams: Record_ | undefined,
+  metadata: Record_ | undefined,
+): void {
   // The values found so far, one slot per parameter, in a reused array: a model run start allocates
   // nothing here. A re-entrant call (a getter on the params starting another run) gets its own.
   const values = scratch ?? new Array<AttributeValue | undefined>(REQUEST_PARAMS.length);
@@ -87,7 +104,11 @@ export function setRequestAttributes(into: AttributeSink, extraParams: Record_ |
   if (conversation !== undefined) into.setAttribute(ATTR.GEN_AI_CONVERSATION_ID, conversation);
 }
 
-function readRequest(values: (AttributeValue | undefined)[], extraParams: Record_ | undefined, metadata: Record_ | undefined): void {
+function readRequest(
+  values: (AttributeValue | undefined)[],
+  extraParams: Record_ | undefined,
+  metadata: Record_ | undefined,
+): void {
   if (metadata !== undefined) {
     for (let index = 0; index < REQUEST_PARAMS.length; index++) {
       const param = REQUEST_PARAMS[index];

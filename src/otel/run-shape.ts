@@ -66,7 +66,10 @@ export function modelShape(request: ModelRequest): RunShape {
  * toolShape("get_weather", "call_1", undefined).spanName; // → "execute_tool get_weather"
  */
 export function toolShape(name: string, toolCallId: string | undefined, serialized: Serialized | undefined): RunShape {
-  const attributes: Attributes = { [ATTR.GEN_AI_OPERATION_NAME]: OPERATION.EXECUTE_TOOL, [ATTR.GEN_AI_TOOL_NAME]: name };
+  const attributes: Attributes = {
+    [ATTR.GEN_AI_OPERATION_NAME]: OPERATION.EXECUTE_TOOL,
+    [ATTR.GEN_AI_TOOL_NAME]: name,
+  };
   if (typeof toolCallId === "string" && toolCallId.length > 0) attributes[ATTR.GEN_AI_TOOL_CALL_ID] = toolCallId;
   const description = recordOf(serialized)?.description;
   if (typeof description === "string" && description.length > 0) attributes[ATTR.GEN_AI_TOOL_DESCRIPTION] = description;

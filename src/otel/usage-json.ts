@@ -28,7 +28,8 @@ function countsJson(counts: Record<string, unknown>, depth: number): string | un
     const value = counts[key];
     let part: string | undefined;
     if (typeof value === "number") part = Number.isFinite(value) ? String(value) : undefined;
-    else if (value === undefined) continue; // JSON.stringify leaves undefined fields out too
+    else if (value === undefined)
+      continue; // JSON.stringify leaves undefined fields out too
     else if (depth === 0 && typeof value === "object" && value !== null && !Array.isArray(value)) {
       part = countsJson(value as Record<string, unknown>, 1);
     }

@@ -1,7 +1,7 @@
-export { normalizeResponse } from "./normalize.js";
-export { StreamAccumulator } from "./stream-accumulator.js";
-export { concatChunks, type MessageChunk, type MessageContent, type ToolCallChunk } from "./concat-chunks.js";
-export { ProviderPayloadError } from "./errors.js";
+export { normalizeResponse } from "./payloads/normalize.js";
+export { StreamAccumulator } from "./stream/stream-accumulator.js";
+export { concatChunks, type MessageChunk, type MessageContent, type ToolCallChunk } from "./stream/concat-chunks.js";
+export { ProviderPayloadError } from "./common/errors.js";
 export {
   PROVIDER_NAMES,
   type InvalidToolCall,
@@ -10,8 +10,8 @@ export {
   type ProviderName,
   type StreamAccumulatorOptions,
   type StreamResult,
-} from "./types.js";
-export { wrapOpenAI, type WrapOpenAIOptions } from "./wrap-openai.js";
-export { wrapAnthropic, type WrapAnthropicOptions } from "./wrap-anthropic.js";
-export { StreamAbandonedError } from "./stream-abandoned-error.js";
-export type { WrapClientOptions } from "./wrap-options.js";
+} from "./common/types.js";
+export { wrapOpenAI, type WrapOpenAIOptions } from "./wrap/wrap-openai.js";
+export { wrapAnthropic, type WrapAnthropicOptions } from "./wrap/wrap-anthropic.js";
+export { StreamAbandonedError } from "./wrap/stream-abandoned-error.js";
+export type { WrapClientOptions } from "./wrap/wrap-options.js";

@@ -39,7 +39,10 @@ export function encodeBaggage({ metadata, tags, projectName }: LangSmithBaggage)
   const join = (...items: (string | undefined)[]): string => items.filter((item) => item !== undefined).join(",");
   const full = join(metadataItem, tagsItem, projectItem);
   if (full.length <= MAX_BAGGAGE_LENGTH) return full;
-  emitWarning("baggage_too_large", `baggage over ${MAX_BAGGAGE_LENGTH} characters: run metadata left out of the headers`);
+  emitWarning(
+    "baggage_too_large",
+    `baggage over ${MAX_BAGGAGE_LENGTH} characters: run metadata left out of the headers`,
+  );
   const withoutMetadata = join(tagsItem, projectItem);
   return withoutMetadata.length <= MAX_BAGGAGE_LENGTH ? withoutMetadata : join(projectItem);
 }
@@ -64,7 +67,13 @@ export function decodeBaggage(header: string): LangSmithBaggage {
     const key = item.slice(0, separator).trim();
     if (key !== "langsmith-metadata" && key !== "langsmith-tags" && key !== "langsmith-project") continue;
     // W3C baggage may append properties after ";"; LangSmith values are URI-encoded, so ";" starts them.
-    const value = decode(item.slice(separator + 1).split(";")[0]?.trim() ?? "", key);
+    const value = decode(
+      item
+        .slice(separator + 1)
+        .split(";")[0]
+        ?.trim() ?? "",
+      key,
+    );
     if (value === undefined) continue;
     if (key === "langsmith-metadata") assign(baggage, "metadata", parseMetadata(value));
     else if (key === "langsmith-tags") assign(baggage, "tags", parseTags(value));
@@ -118,14 +127,20 @@ function parseTags(value: string): string[] | undefined {
   const tags = value.split(",");
   const kept = tags.filter((tag) => tag.length <= MAX_TAG_LENGTH && isPlainText(tag)).slice(0, MAX_TAGS);
   if (kept.length < tags.length) {
-    emitWarning("invalid_header", `Ignored ${tags.length - kept.length} baggage tag(s): too many, too long, or with control characters or broken UTF-16`);
+    emitWarning(
+      "invalid_header",
+      `Ignored ${tags.length - kept.length} baggage tag(s): too many, too long, or with control characters or broken UTF-16`,
+    );
   }
   return kept;
 }
 
 function parseProject(value: string): string | undefined {
   if (value.length === 0 || value.length > MAX_PROJECT_LENGTH || !isPlainText(value)) {
-    emitWarning("invalid_header", "Ignored baggage entry langsmith-project: empty, too long, or with control characters or broken UTF-16");
+    emitWarning(
+      "invalid_header",
+      "Ignored baggage entry langsmith-project: empty, too long, or with control characters or broken UTF-16",
+    );
     return undefined;
   }
   return value;

@@ -102,7 +102,11 @@ export function placementOfRun(run: CurrentRun): RunPlacement | undefined {
   if (known !== undefined) return known;
   const rebuilt =
     typeof run.dotted_order === "string" ? placementFromDottedOrder(run.dotted_order, run.project_name) : undefined;
-  if (rebuilt === undefined || rebuilt.id !== run.id?.toLowerCase() || rebuilt.trace_id !== run.trace_id?.toLowerCase()) {
+  if (
+    rebuilt === undefined ||
+    rebuilt.id !== run.id?.toLowerCase() ||
+    rebuilt.trace_id !== run.trace_id?.toLowerCase()
+  ) {
     emitWarning("invalid_parent", "Ignored a parent run whose dotted_order does not match its id and trace_id", run);
     return undefined;
   }

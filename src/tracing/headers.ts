@@ -18,7 +18,8 @@ export interface PropagatedRun {
 }
 
 /** Incoming request headers: a fetch `Headers`, or a plain object such as Node's `req.headers`. */
-export type IncomingHeaders = { get(name: string): string | null } | Readonly<Record<string, string | readonly string[] | undefined>>;
+export type IncomingHeaders =
+  { get(name: string): string | null } | Readonly<Record<string, string | readonly string[] | undefined>>;
 
 /** Most segments accepted in a `langsmith-trace` header (the depth of the remote run). */
 export const MAX_TRACE_SEGMENTS = 64;
@@ -35,7 +36,10 @@ const MAX_TRACE_LENGTH = MAX_TRACE_SEGMENTS * 59;
  * @example
  * await fetch("https://inventory.internal/check", { headers: toHeaders(getCurrentRun()!) });
  */
-export function toHeaders(run: PropagatedRun, headers?: { set(name: string, value: string): void }): Record<string, string> {
+export function toHeaders(
+  run: PropagatedRun,
+  headers?: { set(name: string, value: string): void },
+): Record<string, string> {
   const segments = typeof run.dotted_order === "string" ? parseDottedOrder(run.dotted_order) : undefined;
   const first = segments?.[0];
   const last = segments?.[segments.length - 1];
@@ -85,7 +89,12 @@ export function fromHeaders(headers: IncomingHeaders): CurrentRun | undefined {
       emitWarning("invalid_header", "Ignored a malformed langsmith-trace header");
       return undefined;
     }
-    return describeRun(placement, { name: "parent", run_type: "chain", tags: baggage.tags ?? [], metadata: baggage.metadata ?? {} });
+    return describeRun(placement, {
+      name: "parent",
+      run_type: "chain",
+      tags: baggage.tags ?? [],
+      metadata: baggage.metadata ?? {},
+    });
   } catch (error) {
     emitWarning("invalid_header", "Ignored unreadable trace headers", error);
     return undefined;

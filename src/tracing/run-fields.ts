@@ -40,7 +40,9 @@ export function runTypeOf(runType: string | undefined): RunType {
  */
 export function asRecord(value: unknown, key: string): Record<string, unknown> {
   // A copy by assignment: the run record adds `usage_metadata` to it, which V8 makes slow on a spread copy.
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? assignFields({}, value) : { [key]: value };
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? assignFields({}, value)
+    : { [key]: value };
 }
 
 /**

@@ -13,7 +13,7 @@ import { requestedModel } from "../../callbacks/requested-model.js";
 import { RunTable } from "../../callbacks/run-table.js";
 import type { LLMResult, RunType } from "../../schemas/index.js";
 import { BatchRunProcessor, type BatchRunProcessorOptions } from "../export/batch-run-processor.js";
-import { JsonlRunExporter } from "../export/jsonl.js";
+import { JsonlRunExporter } from "../export/jsonl-run-exporter.js";
 import type { RunExporter } from "../export/run-exporter.js";
 import type { RunPrivacyOptions } from "../export/run-privacy.js";
 import { isoFromMicros, nowMicros } from "./clock.js";
@@ -199,7 +199,13 @@ export class RunTracer extends BaseCallbackHandler implements PlacementSource {
     this.close(runId, (run, endMicros) => {
       const found = usageFromOutput(output);
       const usage = found.length > 0 ? found : run.streamed;
-      return { endMicros, outputs: asRecord(output, "output"), extra: extraParams, usage, estimate: getDefaultCostEstimator() };
+      return {
+        endMicros,
+        outputs: asRecord(output, "output"),
+        extra: extraParams,
+        usage,
+        estimate: getDefaultCostEstimator(),
+      };
     });
   }
 
@@ -363,7 +369,10 @@ export class RunTracer extends BaseCallbackHandler implements PlacementSource {
   private place(runId: string, parentRunId: string | undefined, parent: OpenRun | undefined): RunPlacement {
     if (parent !== undefined) return placeChild(parent.placement, runId, this.clock());
     if (parentRunId !== undefined) {
-      emitWarning("unknown_parent", `Run ${runId} names parent ${parentRunId}, which this tracer does not know; recorded as a root`);
+      emitWarning(
+        "unknown_parent",
+        `Run ${runId} names parent ${parentRunId}, which this tracer does not know; recorded as a root`,
+      );
     }
     return placeRoot(runId, this.clock());
   }
@@ -371,7 +380,10 @@ export class RunTracer extends BaseCallbackHandler implements PlacementSource {
   private close(runId: string, finish: (run: OpenRun, endMicros: number) => RunEnding): void {
     const run = this.runs.get(runId);
     if (run === undefined) {
-      emitWarning("unknown_run", `End of run ${runId}, which this tracer does not hold (never started here, or released with its trace)`);
+      emitWarning(
+        "unknown_run",
+        `End of run ${runId}, which this tracer does not hold (never started here, or released with its trace)`,
+      );
       return;
     }
     run.deliveries--;

@@ -32,7 +32,11 @@ export function usageOfRun(
   return cost === undefined ? { usage } : { usage, cost };
 }
 
-function costOf(records: readonly ModelUsage[], requestModel: string | undefined, estimate: CostEstimator): RunUsage["cost"] {
+function costOf(
+  records: readonly ModelUsage[],
+  requestModel: string | undefined,
+  estimate: CostEstimator,
+): RunUsage["cost"] {
   const total = { prompt: 0, completion: 0, total: 0 };
   for (const record of records) {
     const model = record.model ?? requestModel;

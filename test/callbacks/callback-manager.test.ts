@@ -64,7 +64,10 @@ describe("CallbackManager", () => {
 
   it("nests runs started inside runInContext under that run, also across await", async () => {
     const seen: Seen[] = [];
-    const parent = CallbackManager.configure({ inheritableCallbacks: [recorder("h", seen)], inheritableTags: ["root"] }).handleChainStart({}, {});
+    const parent = CallbackManager.configure({
+      inheritableCallbacks: [recorder("h", seen)],
+      inheritableTags: ["root"],
+    }).handleChainStart({}, {});
     await parent.runInContext(async () => {
       await new Promise((resolve) => setTimeout(resolve, 1));
       CallbackManager.configure({ tags: ["call"] }).handleChatModelStart({}, [[]]);
@@ -91,7 +94,9 @@ describe("CallbackManager", () => {
     const run = CallbackManager.configure({ callbacks: [wrapping, broken] }).handleChainStart({}, {});
     expect(run.runInContext(() => (order.push("body"), 42))).toBe(42);
     expect(order).toEqual(["before", "body", "after"]);
-    expect(warnings.map((w) => w.message)).toEqual(["Error in callback handler Broken, wrapRunExecution: wrapper failed"]);
+    expect(warnings.map((w) => w.message)).toEqual([
+      "Error in callback handler Broken, wrapRunExecution: wrapper failed",
+    ]);
   });
 
   it("does not swallow the body's own error when wrapped", () => {

@@ -6,8 +6,19 @@ describe("the main entry", () => {
     const handler = new UsageMetadataCallbackHandler();
     const usage = { input_tokens: 1_000_000, output_tokens: 1_000_000, total_tokens: 2_000_000 };
     const run = CallbackManager.configure({ callbacks: [handler] }).handleChatModelStart({}, [[]]);
-    run.handleLLMEnd({
-      generations: [[{ text: "", message: { content: "", usage_metadata: usage, response_metadata: { model_name: "gpt-4o-mini-2024-07-18" } } }]],
+    void run.handleLLMEnd({
+      generations: [
+        [
+          {
+            text: "",
+            message: {
+              content: "",
+              usage_metadata: usage,
+              response_metadata: { model_name: "gpt-4o-mini-2024-07-18" },
+            },
+          },
+        ],
+      ],
     });
     const expected = estimateCost("gpt-4o-mini-2024-07-18", usage);
     expect(expected?.total_cost).toBeGreaterThan(0);

@@ -12,7 +12,9 @@ const llm = { id: ["test", "FakeChat"] };
 const warnings = captureWarnings();
 
 function startChat(handlers: CallbackHandler[]) {
-  return CallbackManager.configure({ callbacks: handlers }).handleChatModelStart(llm, [[{ role: "user", content: "hi" }]]);
+  return CallbackManager.configure({ callbacks: handlers }).handleChatModelStart(llm, [
+    [{ role: "user", content: "hi" }],
+  ]);
 }
 
 describe("dispatch", () => {
@@ -35,7 +37,7 @@ describe("dispatch", () => {
     const manager = CallbackManager.configure({ callbacks: [handler], tags: ["t"] });
     const run = manager.handleChatModelStart(llm, [[]], "0190f0e4-1c2d-7e3f-8a4b-5c6d7e8f9a0b");
     const chunk = { text: "x" };
-    run.handleLLMNewToken("x", { prompt: 0, completion: 1 }, undefined, undefined, undefined, { chunk });
+    void run.handleLLMNewToken("x", { prompt: 0, completion: 1 }, undefined, undefined, undefined, { chunk });
     const [token, idx, runId, parentRunId, tags, fields] = seen[0] ?? [];
     expect(token).toBe("x");
     expect(idx as NewTokenIndices).toEqual({ prompt: 0, completion: 1 });
@@ -57,8 +59,8 @@ describe("dispatch", () => {
     const ignoring = new Counter();
     ignoring.ignoreLLM = true;
     const run = startChat([counting, ignoring]);
-    run.handleLLMNewToken("a");
-    run.handleLLMNewToken("b");
+    void run.handleLLMNewToken("a");
+    void run.handleLLMNewToken("b");
     expect(counting.tokens).toBe(2);
     expect(ignoring.tokens).toBe(0);
   });
@@ -100,7 +102,10 @@ describe("dispatch", () => {
         seen.push(`${name}:${token}`);
       },
     });
-    const failing: CallbackHandler = { name: "TokenRejecter", handleLLMNewToken: () => Promise.reject(new Error("bad token")) };
+    const failing: CallbackHandler = {
+      name: "TokenRejecter",
+      handleLLMNewToken: () => Promise.reject(new Error("bad token")),
+    };
     const one = startChat([slow("a")]).handleLLMNewToken("x");
     expect(one).toBeInstanceOf(Promise);
     await one;
@@ -110,7 +115,9 @@ describe("dispatch", () => {
     await both;
     expect(seen).toEqual(["a:x", "b:y", "c:y"]);
     await awaitAllCallbacks();
-    expect(warnings.map((w) => w.message)).toEqual(["Error in callback handler TokenRejecter, handleLLMNewToken: bad token"]);
+    expect(warnings.map((w) => w.message)).toEqual([
+      "Error in callback handler TokenRejecter, handleLLMNewToken: bad token",
+    ]);
   });
 
   it("turns a throwing or rejecting handler into one warning per handler and event kind", async () => {
@@ -120,11 +127,15 @@ describe("dispatch", () => {
         throw new Error("boom");
       },
     };
-    const rejecting: CallbackHandler = { name: "Rejecter", awaitHandlers: true, handleLLMEnd: () => Promise.reject(new Error("late boom")) };
+    const rejecting: CallbackHandler = {
+      name: "Rejecter",
+      awaitHandlers: true,
+      handleLLMEnd: () => Promise.reject(new Error("late boom")),
+    };
     const after = vi.fn();
     const run = startChat([throwing, rejecting, { handleLLMNewToken: after }]);
-    run.handleLLMNewToken("a");
-    run.handleLLMNewToken("b");
+    void run.handleLLMNewToken("a");
+    void run.handleLLMNewToken("b");
     await run.handleLLMEnd({ generations: [] });
     expect(after).toHaveBeenCalledTimes(2);
     expect(warnings.map((w) => w.message)).toEqual([
@@ -142,7 +153,11 @@ describe("dispatch", () => {
       },
     };
     expect(() => startChat([sync]).handleLLMNewToken("x")).toThrow("sync");
-    const awaited: CallbackHandler = { raiseError: true, awaitHandlers: true, handleLLMEnd: async () => Promise.reject(new Error("async")) };
+    const awaited: CallbackHandler = {
+      raiseError: true,
+      awaitHandlers: true,
+      handleLLMEnd: async () => Promise.reject(new Error("async")),
+    };
     await expect(startChat([awaited]).handleLLMEnd({ generations: [] })).rejects.toThrow("async");
     expect(warnings).toEqual([]);
   });
@@ -151,7 +166,11 @@ describe("dispatch", () => {
     const unhandled = vi.fn();
     process.on("unhandledRejection", unhandled);
     try {
-      const handler: CallbackHandler = { name: "Loose", raiseError: true, handleLLMEnd: async () => Promise.reject(new Error("nobody awaits")) };
+      const handler: CallbackHandler = {
+        name: "Loose",
+        raiseError: true,
+        handleLLMEnd: async () => Promise.reject(new Error("nobody awaits")),
+      };
       expect(startChat([handler]).handleLLMEnd({ generations: [] })).toBeUndefined();
       await awaitAllCallbacks();
       await new Promise((resolve) => setImmediate(resolve));

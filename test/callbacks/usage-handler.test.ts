@@ -12,7 +12,14 @@ const warnings = captureWarnings();
 
 function chatResult(usage: unknown, responseMetadata: Record<string, unknown> = {}): LLMResult {
   return {
-    generations: [[{ text: "hello", message: { content: "hello", usage_metadata: usage as UsageMetadata, response_metadata: responseMetadata } }]],
+    generations: [
+      [
+        {
+          text: "hello",
+          message: { content: "hello", usage_metadata: usage as UsageMetadata, response_metadata: responseMetadata },
+        },
+      ],
+    ],
   };
 }
 
@@ -28,8 +35,9 @@ function chatCall(
   const run = manager.handleChatModelStart({ id: ["FakeChat"] }, [[]], undefined, undefined, {
     invocation_params: options.model === undefined ? {} : { model: options.model },
   });
-  for (const chunk of options.chunks ?? []) run.handleLLMNewToken("t", undefined, undefined, undefined, undefined, { chunk });
-  run.handleLLMEnd(result);
+  for (const chunk of options.chunks ?? [])
+    void run.handleLLMNewToken("t", undefined, undefined, undefined, undefined, { chunk });
+  void run.handleLLMEnd(result);
 }
 
 async function later(): Promise<void> {
@@ -43,12 +51,20 @@ const gptUsage = {
   input_token_details: { audio: 0, cache_read: 0 },
   output_token_details: { audio: 0, reasoning: 0 },
 };
-const claudeUsage = { input_tokens: 8, output_tokens: 21, total_tokens: 29, input_token_details: { cache_read: 0, cache_creation: 0 } };
+const claudeUsage = {
+  input_tokens: 8,
+  output_tokens: 21,
+  total_tokens: 29,
+  input_token_details: { cache_read: 0, cache_creation: 0 },
+};
 
 describe("UsageMetadataCallbackHandler", () => {
   it("reproduces the seed's per-model dictionary for two models", () => {
     const callback = new UsageMetadataCallbackHandler();
-    chatCall(chatResult(gptUsage, { model_name: "gpt-4o-mini-2024-07-18" }), { callbacks: [callback], model: "gpt-4o-mini" });
+    chatCall(chatResult(gptUsage, { model_name: "gpt-4o-mini-2024-07-18" }), {
+      callbacks: [callback],
+      model: "gpt-4o-mini",
+    });
     chatCall(chatResult(claudeUsage, { model_name: "claude-haiku-4-5-20251001" }), {
       callbacks: [callback],
       model: "claude-haiku-4-5-20251001",
@@ -73,7 +89,11 @@ describe("UsageMetadataCallbackHandler", () => {
   it("keys usage by response model, then ls_model_name, then the requested model, then 'unknown'", () => {
     const callback = new UsageMetadataCallbackHandler();
     const usage = { input_tokens: 1, output_tokens: 1, total_tokens: 2 };
-    chatCall(chatResult(usage, { model_name: "served-model" }), { callbacks: [callback], lsModelName: "ls-model", model: "asked" });
+    chatCall(chatResult(usage, { model_name: "served-model" }), {
+      callbacks: [callback],
+      lsModelName: "ls-model",
+      model: "asked",
+    });
     chatCall(chatResult(usage), { callbacks: [callback], lsModelName: "ls-model", model: "asked" });
     chatCall(chatResult(usage), { callbacks: [callback], model: "asked" });
     chatCall(chatResult(usage), { callbacks: [callback] });
@@ -83,7 +103,10 @@ describe("UsageMetadataCallbackHandler", () => {
   it("sums every generation of every prompt, each under its own model", () => {
     const callback = new UsageMetadataCallbackHandler();
     const one = { input_tokens: 1, output_tokens: 2, total_tokens: 3 };
-    const gen = (model: string) => ({ text: "", message: { content: "", usage_metadata: one, response_metadata: { model_name: model } } });
+    const gen = (model: string) => ({
+      text: "",
+      message: { content: "", usage_metadata: one, response_metadata: { model_name: model } },
+    });
     chatCall({ generations: [[gen("a"), gen("a")], [gen("b")]] }, { callbacks: [callback] });
     expect(callback.usageMetadata).toEqual({
       a: { input_tokens: 2, output_tokens: 4, total_tokens: 6 },
@@ -93,12 +116,24 @@ describe("UsageMetadataCallbackHandler", () => {
 
   it("falls back to llmOutput.tokenUsage and llmOutput.token_usage", () => {
     const callback = new UsageMetadataCallbackHandler();
-    chatCall({ generations: [[{ text: "x" }]], llmOutput: { tokenUsage: { promptTokens: 4, completionTokens: 3, totalTokens: 7 } } }, {
-      callbacks: [callback],
-      model: "legacy-js",
-    });
     chatCall(
-      { generations: [[{ text: "x" }]], llmOutput: { token_usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 }, model_name: "legacy-py" } },
+      {
+        generations: [[{ text: "x" }]],
+        llmOutput: { tokenUsage: { promptTokens: 4, completionTokens: 3, totalTokens: 7 } },
+      },
+      {
+        callbacks: [callback],
+        model: "legacy-js",
+      },
+    );
+    chatCall(
+      {
+        generations: [[{ text: "x" }]],
+        llmOutput: {
+          token_usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 },
+          model_name: "legacy-py",
+        },
+      },
       { callbacks: [callback] },
     );
     expect(callback.usageMetadata).toEqual({
@@ -110,7 +145,10 @@ describe("UsageMetadataCallbackHandler", () => {
   it("counts a run once when its usage also came on streamed chunks, and uses the chunks when the end has none", () => {
     const callback = new UsageMetadataCallbackHandler();
     const usage = { input_tokens: 10, output_tokens: 3, total_tokens: 13 };
-    const usageChunk = { text: "", message: { content: "", usage_metadata: usage, response_metadata: { model_name: "m" } } };
+    const usageChunk = {
+      text: "",
+      message: { content: "", usage_metadata: usage, response_metadata: { model_name: "m" } },
+    };
     chatCall(chatResult(usage, { model_name: "m" }), { callbacks: [callback], chunks: [{ text: "a" }, usageChunk] });
     expect(callback.usageMetadata.m).toEqual(usage);
     chatCall({ generations: [[{ text: "abc" }]] }, { callbacks: [callback], chunks: [{ text: "a" }, usageChunk] });
@@ -119,25 +157,41 @@ describe("UsageMetadataCallbackHandler", () => {
 
   it("counts usage streamed before an error, and forgets the run either way", () => {
     const callback = new UsageMetadataCallbackHandler();
-    const run = CallbackManager.configure({ callbacks: [callback] }).handleChatModelStart({}, [[]], undefined, undefined, {
-      invocation_params: { model: "m" },
-    });
-    run.handleLLMNewToken("", undefined, undefined, undefined, undefined, {
+    const run = CallbackManager.configure({ callbacks: [callback] }).handleChatModelStart(
+      {},
+      [[]],
+      undefined,
+      undefined,
+      {
+        invocation_params: { model: "m" },
+      },
+    );
+    void run.handleLLMNewToken("", undefined, undefined, undefined, undefined, {
       chunk: { message: { usage_metadata: { input_tokens: 9, output_tokens: 0, total_tokens: 9 } } },
     });
-    run.handleLLMError(new Error("stream broke"));
+    void run.handleLLMError(new Error("stream broke"));
     expect(callback.usageMetadata).toEqual({ m: { input_tokens: 9, output_tokens: 0, total_tokens: 9 } });
-    run.handleLLMEnd(chatResult({ input_tokens: 1, output_tokens: 1, total_tokens: 2 }));
+    void run.handleLLMEnd(chatResult({ input_tokens: 1, output_tokens: 1, total_tokens: 2 }));
     expect(callback.usageMetadata.m?.input_tokens).toBe(9);
   });
 
   it("drops invalid counts with a warning and keeps the rest", () => {
     const callback = new UsageMetadataCallbackHandler();
-    chatCall(chatResult({ input_tokens: 5, output_tokens: 2, total_tokens: 7, input_token_details: { cache_read: -1, audio: 2 } }, { model_name: "m" }), {
+    chatCall(
+      chatResult(
+        { input_tokens: 5, output_tokens: 2, total_tokens: 7, input_token_details: { cache_read: -1, audio: 2 } },
+        { model_name: "m" },
+      ),
+      {
+        callbacks: [callback],
+      },
+    );
+    chatCall(chatResult({ input_tokens: Number.NaN, output_tokens: 2, total_tokens: 7 }, { model_name: "m" }), {
       callbacks: [callback],
     });
-    chatCall(chatResult({ input_tokens: Number.NaN, output_tokens: 2, total_tokens: 7 }, { model_name: "m" }), { callbacks: [callback] });
-    expect(callback.usageMetadata).toEqual({ m: { input_tokens: 5, output_tokens: 2, total_tokens: 7, input_token_details: { audio: 2 } } });
+    expect(callback.usageMetadata).toEqual({
+      m: { input_tokens: 5, output_tokens: 2, total_tokens: 7, input_token_details: { audio: 2 } },
+    });
     expect(warnings.map((w) => w.code)).toEqual(["invalid_usage", "invalid_usage"]);
     expect(warnings[0]?.message).toContain("input_token_details.cache_read: -1");
   });
@@ -146,12 +200,24 @@ describe("UsageMetadataCallbackHandler", () => {
     const callback = new UsageMetadataCallbackHandler({
       estimateCost: (model, usage) =>
         model === "priced"
-          ? { input_cost: usage.input_tokens, output_cost: 0, total_cost: usage.input_tokens, input_cost_details: {}, output_cost_details: {} }
+          ? {
+              input_cost: usage.input_tokens,
+              output_cost: 0,
+              total_cost: usage.input_tokens,
+              input_cost_details: {},
+              output_cost_details: {},
+            }
           : undefined,
     });
-    chatCall(chatResult({ input_tokens: 3, output_tokens: 1, total_tokens: 4 }, { model_name: "priced" }), { callbacks: [callback] });
-    chatCall(chatResult({ input_tokens: 3, output_tokens: 1, total_tokens: 4 }, { model_name: "free" }), { callbacks: [callback] });
-    expect(callback.costs).toEqual({ priced: { input_cost: 3, output_cost: 0, total_cost: 3, input_cost_details: {}, output_cost_details: {} } });
+    chatCall(chatResult({ input_tokens: 3, output_tokens: 1, total_tokens: 4 }, { model_name: "priced" }), {
+      callbacks: [callback],
+    });
+    chatCall(chatResult({ input_tokens: 3, output_tokens: 1, total_tokens: 4 }, { model_name: "free" }), {
+      callbacks: [callback],
+    });
+    expect(callback.costs).toEqual({
+      priced: { input_cost: 3, output_cost: 0, total_cost: 3, input_cost_details: {}, output_cost_details: {} },
+    });
     expect(callback.unpricedModels).toEqual(["free"]);
     expect(Object.keys(callback.usageMetadata.priced ?? {})).toEqual(["input_tokens", "output_tokens", "total_tokens"]);
   });
@@ -216,21 +282,37 @@ describe("withUsageMetadata", () => {
 describe("UsageMetadataCallbackHandler on failed runs", () => {
   it("counts the usage of a failed run's partial result (extraParams.response), once", () => {
     const callback = new UsageMetadataCallbackHandler();
-    const run = CallbackManager.configure({ callbacks: [callback, callback] }).handleChatModelStart({}, [[]], undefined, undefined, {
-      invocation_params: { model: "claude-haiku-4-5" },
-    });
-    const partial = chatResult({ input_tokens: 1200, output_tokens: 7, total_tokens: 1207, input_token_details: { cache_read: 1000 } }, {
-      model_name: "claude-haiku-4-5-20251001",
-    });
-    run.handleLLMError(new Error("stream broke"), undefined, undefined, undefined, { response: partial });
+    const run = CallbackManager.configure({ callbacks: [callback, callback] }).handleChatModelStart(
+      {},
+      [[]],
+      undefined,
+      undefined,
+      {
+        invocation_params: { model: "claude-haiku-4-5" },
+      },
+    );
+    const partial = chatResult(
+      { input_tokens: 1200, output_tokens: 7, total_tokens: 1207, input_token_details: { cache_read: 1000 } },
+      {
+        model_name: "claude-haiku-4-5-20251001",
+      },
+    );
+    void run.handleLLMError(new Error("stream broke"), undefined, undefined, undefined, { response: partial });
     expect(callback.usageMetadata).toEqual({
-      "claude-haiku-4-5-20251001": { input_tokens: 1200, output_tokens: 7, total_tokens: 1207, input_token_details: { cache_read: 1000 } },
+      "claude-haiku-4-5-20251001": {
+        input_tokens: 1200,
+        output_tokens: 7,
+        total_tokens: 1207,
+        input_token_details: { cache_read: 1000 },
+      },
     });
   });
 
   it("counts nothing for a failure without a response", () => {
     const callback = new UsageMetadataCallbackHandler();
-    CallbackManager.configure({ callbacks: [callback] }).handleChatModelStart({}, [[]]).handleLLMError(new Error("HTTP 500"));
+    void CallbackManager.configure({ callbacks: [callback] })
+      .handleChatModelStart({}, [[]])
+      .handleLLMError(new Error("HTTP 500"));
     expect(callback.usageMetadata).toEqual({});
   });
 });
@@ -239,10 +321,18 @@ describe("reading one end event's usage", () => {
   it("parses a result once for all handlers: one warning for invalid usage, not one per handler", () => {
     const first = new UsageMetadataCallbackHandler();
     const second = new UsageMetadataCallbackHandler();
-    chatCall(chatResult({ input_tokens: 5, output_tokens: 2, total_tokens: 7, input_token_details: { cache_read: -1 } }, { model_name: "m" }), {
-      callbacks: [first, second],
+    chatCall(
+      chatResult(
+        { input_tokens: 5, output_tokens: 2, total_tokens: 7, input_token_details: { cache_read: -1 } },
+        { model_name: "m" },
+      ),
+      {
+        callbacks: [first, second],
+      },
+    );
+    expect(first.usageMetadata).toEqual({
+      m: { input_tokens: 5, output_tokens: 2, total_tokens: 7, input_token_details: {} },
     });
-    expect(first.usageMetadata).toEqual({ m: { input_tokens: 5, output_tokens: 2, total_tokens: 7, input_token_details: {} } });
     expect(second.usageMetadata).toEqual(first.usageMetadata);
     expect(warnings.map((w) => w.code)).toEqual(["invalid_usage"]);
   });

@@ -5,8 +5,22 @@ import { addUsage, type UsageMetadata } from "../../schemas/index.js";
 
 // Usage as it arrives from anywhere: valid counts, but also maps where numbers are expected and the
 // other way round, non-numbers, undefined, and hostile keys.
-const key = fc.constantFrom("cache_read", "cache_creation", "reasoning", "audio", "x", "__proto__", "constructor", "toString");
-const leaf = fc.oneof(fc.integer({ min: 0, max: 1_000_000 }), fc.constant(undefined), fc.constant("7"), fc.constant(null));
+const key = fc.constantFrom(
+  "cache_read",
+  "cache_creation",
+  "reasoning",
+  "audio",
+  "x",
+  "__proto__",
+  "constructor",
+  "toString",
+);
+const leaf = fc.oneof(
+  fc.integer({ min: 0, max: 1_000_000 }),
+  fc.constant(undefined),
+  fc.constant("7"),
+  fc.constant(null),
+);
 const details = fc.dictionary(key, fc.oneof(leaf, fc.dictionary(key, leaf, { maxKeys: 2 })), { maxKeys: 4 });
 const usage = fc.record(
   {
@@ -44,8 +58,12 @@ describe("UsageTotals", () => {
     const first = totals.snapshot();
     expect(totals.snapshot()).toBe(first);
     totals.add("m", { input_tokens: 10, output_tokens: 20, total_tokens: 30, input_token_details: { cache_read: 5 } });
-    expect(first).toEqual({ m: { input_tokens: 1, output_tokens: 2, total_tokens: 3, input_token_details: { cache_read: 1 } } });
-    expect(totals.snapshot()).toEqual({ m: { input_tokens: 11, output_tokens: 22, total_tokens: 33, input_token_details: { cache_read: 6 } } });
+    expect(first).toEqual({
+      m: { input_tokens: 1, output_tokens: 2, total_tokens: 3, input_token_details: { cache_read: 1 } },
+    });
+    expect(totals.snapshot()).toEqual({
+      m: { input_tokens: 11, output_tokens: 22, total_tokens: 33, input_token_details: { cache_read: 6 } },
+    });
     // Changing a snapshot does not change the totals.
     (totals.snapshot().m as UsageMetadata).input_tokens = 999;
     totals.add("n", { input_tokens: 0, output_tokens: 0, total_tokens: 0 });

@@ -22,11 +22,20 @@ const requests: string[] = [];
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), "runledger-html-"));
   // The fixture plus a hostile run name: it must stay text, never markup or script.
-  const lines = readFileSync(fixture, "utf8").replace('"name":"search_orders"', `"name":${JSON.stringify(hostileName)}`);
+  const lines = readFileSync(fixture, "utf8").replace(
+    '"name":"search_orders"',
+    `"name":${JSON.stringify(hostileName)}`,
+  );
   const input = path.join(dir, "traces.jsonl");
   writeFileSync(input, lines);
   const output = path.join(dir, "report.html");
-  const sink = { text: "", write(chunk: string) { this.text += chunk; return true; } };
+  const sink = {
+    text: "",
+    write(chunk: string) {
+      this.text += chunk;
+      return true;
+    },
+  };
   expect(await runCli(["html", input, "-o", output], { stdout: sink, stderr: sink })).toBe(0);
   html = readFileSync(output, "utf8");
 
@@ -109,10 +118,19 @@ describe("runledger html", () => {
     const boxes = await bars();
     expect(boxes).toHaveLength(9);
     expect(boxes.map((box) => [box.id.slice(-2), box.depth])).toEqual([
-      ["01", 0], ["02", 1], ["03", 1], ["04", 1], ["05", 1], ["06", 1],
-      ["01", 0], ["02", 1], ["03", 2],
+      ["01", 0],
+      ["02", 1],
+      ["03", 1],
+      ["04", 1],
+      ["05", 1],
+      ["06", 1],
+      ["01", 0],
+      ["02", 1],
+      ["03", 2],
     ]);
-    const labels = await page.$$eval(".row .label", (cells) => cells.map((cell) => (cell as unknown as { style: { paddingLeft: string } }).style.paddingLeft));
+    const labels = await page.$$eval(".row .label", (cells) =>
+      cells.map((cell) => (cell as unknown as { style: { paddingLeft: string } }).style.paddingLeft),
+    );
     expect(labels.slice(0, 3)).toEqual(["0px", "14px", "14px"]);
   });
 
@@ -140,7 +158,9 @@ describe("runledger html", () => {
   it("shows the numbers: totals, the per-model table and chart, errors marked", async () => {
     const summary = await page.textContent("#summary");
     expect(summary).toContain("9 runs · 5 LLM calls · 5,120 input / 1,410 output tokens · $0.0150");
-    const rows = await page.$$eval("#models tbody tr", (trs) => trs.map((tr) => (tr as unknown as { innerText: string }).innerText.split("\t")));
+    const rows = await page.$$eval("#models tbody tr", (trs) =>
+      trs.map((tr) => (tr as unknown as { innerText: string }).innerText.split("\t")),
+    );
     expect(rows).toContainEqual(["claude-haiku-4-5-20251001", "2", "1", "420", "0", "60", "0", "$0.000720"]);
     expect(rows).toContainEqual(["gpt-4o-mini-2024-07-18", "1", "0", "1,200", "1,024", "150", "0", "$0.000193"]);
     expect(await page.$$eval("svg .model-row", (groups) => groups.length)).toBe(4);
@@ -151,7 +171,9 @@ describe("runledger html", () => {
 
   it("keeps a hostile run name as text", async () => {
     expect(await page.evaluate(() => (globalThis as { __pwned?: boolean }).__pwned)).toBeUndefined();
-    expect(await page.$$eval(".row .label", (cells) => cells.map((cell) => cell.textContent))).toContain(`${hostileName}tool`);
+    expect(await page.$$eval(".row .label", (cells) => cells.map((cell) => cell.textContent))).toContain(
+      `${hostileName}tool`,
+    );
     expect(consoleErrors).toEqual([]);
   });
 

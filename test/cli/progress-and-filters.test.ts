@@ -5,7 +5,14 @@ import { isoToMillis } from "../../src/cli/run-summary.js";
 
 describe("createProgress", () => {
   function stream(isTTY: boolean) {
-    return { isTTY, text: "", write(chunk: string) { this.text += chunk; return true; } };
+    return {
+      isTTY,
+      text: "",
+      write(chunk: string) {
+        this.text += chunk;
+        return true;
+      },
+    };
   }
 
   it("draws on a terminal, at most every 200 ms, and clears the line when done", () => {

@@ -26,7 +26,12 @@ function minimalRun(index: number): string {
     start_time: "2026-11-20T10:00:00.000000Z",
     end_time: "2026-11-20T10:00:00.250000Z",
     inputs: {},
-    extra: { metadata: { ls_model_name: "gpt-4o-mini", usage_metadata: { input_tokens: 10, output_tokens: 2, total_tokens: 12 } } },
+    extra: {
+      metadata: {
+        ls_model_name: "gpt-4o-mini",
+        usage_metadata: { input_tokens: 10, output_tokens: 2, total_tokens: 12 },
+      },
+    },
   });
 }
 

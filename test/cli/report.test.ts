@@ -20,7 +20,6 @@ const SONNET_4_5 = (2000 * 0.3 + 500 * 3.75 + 500 * 3 + 400 * 15) / M;
 const O4_MINI_RECORDED = 0.00407;
 const HAIKU_4_5 = (420 * 1 + 60 * 5) / M;
 
-
 async function cli(...argv: string[]) {
   const stdout = new Sink();
   const stderr = new Sink();
@@ -56,7 +55,10 @@ describe("buildReport", () => {
       },
     ]);
     expect(report.traces[1]?.roots.map(shape)).toEqual([
-      { name: "summarize_ticket", children: [{ name: "RunnableSequence", children: [{ name: "ChatAnthropic", children: [] }] }] },
+      {
+        name: "summarize_ticket",
+        children: [{ name: "RunnableSequence", children: [{ name: "ChatAnthropic", children: [] }] }],
+      },
     ]);
   });
 
@@ -70,13 +72,34 @@ describe("buildReport", () => {
       "o4-mini-2025-04-16",
     ]);
     expect(byModel["gpt-4o-mini-2024-07-18"]).toMatchObject({
-      calls: 1, errors: 0, input_tokens: 1200, cached_tokens: 1024, output_tokens: 150, reasoning_tokens: 0, total_tokens: 1350,
+      calls: 1,
+      errors: 0,
+      input_tokens: 1200,
+      cached_tokens: 1024,
+      output_tokens: 150,
+      reasoning_tokens: 0,
+      total_tokens: 1350,
     });
     expect(byModel["claude-sonnet-4-5-20250929"]).toMatchObject({
-      calls: 1, input_tokens: 3000, cached_tokens: 2000, cache_write_tokens: 500, output_tokens: 400, reasoning_tokens: 120,
+      calls: 1,
+      input_tokens: 3000,
+      cached_tokens: 2000,
+      cache_write_tokens: 500,
+      output_tokens: 400,
+      reasoning_tokens: 120,
     });
-    expect(byModel["o4-mini-2025-04-16"]).toMatchObject({ calls: 1, input_tokens: 500, output_tokens: 800, reasoning_tokens: 640 });
-    expect(byModel["claude-haiku-4-5-20251001"]).toMatchObject({ calls: 2, errors: 1, input_tokens: 420, output_tokens: 60 });
+    expect(byModel["o4-mini-2025-04-16"]).toMatchObject({
+      calls: 1,
+      input_tokens: 500,
+      output_tokens: 800,
+      reasoning_tokens: 640,
+    });
+    expect(byModel["claude-haiku-4-5-20251001"]).toMatchObject({
+      calls: 2,
+      errors: 1,
+      input_tokens: 420,
+      output_tokens: 60,
+    });
 
     expect(byModel["gpt-4o-mini-2024-07-18"]?.cost).toBeCloseTo(GPT_4O_MINI, 15);
     expect(byModel["claude-sonnet-4-5-20250929"]?.cost).toBeCloseTo(SONNET_4_5, 15);
@@ -84,7 +107,13 @@ describe("buildReport", () => {
     expect(byModel["claude-haiku-4-5-20251001"]?.cost).toBeCloseTo(HAIKU_4_5, 15);
 
     expect(report.totals).toMatchObject({
-      calls: 5, errors: 1, input_tokens: 5120, cached_tokens: 3024, output_tokens: 1410, reasoning_tokens: 760, total_tokens: 6530,
+      calls: 5,
+      errors: 1,
+      input_tokens: 5120,
+      cached_tokens: 3024,
+      output_tokens: 1410,
+      reasoning_tokens: 760,
+      total_tokens: 6530,
     });
     expect(report.totals.cost).toBeCloseTo(GPT_4O_MINI + SONNET_4_5 + O4_MINI_RECORDED + HAIKU_4_5, 15);
     // A trace's total is the sum over its LLM runs.
@@ -112,7 +141,10 @@ describe("buildReport", () => {
   it("shows a run whose parent is filtered out as a root of its trace", async () => {
     const report = await buildReport(traces, { filter: { model: "claude-haiku-4-5" } });
     expect(report.runs).toBe(2);
-    expect(report.traces.map((trace) => trace.roots.map((root) => root.run.name))).toEqual([["ChatAnthropic"], ["ChatAnthropic"]]);
+    expect(report.traces.map((trace) => trace.roots.map((root) => root.run.name))).toEqual([
+      ["ChatAnthropic"],
+      ["ChatAnthropic"],
+    ]);
   });
 
   it("lists models that have usage but no price", async () => {
@@ -131,12 +163,20 @@ describe("runledger report", () => {
     const lines = stdout.split("\n");
     const agent = lines.findIndex((line) => line.startsWith("└─ support_agent (chain)  3.25s"));
     expect(agent).toBeGreaterThan(0);
-    expect(lines[agent + 1]).toMatch(/^ {3}├─ ChatOpenAI \(llm gpt-4o-mini-2024-07-18\) {2}800ms {2}in 1,200 \(cached 1,024\) out 150 {2}~\$0\.000193$/);
+    expect(lines[agent + 1]).toMatch(
+      /^ {3}├─ ChatOpenAI \(llm gpt-4o-mini-2024-07-18\) {2}800ms {2}in 1,200 \(cached 1,024\) out 150 {2}~\$0\.000193$/,
+    );
     expect(lines[agent + 2]).toMatch(/^ {3}├─ search_orders \(tool\) {2}350ms$/);
     expect(lines[agent + 3]).toContain("in 3,000 (cached 2,000) out 400 (reasoning 120)  ~$0.00997");
-    expect(lines[agent + 4]).toContain("ChatOpenAI (llm o4-mini-2025-04-16)  350ms  in 500 out 800 (reasoning 640)  $0.00407");
-    expect(lines[agent + 5]).toMatch(/^ {3}└─ ChatAnthropic \(llm claude-haiku-4-5-20251001\) {2}30ms {2}✗ ERROR: RateLimitError: 429 Too Many Requests$/);
-    expect(stdout).toMatch(/^ {6}└─ ChatAnthropic \(llm claude-haiku-4-5-20251001\) {2}1\.30s {2}in 420 out 60 {2}~\$0\.000720$/m);
+    expect(lines[agent + 4]).toContain(
+      "ChatOpenAI (llm o4-mini-2025-04-16)  350ms  in 500 out 800 (reasoning 640)  $0.00407",
+    );
+    expect(lines[agent + 5]).toMatch(
+      /^ {3}└─ ChatAnthropic \(llm claude-haiku-4-5-20251001\) {2}30ms {2}✗ ERROR: RateLimitError: 429 Too Many Requests$/,
+    );
+    expect(stdout).toMatch(
+      /^ {6}└─ ChatAnthropic \(llm claude-haiku-4-5-20251001\) {2}1\.30s {2}in 420 out 60 {2}~\$0\.000720$/m,
+    );
     expect(stdout).toMatch(/^claude-haiku-4-5-20251001 +2 +1 +420 +0 +60 +0 +\$0\.000720$/m);
     expect(stdout).toMatch(/^total +5 +1 +5,120 +3,024 +1,410 +760 +\$0\.0150$/m);
   });
@@ -148,20 +188,31 @@ describe("runledger report", () => {
       runs: number;
       totals: { calls: number; cost: number };
       models: { model: string }[];
-      traces: { trace_id: string; runs: { name: string; children: { name: string; error: string | null; cost: unknown }[] }[] }[];
+      traces: {
+        trace_id: string;
+        runs: { name: string; children: { name: string; error: string | null; cost: unknown }[] }[];
+      }[];
     };
     expect(json.runs).toBe(9);
     expect(json.totals.calls).toBe(5);
     expect(json.totals.cost).toBeCloseTo(GPT_4O_MINI + SONNET_4_5 + O4_MINI_RECORDED + HAIKU_4_5, 15);
     const agent = json.traces[0]?.runs[0];
     expect(agent?.name).toBe("support_agent");
-    expect(agent?.children.map((child) => child.name)).toEqual(["ChatOpenAI", "search_orders", "ChatAnthropic", "ChatOpenAI", "ChatAnthropic"]);
+    expect(agent?.children.map((child) => child.name)).toEqual([
+      "ChatOpenAI",
+      "search_orders",
+      "ChatAnthropic",
+      "ChatOpenAI",
+      "ChatAnthropic",
+    ]);
     expect(agent?.children[4]?.error).toMatch(/^RateLimitError/);
     expect(agent?.children[3]?.cost).toEqual({ input: 0.00055, output: 0.00352, total: 0.00407, source: "run" });
   });
 
   it("filters by --trace, --model and --since (time or duration)", async () => {
-    const byTrace = JSON.parse((await cli("report", traces, "--json", "--trace", "5C1D7E90-3A4B-4F6C-8D2E-9A0B1C2D3E01")).stdout);
+    const byTrace = JSON.parse(
+      (await cli("report", traces, "--json", "--trace", "5C1D7E90-3A4B-4F6C-8D2E-9A0B1C2D3E01")).stdout,
+    );
     expect(byTrace.runs).toBe(3);
     const byModel = JSON.parse((await cli("report", traces, "--json", "--model", "gpt-4o-mini")).stdout);
     expect(byModel.models.map((model: { model: string }) => model.model)).toEqual(["gpt-4o-mini-2024-07-18"]);

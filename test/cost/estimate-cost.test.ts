@@ -89,15 +89,21 @@ describe("estimateCost: built-in prices and model names", () => {
 
 describe("estimateCost: each token charged once", () => {
   it("charges cache reads at the cached price and only the rest at the input price", () => {
-    const cost = estimateCost("test-model", usage(1000, 0, { input_token_details: { cache_read: 400 } }), { prices: table });
+    const cost = estimateCost("test-model", usage(1000, 0, { input_token_details: { cache_read: 400 } }), {
+      prices: table,
+    });
     expect(cost?.input_cost_details).toEqual({ cache_read: (400 * 1) / M });
     expect(cost?.input_cost).toBeCloseTo((400 * 1 + 600 * 10) / M, 15);
   });
 
   it("charges cache writes at the write price, 1-hour writes at theirs", () => {
-    const plain = estimateCost("test-model", usage(1000, 0, { input_token_details: { cache_creation: 300, cache_read: 200 } }), {
-      prices: table,
-    });
+    const plain = estimateCost(
+      "test-model",
+      usage(1000, 0, { input_token_details: { cache_creation: 300, cache_read: 200 } }),
+      {
+        prices: table,
+      },
+    );
     expect(plain?.input_cost).toBeCloseTo((200 * 1 + 300 * 12 + 500 * 10) / M, 15);
     expect(plain?.input_cost_details).toEqual({ cache_read: (200 * 1) / M, cache_creation: (300 * 12) / M });
 
@@ -146,7 +152,10 @@ describe("estimateCost: each token charged once", () => {
   it("falls back to the plain price for kinds the entry does not price", () => {
     const cost = estimateCost(
       "plain-model",
-      usage(1000, 100, { input_token_details: { cache_read: 500, audio: 100 }, output_token_details: { reasoning: 50 } }),
+      usage(1000, 100, {
+        input_token_details: { cache_read: 500, audio: 100 },
+        output_token_details: { reasoning: 50 },
+      }),
       { prices: table },
     );
     expect(cost?.total_cost).toBeCloseTo((1000 * 2 + 100 * 4) / M, 15);
@@ -156,7 +165,9 @@ describe("estimateCost: each token charged once", () => {
   it("switches every token to the long-prompt band above its threshold", () => {
     const at = estimateCost("test-model", usage(1000, 10), { prices: table });
     expect(at?.total_cost).toBeCloseTo((1000 * 10 + 10 * 40) / M, 15);
-    const above = estimateCost("test-model", usage(1001, 10, { input_token_details: { cache_read: 1 } }), { prices: table });
+    const above = estimateCost("test-model", usage(1001, 10, { input_token_details: { cache_read: 1 } }), {
+      prices: table,
+    });
     // The band leaves cached_input out: it keeps its base price.
     expect(above?.total_cost).toBeCloseTo((1 * 1 + 1000 * 20 + 10 * 80) / M, 15);
   });

@@ -19,7 +19,16 @@ describe("prices.json", () => {
 
   it("covers every provider the issue lists", () => {
     const providers = new Set(PriceFileSchema.parse(raw).models.map((entry) => entry.provider));
-    for (const provider of ["openai", "anthropic", "google_genai", "amazon_bedrock", "mistralai", "groq", "fireworks", "together"]) {
+    for (const provider of [
+      "openai",
+      "anthropic",
+      "google_genai",
+      "amazon_bedrock",
+      "mistralai",
+      "groq",
+      "fireworks",
+      "together",
+    ]) {
       expect(providers, provider).toContain(provider);
     }
   });

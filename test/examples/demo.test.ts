@@ -33,7 +33,10 @@ describe("the demo (the README's main job)", () => {
     expect(out).toContain("Usage by model");
     expect(out).toContain(`appended to ${file}`);
 
-    const runs = readFileSync(file, "utf8").trim().split("\n").map((line) => RunSchema.parse(JSON.parse(line)) as Run);
+    const runs = readFileSync(file, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => RunSchema.parse(JSON.parse(line)) as Run);
     expect(runs).toHaveLength(7);
     const root = runs.find((run) => run.parent_run_id == null);
     expect(root?.name).toBe("support_agent");
@@ -42,7 +45,9 @@ describe("the demo (the README's main job)", () => {
       expect(run.dotted_order.startsWith(root?.dotted_order ?? "?")).toBe(true);
     }
     const llm = runs.filter((run) => run.run_type === "llm");
-    expect(llm.map((run) => [run.prompt_tokens ?? null, run.completion_tokens ?? null, run.error == null]).sort()).toEqual(
+    expect(
+      llm.map((run) => [run.prompt_tokens ?? null, run.completion_tokens ?? null, run.error == null]).sort(),
+    ).toEqual(
       [
         [1310, 41, true],
         [1342, 19, true],
@@ -56,7 +61,9 @@ describe("the demo (the README's main job)", () => {
   });
 
   it("exports the same run tree as spans to an OTLP collector when OTEL_EXPORTER_OTLP_ENDPOINT is set", async () => {
-    const bodies: { resourceSpans: { scopeSpans: { spans: { name: string; spanId: string; parentSpanId?: string }[] }[] }[] }[] = [];
+    const bodies: {
+      resourceSpans: { scopeSpans: { spans: { name: string; spanId: string; parentSpanId?: string }[] }[] }[];
+    }[] = [];
     const collector = createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -68,9 +75,14 @@ describe("the demo (the README's main job)", () => {
     await new Promise<void>((ready) => collector.listen(0, "127.0.0.1", ready));
     try {
       const { port } = collector.address() as AddressInfo;
-      const out = await runDemo({ RUNLEDGER_TRACES_FILE: join(dir, "otlp.jsonl"), OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` });
+      const out = await runDemo({
+        RUNLEDGER_TRACES_FILE: join(dir, "otlp.jsonl"),
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+      });
       expect(out).toContain(`Spans exported via OTLP to http://127.0.0.1:${port}`);
-      const spans = bodies.flatMap((body) => body.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans)));
+      const spans = bodies.flatMap((body) =>
+        body.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans)),
+      );
       expect(spans).toHaveLength(7);
       const byId = new Map(spans.map((span) => [span.spanId, span]));
       const agent = spans.find((span) => span.name.includes("support_agent"));

@@ -45,7 +45,9 @@ describe("BatchRunProcessor", () => {
     expect(built).toBe(1);
     expect(exporter.batches.flat().map((run) => run.name)).toEqual(["lazy", "eager"]);
     expect([processor.exportedCount, processor.droppedCount]).toEqual([2, 1]);
-    expect(warnings.filter((w) => w.code === "runs_dropped").map((w) => w.message)).toEqual([expect.stringContaining("record failed")]);
+    expect(warnings.filter((w) => w.code === "runs_dropped").map((w) => w.message)).toEqual([
+      expect.stringContaining("record failed"),
+    ]);
   });
 
   it("exports in the background without being flushed", async () => {
@@ -125,9 +127,17 @@ describe("BatchRunProcessor", () => {
 
   it("drops a batch after its last retry, or at once when the failure is final, with one warning each", async () => {
     const retryable = { code: "retryable", error: new Error("503") } as const;
-    const exporter = new ScriptedExporter(retryable, retryable, retryable, { code: "failed", error: new Error("400 bad payload") });
+    const exporter = new ScriptedExporter(retryable, retryable, retryable, {
+      code: "failed",
+      error: new Error("400 bad payload"),
+    });
     const { sleep, waits } = recordingSleep();
-    const processor = new BatchRunProcessor(exporter, { sleep, maxRetries: 2, maxBatchSize: 2, scheduledDelayMillis: HOUR });
+    const processor = new BatchRunProcessor(exporter, {
+      sleep,
+      maxRetries: 2,
+      maxBatchSize: 2,
+      scheduledDelayMillis: HOUR,
+    });
     processor.onEnd(makeRun("a"));
     processor.onEnd(makeRun("b"));
     await processor.forceFlush();
@@ -194,7 +204,13 @@ describe("BatchRunProcessor", () => {
     expect(child.status).toBe(0);
     // Shutting down removes the hook; the pending processor's hook is the only one left at exit.
     expect(JSON.parse(child.stdout.trim())).toEqual({ listenersAfterShutdown: 0, listenersWithPending: 1 });
-    const lines = readFileSync(join(directory, "nested", "exit.jsonl"), "utf8").trim().split("\n");
-    expect(lines.map((line) => (JSON.parse(line) as { name: string }).name)).toEqual(["pending-0", "pending-1", "pending-2"]);
+    const lines = readFileSync(join(directory, "nested", "exit.jsonl"), "utf8")
+      .trim()
+      .split("\n");
+    expect(lines.map((line) => (JSON.parse(line) as { name: string }).name)).toEqual([
+      "pending-0",
+      "pending-1",
+      "pending-2",
+    ]);
   });
 });

@@ -14,7 +14,10 @@ describe("toJsonSafe", () => {
       big: 12n,
       nan: Number.NaN,
       error: new TypeError("bad"),
-      map: new Map<unknown, unknown>([["k", 1], [2, "two"]]),
+      map: new Map<unknown, unknown>([
+        ["k", 1],
+        [2, "two"],
+      ]),
       set: new Set([1, 1, 2]),
       bytes: new Uint8Array(16),
       skipped: () => 1,

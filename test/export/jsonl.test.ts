@@ -24,7 +24,9 @@ describe("JsonlRunExporter", () => {
   it("appends one run per line, creating the directory", async () => {
     const path = join(directory, "a", "b", "runs.jsonl");
     const exporter = new JsonlRunExporter({ path });
-    expect(await exporter.export([makeRun("one"), makeRun("two", { inputs: { text: "line\nbreak" } })])).toEqual({ code: "success" });
+    expect(await exporter.export([makeRun("one"), makeRun("two", { inputs: { text: "line\nbreak" } })])).toEqual({
+      code: "success",
+    });
     expect(await exporter.export([makeRun("three")])).toEqual({ code: "success" });
     const runs = readRuns(path);
     expect(runs.map((run) => run.name)).toEqual(["one", "two", "three"]);
@@ -45,9 +47,7 @@ describe("JsonlRunExporter", () => {
     await Promise.all(
       writers.flatMap(({ side, exporter }) =>
         Array.from({ length: 10 }, (_, batch) =>
-          exporter.export(
-            Array.from({ length: 50 }, (_, i) => makeRun(`${side}-${batch}-${i}`, { inputs: { big } })),
-          ),
+          exporter.export(Array.from({ length: 50 }, (_, i) => makeRun(`${side}-${batch}-${i}`, { inputs: { big } }))),
         ),
       ),
     );

@@ -38,7 +38,8 @@ beforeAll(async () => {
       const reply = replies.shift() ?? { status: 202 };
       const body = Buffer.concat(chunks);
       const contentType = request.headers["content-type"] ?? "";
-      const posts = request.url === "/runs/multipart" ? multipartPosts(body, contentType) : batchPosts(body, contentType);
+      const posts =
+        request.url === "/runs/multipart" ? multipartPosts(body, contentType) : batchPosts(body, contentType);
       received.push({ path: request.url ?? "", headers: request.headers, posts, status: reply.status });
       response.writeHead(reply.status, { "content-type": "application/json", ...reply.headers });
       response.end("{}");
@@ -65,7 +66,8 @@ function multipartPosts(body: Buffer, contentType: string): RunCreate[] {
   expect(text.endsWith(`--${boundary}--\r\n`)).toBe(true);
   const runs = new Map<string, Record<string, unknown>>();
   for (const raw of text.split(`--${boundary}`).slice(1, -1)) {
-    const match = /^\r\nContent-Disposition: form-data; name="([^"]+)"\r\nContent-Type: ([^\r]+)\r\n\r\n([\s\S]*)\r\n$/.exec(raw);
+    const match =
+      /^\r\nContent-Disposition: form-data; name="([^"]+)"\r\nContent-Type: ([^\r]+)\r\n\r\n([\s\S]*)\r\n$/.exec(raw);
     if (match === null) throw new Error(`malformed part ${raw.slice(0, 200)}`);
     const [, name = "", partType, data = ""] = match;
     expect(partType).toBe(`application/json; length=${Buffer.byteLength(data)}`);
@@ -117,18 +119,35 @@ function recordingSleep(): { sleep: (millis: number) => Promise<void>; waits: nu
 
 describe("LangSmithRunExporter against a loopback LangSmith", () => {
   it("posts a traced call as /runs/multipart parts in the langsmith client's format", async () => {
-    const exporter = new LangSmithRunExporter({ apiUrl: `${apiUrl}/`, apiKey: "test-key", projectName: "proj", workspaceId: "ws-1" });
+    const exporter = new LangSmithRunExporter({
+      apiUrl: `${apiUrl}/`,
+      apiKey: "test-key",
+      projectName: "proj",
+      workspaceId: "ws-1",
+    });
     const tracer = new RunTracer({ exporter, keepTokenEvents: true });
-    const agent = traceable(async (question: string) => {
-      const llm = CallbackManager.configure().handleChatModelStart({ id: ["ChatModel"] }, [[{ role: "user", content: question }]]);
-      llm.handleLLMNewToken("4");
-      llm.handleLLMEnd({
-        generations: [[{ text: "4", message: { content: "4", usage_metadata: { input_tokens: 5, output_tokens: 1, total_tokens: 6 } } }]],
-      });
-      const tool = CallbackManager.configure().handleToolStart({ name: "calculator" }, "2+2");
-      tool.handleToolError(new Error("overflow"));
-      return "4";
-    }, { name: "agent", tracer, metadata: { user: "u1" } });
+    const agent = traceable(
+      async (question: string) => {
+        const llm = CallbackManager.configure().handleChatModelStart({ id: ["ChatModel"] }, [
+          [{ role: "user", content: question }],
+        ]);
+        void llm.handleLLMNewToken("4");
+        void llm.handleLLMEnd({
+          generations: [
+            [
+              {
+                text: "4",
+                message: { content: "4", usage_metadata: { input_tokens: 5, output_tokens: 1, total_tokens: 6 } },
+              },
+            ],
+          ],
+        });
+        const tool = CallbackManager.configure().handleToolStart({ name: "calculator" }, "2+2");
+        void tool.handleToolError(new Error("overflow"));
+        return "4";
+      },
+      { name: "agent", tracer, metadata: { user: "u1" } },
+    );
     await agent("What is 2 + 2?");
     await tracer.shutdown();
     expect(received).toHaveLength(1);
@@ -156,7 +175,9 @@ describe("LangSmithRunExporter against a loopback LangSmith", () => {
 
   it("posts { post, patch } to /runs/batch when asked to", async () => {
     const exporter = new LangSmithRunExporter({ apiUrl, apiKey: "k", projectName: "p", endpoint: "batch" });
-    expect(await exporter.export([makeRun("a"), makeRun("b", { session_name: "own-project" })])).toEqual({ code: "success" });
+    expect(await exporter.export([makeRun("a"), makeRun("b", { session_name: "own-project" })])).toEqual({
+      code: "success",
+    });
     expect(received.map((r) => r.path)).toEqual(["/runs/batch"]);
     expect(received[0]?.posts.map((post) => [post.name, post.session_name])).toEqual([
       ["a", "p"],
@@ -209,7 +230,9 @@ describe("LangSmithRunExporter against a loopback LangSmith", () => {
     await tracer.forceFlush();
     expect(waits).toEqual([]);
     expect(tracer.exportStats).toEqual({ exported: 0, dropped: 1 });
-    expect(warnings.map((w) => w.message)).toEqual([expect.stringMatching(/^Dropped 1 run \(export failed: LangSmith \/runs\/multipart answered 400/)]);
+    expect(warnings.map((w) => w.message)).toEqual([
+      expect.stringMatching(/^Dropped 1 run \(export failed: LangSmith \/runs\/multipart answered 400/),
+    ]);
   });
 
   it("reports a connection failure as retryable", async () => {
@@ -259,12 +282,20 @@ describe("LangSmith configuration from the environment", () => {
     process.env.LANGCHAIN_API_KEY = "lc-key";
     process.env.LANGCHAIN_ENDPOINT = "https://lc.example/";
     process.env.LANGCHAIN_SESSION = "session-project";
-    expect(resolveLangSmithConfig()).toMatchObject({ apiKey: "lc-key", apiUrl: "https://lc.example", projectName: "session-project" });
+    expect(resolveLangSmithConfig()).toMatchObject({
+      apiKey: "lc-key",
+      apiUrl: "https://lc.example",
+      projectName: "session-project",
+    });
     process.env.LANGCHAIN_PROJECT = "lc-project";
     process.env.LANGSMITH_API_KEY = '"ls-key"';
     process.env.LANGSMITH_ENDPOINT = "https://ls.example";
     process.env.LANGSMITH_PROJECT = "ls-project";
-    expect(resolveLangSmithConfig()).toMatchObject({ apiKey: "ls-key", apiUrl: "https://ls.example", projectName: "ls-project" });
+    expect(resolveLangSmithConfig()).toMatchObject({
+      apiKey: "ls-key",
+      apiUrl: "https://ls.example",
+      projectName: "ls-project",
+    });
     expect(resolveLangSmithConfig({ projectName: "explicit" }).projectName).toBe("explicit");
     expect(new LangSmithRunExporter().config.apiKey).toBe("ls-key");
   });

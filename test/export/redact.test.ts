@@ -56,17 +56,28 @@ describe("isSecretKey", () => {
 describe("maskSecretsInString", () => {
   it("masks credentials by their shape, keeping the text around them", () => {
     const openai = "sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z";
-    expect(maskSecretsInString(`401: Incorrect API key provided: ${openai}.`)).toBe(`401: Incorrect API key provided: ${REDACTED}.`);
+    expect(maskSecretsInString(`401: Incorrect API key provided: ${openai}.`)).toBe(
+      `401: Incorrect API key provided: ${REDACTED}.`,
+    );
     expect(maskSecretsInString("sk-ant-api03-Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2")).toBe(REDACTED);
     expect(maskSecretsInString("Authorization: Bearer abc.DEF-123_xyz")).toBe(`Authorization: Bearer ${REDACTED}`);
     expect(maskSecretsInString("aws AKIAIOSFODNN7EXAMPLE here")).toBe(`aws ${REDACTED} here`);
     expect(maskSecretsInString("lsv2_pt_0123456789abcdef0123456789abcdef_0123456789")).toBe(REDACTED);
-    expect(maskSecretsInString("https://x.test/v1?api_key=abcdef123&q=1")).toBe(`https://x.test/v1?api_key=${REDACTED}&q=1`);
+    expect(maskSecretsInString("https://x.test/v1?api_key=abcdef123&q=1")).toBe(
+      `https://x.test/v1?api_key=${REDACTED}&q=1`,
+    );
     expect(maskSecretsInString("-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----")).toBe(REDACTED);
   });
 
   it("leaves look-alikes alone", () => {
-    for (const text of ["sk-learn-is-a-python-library", "task-1234567890123456789012", "max_tokens=4096", "tokens: 1234567", "Bearer", "the secret is out"]) {
+    for (const text of [
+      "sk-learn-is-a-python-library",
+      "task-1234567890123456789012",
+      "max_tokens=4096",
+      "tokens: 1234567",
+      "Bearer",
+      "the secret is out",
+    ]) {
       expect(maskSecretsInString(text)).toBe(text);
     }
   });
@@ -136,7 +147,9 @@ describe("maskSecrets", () => {
   });
 
   it("as a JSON.stringify replacer, masks the same way and keeps JSON.stringify's own errors", () => {
-    expect(JSON.stringify({ headers: { "x-api-key": "k-123456" }, n: 1 }, secretMaskingReplacer)).toBe('{"headers":{"x-api-key":"[REDACTED]"},"n":1}');
+    expect(JSON.stringify({ headers: { "x-api-key": "k-123456" }, n: 1 }, secretMaskingReplacer)).toBe(
+      '{"headers":{"x-api-key":"[REDACTED]"},"n":1}',
+    );
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect(() => JSON.stringify(cyclic, secretMaskingReplacer)).toThrow(TypeError);

@@ -22,7 +22,9 @@ describe("RunSpool", () => {
       expect(name).toMatch(SPOOL_FILE);
       expect(statSync(join(spool.dir, name)).mode & 0o777).toBe(0o600);
     }
-    const names = files.flatMap((name) => readFileSync(join(spool.dir, name), "utf8").trim().split("\n")).map((line) => (JSON.parse(line) as { name: string }).name);
+    const names = files
+      .flatMap((name) => readFileSync(join(spool.dir, name), "utf8").trim().split("\n"))
+      .map((line) => (JSON.parse(line) as { name: string }).name);
     expect(names.sort()).toEqual(["a", "b", "c"]);
   });
 
@@ -45,10 +47,15 @@ describe("replaySpool", () => {
     await new Promise((resolve) => setTimeout(resolve, 2)); // a later file name
     await spool.write([makeRun("second"), makeRun("third")]);
     const [, later] = readdirSync(dir).sort();
-    writeFileSync(join(dir, later as string), `not json\n${readFileSync(join(dir, later as string), "utf8")}{"id":"x"}\n`);
+    writeFileSync(
+      join(dir, later as string),
+      `not json\n${readFileSync(join(dir, later as string), "utf8")}{"id":"x"}\n`,
+    );
     const exporter = new ScriptedExporter();
     const problems: string[] = [];
-    const result = await replaySpool(dir, exporter, { onProblem: (problem) => problems.push(`${problem.line}: ${problem.message}`) });
+    const result = await replaySpool(dir, exporter, {
+      onProblem: (problem) => problems.push(`${problem.line}: ${problem.message}`),
+    });
     expect(result).toEqual({ files: 2, replayed: 3, remaining: 0, rejected: 2 });
     expect(exporter.batches.map((batch) => batch.map((run) => run.name))).toEqual([["first"], ["second", "third"]]);
     expect(problems).toEqual([expect.stringMatching(/^1: invalid JSON/), expect.stringMatching(/^4: not a run: /)]);
@@ -70,7 +77,12 @@ describe("replaySpool", () => {
     expect(result).toMatchObject({ files: 1, replayed: 2, remaining: 1, rejected: 0 });
     expect(String(result.error)).toBe("Error: 400 rejected");
     const [file] = readdirSync(dir);
-    expect(readFileSync(join(dir, file as string), "utf8").trim().split("\n").map((line) => (JSON.parse(line) as { name: string }).name)).toEqual(["c"]);
+    expect(
+      readFileSync(join(dir, file as string), "utf8")
+        .trim()
+        .split("\n")
+        .map((line) => (JSON.parse(line) as { name: string }).name),
+    ).toEqual(["c"]);
   });
 
   it("treats an exporter that throws as a failed export: nothing is deleted", async () => {

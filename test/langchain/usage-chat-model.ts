@@ -9,9 +9,7 @@ import type { UsageMetadata } from "../../schemas/index.js";
  * response metadata, as a provider integration would: the test double for interop tests.
  */
 export class UsageChatModel extends BaseChatModel {
-  constructor(
-    private readonly reply: { text: string; usage: UsageMetadata; model: string },
-  ) {
+  constructor(private readonly reply: { text: string; usage: UsageMetadata; model: string }) {
     super({});
   }
 

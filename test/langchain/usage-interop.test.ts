@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { UsageMetadataCallbackHandler, withCallbacks, withUsageMetadata, type CallbackHandler } from "../../src/index.js";
+import {
+  UsageMetadataCallbackHandler,
+  withCallbacks,
+  withUsageMetadata,
+  type CallbackHandler,
+} from "../../src/index.js";
 import { UsageChatModel } from "./usage-chat-model.js";
 
 const usage = {

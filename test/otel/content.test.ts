@@ -43,11 +43,13 @@ function runEverything(options: OpenTelemetryCallbackHandlerOptions): ReadableSp
   const handler = new OpenTelemetryCallbackHandler({ tracerProvider: tracing.provider, ...options });
   const manager = CallbackManager.configure({ inheritableCallbacks: [handler] });
   const chat = manager.handleChatModelStart({ name: "m" }, [[{ role: "user", content: `What is ${SECRET}?` }]]);
-  chat.handleLLMNewToken(SECRET);
-  chat.handleLLMEnd(answer);
-  manager.handleToolStart({ name: "lookup" }, JSON.stringify({ key: SECRET })).handleToolEnd(`value of ${SECRET}`);
-  manager.handleRetrieverStart({ name: "docs" }, `find ${SECRET}`).handleRetrieverEnd([{ pageContent: SECRET }]);
-  manager.handleLLMStart({ name: "llm" }, [`complete ${SECRET}`]).handleLLMEnd({ generations: [[{ text: SECRET }]] });
+  void chat.handleLLMNewToken(SECRET);
+  void chat.handleLLMEnd(answer);
+  void manager.handleToolStart({ name: "lookup" }, JSON.stringify({ key: SECRET })).handleToolEnd(`value of ${SECRET}`);
+  void manager.handleRetrieverStart({ name: "docs" }, `find ${SECRET}`).handleRetrieverEnd([{ pageContent: SECRET }]);
+  void manager
+    .handleLLMStart({ name: "llm" }, [`complete ${SECRET}`])
+    .handleLLMEnd({ generations: [[{ text: SECRET }]] });
   return tracing.spans();
 }
 
@@ -83,7 +85,9 @@ describe("content capture", () => {
         finish_reason: "tool_calls",
       },
     ]);
-    expect(JSON.parse(attributeOf(spans, "execute_tool lookup", "gen_ai.tool.call.arguments") as string)).toEqual({ key: SECRET });
+    expect(JSON.parse(attributeOf(spans, "execute_tool lookup", "gen_ai.tool.call.arguments") as string)).toEqual({
+      key: SECRET,
+    });
     expect(attributeOf(spans, "execute_tool lookup", "gen_ai.tool.call.result")).toBe(`value of ${SECRET}`);
     expect(attributeOf(spans, "retrieval docs", "gen_ai.retrieval.query.text")).toBe(`find ${SECRET}`);
     expect(JSON.parse(attributeOf(spans, "text_completion", "gen_ai.input.messages") as string)).toEqual([
@@ -114,13 +118,40 @@ describe("content capture", () => {
     const handler = new OpenTelemetryCallbackHandler({ tracerProvider: tracing.provider, captureContent: true });
     const messages = [
       new SystemMessage("Be brief."),
-      new HumanMessage({ content: [{ type: "text", text: "What is in this image?" }, { type: "image_url", image_url: { url: "data:image/png;base64,iVBORw0K" } }] }),
+      new HumanMessage({
+        content: [
+          { type: "text", text: "What is in this image?" },
+          { type: "image_url", image_url: { url: "data:image/png;base64,iVBORw0K" } },
+        ],
+      }),
       new AIMessage({ content: "", tool_calls: [{ id: "call_9", name: "describe", args: { detail: "high" } }] }),
       new ToolMessage({ content: "a cat", tool_call_id: "call_9" }),
-      { lc: 1, type: "constructor", id: ["langchain_core", "messages", "HumanMessage"], kwargs: { content: "and now?" } },
-      { role: "assistant", content: null, tool_calls: [{ id: "call_10", type: "function", function: { name: "zoom", arguments: '{"factor":2}' } }] },
-      { role: "user", content: [{ type: "image_url", image_url: "https://example.com/cat.png" }, { type: "input_audio", input_audio: { format: "wav" } }] },
-      { type: "ai", content: [{ type: "thinking", thinking: "hmm" }, { type: "tool_use", id: "toolu_1", name: "zoom", input: { factor: 3 } }], tool_calls: [{ id: "toolu_1", name: "zoom", args: { factor: 3 } }] },
+      {
+        lc: 1,
+        type: "constructor",
+        id: ["langchain_core", "messages", "HumanMessage"],
+        kwargs: { content: "and now?" },
+      },
+      {
+        role: "assistant",
+        content: null,
+        tool_calls: [{ id: "call_10", type: "function", function: { name: "zoom", arguments: '{"factor":2}' } }],
+      },
+      {
+        role: "user",
+        content: [
+          { type: "image_url", image_url: "https://example.com/cat.png" },
+          { type: "input_audio", input_audio: { format: "wav" } },
+        ],
+      },
+      {
+        type: "ai",
+        content: [
+          { type: "thinking", thinking: "hmm" },
+          { type: "tool_use", id: "toolu_1", name: "zoom", input: { factor: 3 } },
+        ],
+        tool_calls: [{ id: "toolu_1", name: "zoom", args: { factor: 3 } }],
+      },
     ];
     handler.handleChatModelStart({ name: "m" }, [messages], "run-1");
     handler.handleLLMEnd({ generations: [[{ text: "A cat." }]] }, "run-1");
@@ -133,7 +164,10 @@ describe("content capture", () => {
           { type: "blob", modality: "image", mime_type: "image/png", content: "iVBORw0K" },
         ],
       },
-      { role: "assistant", parts: [{ type: "tool_call", id: "call_9", name: "describe", arguments: { detail: "high" } }] },
+      {
+        role: "assistant",
+        parts: [{ type: "tool_call", id: "call_9", name: "describe", arguments: { detail: "high" } }],
+      },
       { role: "tool", parts: [{ type: "tool_call_response", id: "call_9", response: "a cat" }] },
       { role: "user", parts: [{ type: "text", content: "and now?" }] },
       { role: "assistant", parts: [{ type: "tool_call", id: "call_10", name: "zoom", arguments: { factor: 2 } }] },
@@ -174,14 +208,24 @@ describe("maskContent", () => {
         seen.push(content.kind);
         if (content.kind === "tool.result") return undefined;
         if (content.kind === "input.messages" || content.kind === "output.messages") {
-          const messages = JSON.parse(JSON.stringify(content.messages).replaceAll(SECRET, "[REDACTED]")) as typeof content.messages;
+          const messages = JSON.parse(
+            JSON.stringify(content.messages).replaceAll(SECRET, "[REDACTED]"),
+          ) as typeof content.messages;
           return { ...content, messages } as typeof content;
         }
         return { kind: content.kind, value: "[REDACTED]" } as typeof content;
       },
     });
     expect(seen.sort()).toEqual(
-      ["input.messages", "input.messages", "output.messages", "output.messages", "retrieval.query", "tool.arguments", "tool.result"].sort(),
+      [
+        "input.messages",
+        "input.messages",
+        "output.messages",
+        "output.messages",
+        "retrieval.query",
+        "tool.arguments",
+        "tool.result",
+      ].sort(),
     );
     for (const span of spans) expect(JSON.stringify(span.attributes)).not.toContain(SECRET);
     expect(attributeOf(spans, "chat", "gen_ai.input.messages")).toContain("[REDACTED]");

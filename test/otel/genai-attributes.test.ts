@@ -16,7 +16,10 @@ function setup() {
 }
 
 function generation(usage: unknown, responseMetadata: Record<string, unknown>, id?: string) {
-  return { text: "", message: { content: "", id, usage_metadata: usage as UsageMetadata, response_metadata: responseMetadata } };
+  return {
+    text: "",
+    message: { content: "", id, usage_metadata: usage as UsageMetadata, response_metadata: responseMetadata },
+  };
 }
 
 describe("model spans", () => {
@@ -46,10 +49,14 @@ describe("model spans", () => {
       output_token_details: { reasoning: 200 },
     };
     const usageB = { input_tokens: 10, output_tokens: 5, total_tokens: 15, output_token_details: { reasoning: 1 } };
-    run.handleLLMEnd({
+    void run.handleLLMEnd({
       generations: [
         [
-          generation(usageA, { id: "chatcmpl-123", model_name: "gpt-4o-mini-2024-07-18", finish_reason: "stop" }, "run-ignored"),
+          generation(
+            usageA,
+            { id: "chatcmpl-123", model_name: "gpt-4o-mini-2024-07-18", finish_reason: "stop" },
+            "run-ignored",
+          ),
           generation(usageB, { model_name: "gpt-4o-mini-2024-07-18", finish_reason: "length" }),
         ],
       ],
@@ -109,7 +116,9 @@ describe("model spans", () => {
     ["ollama", "ollama"],
   ])("maps ls_provider %s to gen_ai.provider.name %s", (lsProvider, expected) => {
     const { tracing, handler } = setup();
-    handler.handleChatModelStart({ name: "m" }, [[]], "run-1", undefined, undefined, undefined, { ls_provider: lsProvider });
+    handler.handleChatModelStart({ name: "m" }, [[]], "run-1", undefined, undefined, undefined, {
+      ls_provider: lsProvider,
+    });
     handler.handleLLMEnd({ generations: [] }, "run-1");
     expect(tracing.spans()[0]?.attributes["gen_ai.provider.name"]).toBe(expected);
   });
@@ -122,18 +131,30 @@ describe("model spans", () => {
     ["status (OpenAI Responses)", { status: "completed" }, "completed"],
   ])("reads the finish reason from %s", (_label, responseMetadata, expected) => {
     const { tracing, manager } = setup();
-    manager.handleChatModelStart({ name: "m" }, [[]]).handleLLMEnd({ generations: [[generation(undefined, responseMetadata)]] });
+    void manager
+      .handleChatModelStart({ name: "m" }, [[]])
+      .handleLLMEnd({ generations: [[generation(undefined, responseMetadata)]] });
     expect(tracing.spans()[0]?.attributes["gen_ai.response.finish_reasons"]).toEqual([expected]);
   });
 
   it("text completion: LLM runs, legacy llmOutput usage and model, generationInfo finish reason", () => {
     const { tracing, manager } = setup();
-    const run = manager.handleLLMStart({ id: ["langchain", "llms", "openai", "OpenAI"] }, ["Say hi"], undefined, undefined, {
-      invocation_params: { model_name: "gpt-3.5-turbo-instruct", max_tokens: -1, stop: "\n" },
-    });
-    run.handleLLMEnd({
+    const run = manager.handleLLMStart(
+      { id: ["langchain", "llms", "openai", "OpenAI"] },
+      ["Say hi"],
+      undefined,
+      undefined,
+      {
+        invocation_params: { model_name: "gpt-3.5-turbo-instruct", max_tokens: -1, stop: "\n" },
+      },
+    );
+    void run.handleLLMEnd({
       generations: [[{ text: "hi", generationInfo: { finish_reason: "stop" } }]],
-      llmOutput: { tokenUsage: { promptTokens: 3, completionTokens: 1, totalTokens: 4 }, model_name: "gpt-3.5-turbo-instruct-0914", id: "cmpl-9" },
+      llmOutput: {
+        tokenUsage: { promptTokens: 3, completionTokens: 1, totalTokens: 4 },
+        model_name: "gpt-3.5-turbo-instruct-0914",
+        id: "cmpl-9",
+      },
     });
     const span = tracing.span("text_completion gpt-3.5-turbo-instruct");
     expect(span.kind).toBe(SpanKind.CLIENT);
@@ -154,9 +175,14 @@ describe("model spans", () => {
   it("reads parameters nested in provider configs (Bedrock inferenceConfig) and message ids as response ids", () => {
     const { tracing, manager } = setup();
     const run = manager.handleChatModelStart({ name: "ChatBedrockConverse" }, [[]], undefined, undefined, {
-      invocation_params: { model_id: "anthropic.claude-3-haiku", inferenceConfig: { maxTokens: 100, temperature: 0.5, topP: 1, stopSequences: ["x"] } },
+      invocation_params: {
+        model_id: "anthropic.claude-3-haiku",
+        inferenceConfig: { maxTokens: 100, temperature: 0.5, topP: 1, stopSequences: ["x"] },
+      },
     });
-    run.handleLLMEnd({ generations: [[{ text: "", message: { content: "", id: "msg_01", response_metadata: {} } }]] });
+    void run.handleLLMEnd({
+      generations: [[{ text: "", message: { content: "", id: "msg_01", response_metadata: {} } }]],
+    });
     expect(tracing.spans()[0]?.attributes).toMatchObject({
       "gen_ai.request.model": "anthropic.claude-3-haiku",
       "gen_ai.request.max_tokens": 100,
@@ -169,9 +195,13 @@ describe("model spans", () => {
 
   it("streaming: time to first chunk and gen_ai.request.stream, from the first token only", () => {
     const { tracing, manager } = setup();
-    const run = manager.handleChatModelStart({ name: "m" }, [[]], undefined, undefined, { invocation_params: { model: "gpt-4o" } });
-    for (const token of ["Hel", "lo", "!"]) run.handleLLMNewToken(token);
-    run.handleLLMEnd({ generations: [[generation({ input_tokens: 5, output_tokens: 3, total_tokens: 8 }, { finish_reason: "stop" })]] });
+    const run = manager.handleChatModelStart({ name: "m" }, [[]], undefined, undefined, {
+      invocation_params: { model: "gpt-4o" },
+    });
+    for (const token of ["Hel", "lo", "!"]) void run.handleLLMNewToken(token);
+    void run.handleLLMEnd({
+      generations: [[generation({ input_tokens: 5, output_tokens: 3, total_tokens: 8 }, { finish_reason: "stop" })]],
+    });
 
     const span = tracing.span("chat gpt-4o");
     const ttfc = span.attributes["gen_ai.response.time_to_first_chunk"] as number;
@@ -184,9 +214,11 @@ describe("model spans", () => {
 
   it("a stream that errors ends its span with the error and its time to first chunk", () => {
     const { tracing, manager } = setup();
-    const run = manager.handleChatModelStart({ name: "m" }, [[]], undefined, undefined, { invocation_params: { model: "gpt-4o" } });
-    run.handleLLMNewToken("Hel");
-    run.handleLLMError(Object.assign(new Error("socket hang up"), { name: "APIConnectionError" }));
+    const run = manager.handleChatModelStart({ name: "m" }, [[]], undefined, undefined, {
+      invocation_params: { model: "gpt-4o" },
+    });
+    void run.handleLLMNewToken("Hel");
+    void run.handleLLMError(Object.assign(new Error("socket hang up"), { name: "APIConnectionError" }));
     const span = tracing.span("chat gpt-4o");
     expect(span.ended).toBe(true);
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
@@ -196,9 +228,9 @@ describe("model spans", () => {
 
   it("invalid usage is dropped with a warning; the span still ends with the rest", () => {
     const { tracing, manager } = setup();
-    manager
-      .handleChatModelStart({ name: "m" }, [[]])
-      .handleLLMEnd({ generations: [[generation({ input_tokens: -5, output_tokens: 2 }, { model_name: "m-1", finish_reason: "stop" })]] });
+    void manager.handleChatModelStart({ name: "m" }, [[]]).handleLLMEnd({
+      generations: [[generation({ input_tokens: -5, output_tokens: 2 }, { model_name: "m-1", finish_reason: "stop" })]],
+    });
     const span = tracing.spans()[0];
     expect(span?.attributes["gen_ai.usage.input_tokens"]).toBeUndefined();
     expect(span?.attributes["gen_ai.response.model"]).toBe("m-1");
@@ -211,7 +243,7 @@ describe("model spans", () => {
       inheritableCallbacks: manager.handlers,
       metadata: { ls_provider: "anthropic", ls_model_name: "claude-sonnet-4-5" },
     }).handleChainStart({ name: "call_claude" }, { prompt: "hi" }, undefined, "llm");
-    run.handleChainEnd({
+    void run.handleChainEnd({
       content: "hello",
       usage_metadata: { input_tokens: 20, output_tokens: 4, total_tokens: 24, input_token_details: { cache_read: 16 } },
       response_metadata: { model_name: "claude-sonnet-4-5-20250929", stop_reason: "end_turn" },
@@ -231,7 +263,10 @@ describe("model spans", () => {
 
   it("a chain reporting as an embedding run is an embeddings span", () => {
     const { tracing, manager } = setup();
-    CallbackManager.configure({ inheritableCallbacks: manager.handlers, metadata: { ls_model_name: "text-embedding-3-small" } })
+    void CallbackManager.configure({
+      inheritableCallbacks: manager.handlers,
+      metadata: { ls_model_name: "text-embedding-3-small" },
+    })
       .handleChainStart({ name: "embed" }, {}, undefined, "embedding")
       .handleChainEnd({});
     const span = tracing.span("embeddings text-embedding-3-small");
@@ -244,8 +279,17 @@ describe("model spans", () => {
 describe("tool, retriever and chain spans", () => {
   it("tools: execute_tool {name}, INTERNAL, tool name, call id and description", () => {
     const { tracing, manager } = setup();
-    manager
-      .handleToolStart({ name: "get_weather", description: "Weather by city" }, '{"city":"Paris"}', undefined, undefined, undefined, undefined, undefined, "call_42")
+    void manager
+      .handleToolStart(
+        { name: "get_weather", description: "Weather by city" },
+        '{"city":"Paris"}',
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        "call_42",
+      )
       .handleToolEnd("rainy");
     const span = tracing.span("execute_tool get_weather");
     expect(span.kind).toBe(SpanKind.INTERNAL);
@@ -260,7 +304,9 @@ describe("tool, retriever and chain spans", () => {
 
   it("retrievers: retrieval {name}, INTERNAL", () => {
     const { tracing, manager } = setup();
-    manager.handleRetrieverStart({ id: ["langchain", "retrievers", "VectorStoreRetriever"] }, "query").handleRetrieverEnd([]);
+    void manager
+      .handleRetrieverStart({ id: ["langchain", "retrievers", "VectorStoreRetriever"] }, "query")
+      .handleRetrieverEnd([]);
     const span = tracing.span("retrieval VectorStoreRetriever");
     expect(span.kind).toBe(SpanKind.INTERNAL);
     expect(span.attributes["gen_ai.operation.name"]).toBe("retrieval");
@@ -271,10 +317,10 @@ describe("tool, retriever and chain spans", () => {
     const { tracing, manager } = setup();
     const root = manager.handleChainStart({ name: "pipeline" }, {});
     const child = root.getChild();
-    child.handleChainStart({ id: ["langchain", "agents", "AgentExecutor"] }, {}).handleChainEnd({});
-    child.handleChainStart({ id: ["langchain_core", "runnables", "RunnableSequence"] }, {}).handleChainEnd({});
-    child.handleChainStart({ name: "ChatPromptTemplate" }, {}, undefined, "prompt").handleChainEnd({});
-    root.handleChainEnd({});
+    void child.handleChainStart({ id: ["langchain", "agents", "AgentExecutor"] }, {}).handleChainEnd({});
+    void child.handleChainStart({ id: ["langchain_core", "runnables", "RunnableSequence"] }, {}).handleChainEnd({});
+    void child.handleChainStart({ name: "ChatPromptTemplate" }, {}, undefined, "prompt").handleChainEnd({});
+    void root.handleChainEnd({});
 
     expect(tracing.span("invoke_workflow pipeline").attributes).toMatchObject({
       "gen_ai.operation.name": "invoke_workflow",
@@ -295,7 +341,7 @@ describe("tool, retriever and chain spans", () => {
     const { tracing, manager } = setup();
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    CallbackManager.configure({
+    void CallbackManager.configure({
       inheritableCallbacks: manager.handlers,
       tags: ["prod", "v2"],
       metadata: { user: "u1", attempt: 2, beta: true, config: { region: "eu" }, nothing: null, cyclic },
@@ -325,7 +371,7 @@ describe("results LangChain passes", () => {
         [generation({ input_tokens: 2, output_tokens: 2, total_tokens: 4 }, { finish_reason: "stop" })],
       ],
     };
-    manager.handleLLMStart({ name: "m" }, ["a", "b"]).handleLLMEnd(result);
+    void manager.handleLLMStart({ name: "m" }, ["a", "b"]).handleLLMEnd(result);
     expect(tracing.spans()[0]?.attributes).toMatchObject({
       "gen_ai.usage.input_tokens": 3,
       "gen_ai.usage.output_tokens": 3,

@@ -18,7 +18,11 @@ import {
 import { afterEach, describe, expect, it } from "vitest";
 import { CallbackManager } from "../../callbacks/index.js";
 import type { LLMResult } from "../../schemas/index.js";
-import { GEN_AI_METRICS as METRIC, OpenTelemetryCallbackHandler, type OpenTelemetryCallbackHandlerOptions } from "../../src/otel/index.js";
+import {
+  GEN_AI_METRICS as METRIC,
+  OpenTelemetryCallbackHandler,
+  type OpenTelemetryCallbackHandlerOptions,
+} from "../../src/otel/index.js";
 import { testTracing } from "./otel-setup.js";
 
 /** A reader the test pulls from with collect(). */
@@ -59,7 +63,12 @@ const result: LLMResult = {
         text: "hi",
         message: {
           content: "hi",
-          usage_metadata: { input_tokens: 100, output_tokens: 20, total_tokens: 120, input_token_details: { cache_read: 60 } },
+          usage_metadata: {
+            input_tokens: 100,
+            output_tokens: 20,
+            total_tokens: 120,
+            input_token_details: { cache_read: 60 },
+          },
           response_metadata: { model_name: "gpt-4o-mini-2024-07-18", finish_reason: "stop" },
         },
       },
@@ -81,7 +90,7 @@ afterEach(() => {
 describe("GenAI client metrics", () => {
   it("records token usage by gen_ai.token.type and the operation duration, with the spec's buckets", async () => {
     const { reader, manager } = setup();
-    manager.handleChatModelStart({ name: "m" }, [[]]).handleLLMEnd(result);
+    void manager.handleChatModelStart({ name: "m" }, [[]]).handleLLMEnd(result);
     const histograms = await reader.histograms();
 
     const tokens = histograms.get("gen_ai.client.token.usage") ?? [];
@@ -104,9 +113,9 @@ describe("GenAI client metrics", () => {
   it("records the time to first chunk of streamed calls", async () => {
     const { reader, manager } = setup();
     const run = manager.handleChatModelStart({ name: "m" }, [[]]);
-    run.handleLLMNewToken("h");
-    run.handleLLMNewToken("i");
-    run.handleLLMEnd(result);
+    void run.handleLLMNewToken("h");
+    void run.handleLLMNewToken("i");
+    void run.handleLLMEnd(result);
     const points = (await reader.histograms()).get("gen_ai.client.operation.time_to_first_chunk") ?? [];
     expect(points).toHaveLength(1);
     expect(points[0]?.attributes).toEqual(base);
@@ -116,7 +125,7 @@ describe("GenAI client metrics", () => {
 
   it("failed calls: duration with error.type, no token usage", async () => {
     const { reader, manager } = setup();
-    manager.handleChatModelStart({ name: "m" }, [[]]).handleLLMError(new TypeError("fetch failed"));
+    void manager.handleChatModelStart({ name: "m" }, [[]]).handleLLMError(new TypeError("fetch failed"));
     const histograms = await reader.histograms();
     const { "gen_ai.response.model": _responseModel, ...request } = base;
     expect(histograms.get("gen_ai.client.operation.duration")?.map((point) => point.attributes)).toEqual([
@@ -128,9 +137,9 @@ describe("GenAI client metrics", () => {
   it("records nothing for chains, tools and retrievers", async () => {
     const { reader, manager } = setup();
     const chain = manager.handleChainStart({ name: "agent" }, {});
-    chain.getChild().handleToolStart({ name: "t" }, "").handleToolEnd("ok");
-    chain.getChild().handleRetrieverStart({ name: "r" }, "q").handleRetrieverEnd([]);
-    chain.handleChainEnd({});
+    void chain.getChild().handleToolStart({ name: "t" }, "").handleToolEnd("ok");
+    void chain.getChild().handleRetrieverStart({ name: "r" }, "q").handleRetrieverEnd([]);
+    void chain.handleChainEnd({});
     const histograms = await reader.histograms();
     for (const points of histograms.values()) expect(points).toEqual([]);
   });
@@ -140,7 +149,9 @@ describe("GenAI client metrics", () => {
     const handler = new OpenTelemetryCallbackHandler({ tracerProvider: tracing.provider });
     const reader = new CollectingReader();
     metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
-    CallbackManager.configure({ callbacks: [handler] }).handleChatModelStart({ name: "m" }, [[]]).handleLLMEnd(result);
+    void CallbackManager.configure({ callbacks: [handler] })
+      .handleChatModelStart({ name: "m" }, [[]])
+      .handleLLMEnd(result);
     const tokens = (await reader.histograms()).get("gen_ai.client.token.usage") ?? [];
     expect(tokens.map((point) => point.value.sum)).toEqual([100, 20]);
   });
@@ -155,7 +166,10 @@ describe("GenAI client metrics", () => {
       toString: () => "dropAll",
     };
     const exporter = new InMemorySpanExporter();
-    const tracerProvider = new BasicTracerProvider({ sampler: dropAll, spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const tracerProvider = new BasicTracerProvider({
+      sampler: dropAll,
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
     const reader = new CollectingReader();
     const masked: unknown[] = [];
     const handler = new OpenTelemetryCallbackHandler({
@@ -164,10 +178,19 @@ describe("GenAI client metrics", () => {
       captureContent: true,
       maskContent: (content) => (masked.push(content), content),
     });
-    const manager = CallbackManager.configure({ callbacks: [handler], metadata: { ls_provider: "openai", ls_model_name: "gpt-4o-mini" } });
-    manager.handleChatModelStart({ name: "m" }, [[{ role: "user", content: "hi" }]], undefined, undefined, { invocation_params: { temperature: 0.5 } }).handleLLMEnd(result);
+    const manager = CallbackManager.configure({
+      callbacks: [handler],
+      metadata: { ls_provider: "openai", ls_model_name: "gpt-4o-mini" },
+    });
+    void manager
+      .handleChatModelStart({ name: "m" }, [[{ role: "user", content: "hi" }]], undefined, undefined, {
+        invocation_params: { temperature: 0.5 },
+      })
+      .handleLLMEnd(result);
 
-    expect(seen).toEqual([{ "gen_ai.operation.name": "chat", "gen_ai.provider.name": "openai", "gen_ai.request.model": "gpt-4o-mini" }]);
+    expect(seen).toEqual([
+      { "gen_ai.operation.name": "chat", "gen_ai.provider.name": "openai", "gen_ai.request.model": "gpt-4o-mini" },
+    ]);
     expect(exporter.getFinishedSpans()).toEqual([]);
     expect(masked).toEqual([]); // content is not even converted for a span that records nothing
     expect(handler.openSpanCount).toBe(0);

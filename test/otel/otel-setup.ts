@@ -29,7 +29,12 @@ export function testTracing(): TestTracing {
     spans,
     span(name) {
       const found = spans().filter((span) => span.name === name);
-      if (found.length !== 1) throw new Error(`expected one span "${name}", found ${found.length}: ${spans().map((s) => s.name).join(", ")}`);
+      if (found.length !== 1)
+        throw new Error(
+          `expected one span "${name}", found ${found.length}: ${spans()
+            .map((s) => s.name)
+            .join(", ")}`,
+        );
       return found[0] as ReadableSpan;
     },
   };

@@ -37,7 +37,11 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
-      received.push({ path: request.url ?? "", headers: request.headers, body: JSON.parse(Buffer.concat(chunks).toString("utf8")) });
+      received.push({
+        path: request.url ?? "",
+        headers: request.headers,
+        body: JSON.parse(Buffer.concat(chunks).toString("utf8")),
+      });
       response.writeHead(200, { "content-type": "application/json" });
       response.end("{}");
     });
@@ -52,7 +56,9 @@ afterAll(async () => {
 
 function spansOf(requests: Received[]): OtlpSpan[] {
   return requests.flatMap((request) =>
-    (request.body.resourceSpans ?? []).flatMap((resource) => (resource.scopeSpans ?? []).flatMap((scope) => scope.spans ?? [])),
+    (request.body.resourceSpans ?? []).flatMap((resource) =>
+      (resource.scopeSpans ?? []).flatMap((scope) => scope.spans ?? []),
+    ),
   );
 }
 
@@ -68,9 +74,14 @@ function attribute(span: OtlpSpan, key: string): unknown {
 
 describe("export through the real OTLP/HTTP exporter", () => {
   it("delivers the spans to a collector parented as the runs were, with GenAI and LangSmith attributes", async () => {
-    const provider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url }))] });
+    const provider = new BasicTracerProvider({
+      spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url }))],
+    });
     const handler = new OpenTelemetryCallbackHandler({ tracerProvider: provider });
-    const manager = CallbackManager.configure({ inheritableCallbacks: [handler], inheritableMetadata: { ls_provider: "anthropic" } });
+    const manager = CallbackManager.configure({
+      inheritableCallbacks: [handler],
+      inheritableMetadata: { ls_provider: "anthropic" },
+    });
 
     let runIds: { agent: string; chat: string; tool: string } | undefined;
     provider.getTracer("http-server").startActiveSpan("POST /chat", (serverSpan) => {
@@ -78,14 +89,19 @@ describe("export through the real OTLP/HTTP exporter", () => {
       const chat = agent.getChild().handleChatModelStart({ name: "ChatAnthropic" }, [[]], undefined, undefined, {
         invocation_params: { model: "claude-haiku-4-5", max_tokens: 1024 },
       });
-      chat.handleLLMEnd({
+      void chat.handleLLMEnd({
         generations: [
           [
             {
               text: "",
               message: {
                 content: "",
-                usage_metadata: { input_tokens: 2048, output_tokens: 64, total_tokens: 2112, input_token_details: { cache_read: 2000 } },
+                usage_metadata: {
+                  input_tokens: 2048,
+                  output_tokens: 64,
+                  total_tokens: 2112,
+                  input_token_details: { cache_read: 2000 },
+                },
                 response_metadata: { id: "msg_1", model_name: "claude-haiku-4-5-20251001", stop_reason: "tool_use" },
               },
             },
@@ -93,8 +109,8 @@ describe("export through the real OTLP/HTTP exporter", () => {
         ],
       });
       const tool = agent.getChild().handleToolStart({ name: "refund_policy" }, "{}");
-      tool.handleToolEnd("30 days");
-      agent.handleChainEnd({ answer: "30 days" });
+      void tool.handleToolEnd("30 days");
+      void agent.handleChainEnd({ answer: "30 days" });
       serverSpan.end();
       runIds = { agent: agent.runId, chat: chat.runId, tool: tool.runId };
     });
@@ -130,8 +146,12 @@ describe("export through the real OTLP/HTTP exporter", () => {
     expect(attribute(tool, "langsmith.span.parent_id")).toBe(runIds.agent);
     for (const span of [agent, chat, tool]) expect(attribute(span, "langsmith.trace.id")).toBe(runIds.agent);
     const agentOrder = attribute(agent, "langsmith.span.dotted_order") as string;
-    expect(attribute(chat, "langsmith.span.dotted_order")).toMatch(new RegExp(`^${agentOrder}\\.\\d{8}T\\d{12}Z${runIds.chat}$`));
-    expect(attribute(tool, "langsmith.span.dotted_order")).toMatch(new RegExp(`^${agentOrder}\\.\\d{8}T\\d{12}Z${runIds.tool}$`));
+    expect(attribute(chat, "langsmith.span.dotted_order")).toMatch(
+      new RegExp(`^${agentOrder}\\.\\d{8}T\\d{12}Z${runIds.chat}$`),
+    );
+    expect(attribute(tool, "langsmith.span.dotted_order")).toMatch(
+      new RegExp(`^${agentOrder}\\.\\d{8}T\\d{12}Z${runIds.tool}$`),
+    );
 
     expect(chat.kind).toBe(3); // SPAN_KIND_CLIENT in OTLP
     expect(attribute(chat, "gen_ai.provider.name")).toBe("anthropic");

@@ -13,12 +13,25 @@ function attributesOf(extraParams: Params | undefined, metadata?: Params): Recor
 
 // The rule, written the slow and obvious way: metadata first, then each source in order, and within
 // a source the parameter's keys in their listed order; the first acceptable value wins.
-const PARAMS: { attribute: string; metadataKey?: string; keys: string[]; accept: (value: unknown) => AttributeValue | undefined }[] = [
+const PARAMS: {
+  attribute: string;
+  metadataKey?: string;
+  keys: string[];
+  accept: (value: unknown) => AttributeValue | undefined;
+}[] = [
   { attribute: "gen_ai.request.temperature", metadataKey: "ls_temperature", keys: ["temperature"], accept: finite },
   {
     attribute: "gen_ai.request.max_tokens",
     metadataKey: "ls_max_tokens",
-    keys: ["max_tokens", "max_completion_tokens", "maxTokens", "max_output_tokens", "maxOutputTokens", "max_tokens_to_sample", "num_predict"],
+    keys: [
+      "max_tokens",
+      "max_completion_tokens",
+      "maxTokens",
+      "max_output_tokens",
+      "maxOutputTokens",
+      "max_tokens_to_sample",
+      "num_predict",
+    ],
     accept: count,
   },
   { attribute: "gen_ai.request.top_p", keys: ["top_p", "topP"], accept: finite },
@@ -26,9 +39,18 @@ const PARAMS: { attribute: string; metadataKey?: string; keys: string[]; accept:
   { attribute: "gen_ai.request.seed", keys: ["seed", "random_seed", "randomSeed"], accept: count },
   { attribute: "gen_ai.request.frequency_penalty", keys: ["frequency_penalty", "frequencyPenalty"], accept: finite },
   { attribute: "gen_ai.request.presence_penalty", keys: ["presence_penalty", "presencePenalty"], accept: finite },
-  { attribute: "gen_ai.request.stop_sequences", metadataKey: "ls_stop", keys: ["stop", "stop_sequences", "stopSequences"], accept: stops },
+  {
+    attribute: "gen_ai.request.stop_sequences",
+    metadataKey: "ls_stop",
+    keys: ["stop", "stop_sequences", "stopSequences"],
+    accept: stops,
+  },
   { attribute: "gen_ai.request.choice.count", keys: ["n", "candidate_count", "candidateCount"], accept: count },
-  { attribute: "gen_ai.request.stream", keys: ["stream", "streaming"], accept: (value) => (value === true ? true : undefined) },
+  {
+    attribute: "gen_ai.request.stream",
+    keys: ["stream", "streaming"],
+    accept: (value) => (value === true ? true : undefined),
+  },
 ];
 
 function finite(value: unknown): number | undefined {
@@ -57,25 +79,42 @@ function reference(extraParams: Params | undefined, metadata: Params | undefined
     for (const source of sources) {
       for (const key of param.keys) value ??= param.accept(source[key]);
     }
-    if (value !== undefined && !(param.attribute === "gen_ai.request.choice.count" && value === 1)) out[param.attribute] = value;
+    if (value !== undefined && !(param.attribute === "gen_ai.request.choice.count" && value === 1))
+      out[param.attribute] = value;
   }
   return out;
 }
 
 describe("setRequestAttributes", () => {
   it("prefers keys by their listed order, not by their order in the object", () => {
-    const written = attributesOf({ invocation_params: { num_predict: 5, maxTokens: 50, max_tokens: 100, topP: 0.5, top_p: 0.9 } });
+    const written = attributesOf({
+      invocation_params: { num_predict: 5, maxTokens: 50, max_tokens: 100, topP: 0.5, top_p: 0.9 },
+    });
     expect(written["gen_ai.request.max_tokens"]).toBe(100);
     expect(written["gen_ai.request.top_p"]).toBe(0.9);
   });
 
   it("skips unacceptable values for the next key, then the next source; ls_* metadata comes first", () => {
-    expect(attributesOf({ invocation_params: { max_tokens: -1, max_completion_tokens: 64 } })["gen_ai.request.max_tokens"]).toBe(64);
-    expect(attributesOf({ invocation_params: { max_tokens: -1, inferenceConfig: { maxTokens: 32 } } })["gen_ai.request.max_tokens"]).toBe(32);
-    expect(attributesOf({ invocation_params: { temperature: 0.9 } }, { ls_temperature: 0.1 })["gen_ai.request.temperature"]).toBe(0.1);
-    expect(attributesOf({ invocation_params: { temperature: 0.9 } }, { ls_temperature: "hot" })["gen_ai.request.temperature"]).toBe(0.9);
+    expect(
+      attributesOf({ invocation_params: { max_tokens: -1, max_completion_tokens: 64 } })["gen_ai.request.max_tokens"],
+    ).toBe(64);
+    expect(
+      attributesOf({ invocation_params: { max_tokens: -1, inferenceConfig: { maxTokens: 32 } } })[
+        "gen_ai.request.max_tokens"
+      ],
+    ).toBe(32);
+    expect(
+      attributesOf({ invocation_params: { temperature: 0.9 } }, { ls_temperature: 0.1 })["gen_ai.request.temperature"],
+    ).toBe(0.1);
+    expect(
+      attributesOf({ invocation_params: { temperature: 0.9 } }, { ls_temperature: "hot" })[
+        "gen_ai.request.temperature"
+      ],
+    ).toBe(0.9);
     // An earlier source decides even with a less preferred key.
-    expect(attributesOf({ invocation_params: { num_predict: 8, options: { max_tokens: 9 } } })["gen_ai.request.max_tokens"]).toBe(8);
+    expect(
+      attributesOf({ invocation_params: { num_predict: 8, options: { max_tokens: 9 } } })["gen_ai.request.max_tokens"],
+    ).toBe(8);
   });
 
   it("writes the choice count only when it is not 1, and the conversation id from thread metadata", () => {
@@ -95,7 +134,10 @@ describe("setRequestAttributes", () => {
         return 100;
       },
     };
-    expect(attributesOf({ invocation_params: params })).toEqual({ "gen_ai.request.temperature": 0.3, "gen_ai.request.max_tokens": 100 });
+    expect(attributesOf({ invocation_params: params })).toEqual({
+      "gen_ai.request.temperature": 0.3,
+      "gen_ai.request.max_tokens": 100,
+    });
     expect(inner).toEqual([{ "gen_ai.request.max_tokens": 7, "gen_ai.request.top_k": 2 }]);
     // And the shared slots are clean afterwards.
     expect(attributesOf({ invocation_params: {} })).toEqual({});
@@ -117,7 +159,10 @@ describe("setRequestAttributes", () => {
       { base: source, inferenceConfig: source, generationConfig: source, options: source },
       { requiredKeys: ["base"] },
     );
-    const metadata = fc.option(fc.dictionary(fc.constantFrom("ls_temperature", "ls_max_tokens", "ls_stop", "other"), value), { nil: undefined });
+    const metadata = fc.option(
+      fc.dictionary(fc.constantFrom("ls_temperature", "ls_max_tokens", "ls_stop", "other"), value),
+      { nil: undefined },
+    );
     fc.assert(
       fc.property(params, metadata, ({ base, ...nested }, meta) => {
         const extraParams = { invocation_params: { ...base, ...nested } };

@@ -21,7 +21,7 @@ const usage: UsageMetadata = {
 function usageSpanAttributes(): Record<string, unknown> {
   const tracing = testTracing();
   const handler = new OpenTelemetryCallbackHandler({ tracerProvider: tracing.provider });
-  CallbackManager.configure({ callbacks: [handler] })
+  void CallbackManager.configure({ callbacks: [handler] })
     .handleChatModelStart({ name: "m" }, [[]])
     .handleLLMEnd({ generations: [[{ text: "", message: { content: "", usage_metadata: usage } }]] });
   return tracing.spans()[0]?.attributes ?? {};

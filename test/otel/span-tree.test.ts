@@ -11,7 +11,14 @@ useContextManager();
 const warnings = captureWarnings();
 
 const chatResult: LLMResult = {
-  generations: [[{ text: "4", message: { content: "4", response_metadata: { model_name: "gpt-4o-mini-2024-07-18", finish_reason: "stop" } } }]],
+  generations: [
+    [
+      {
+        text: "4",
+        message: { content: "4", response_metadata: { model_name: "gpt-4o-mini-2024-07-18", finish_reason: "stop" } },
+      },
+    ],
+  ],
 };
 
 function setup(options: { maxOpenRuns?: number } = {}) {
@@ -31,13 +38,28 @@ describe("span tree", () => {
     const { tracing, manager } = setup();
     const agent = manager.handleChainStart({ name: "math_agent" }, { question: "2 + 2?" });
     const child = agent.getChild();
-    const chat = child.handleChatModelStart({ id: ["langchain", "chat_models", "openai", "ChatOpenAI"] }, [[]], undefined, undefined, {
-      invocation_params: { model: "gpt-4o-mini" },
-    });
-    chat.handleLLMEnd(chatResult);
-    const tool = child.handleToolStart({ name: "calculator" }, "2 + 2", undefined, undefined, undefined, undefined, undefined, "call_1");
-    tool.handleToolEnd("4");
-    agent.handleChainEnd({ answer: "4" });
+    const chat = child.handleChatModelStart(
+      { id: ["langchain", "chat_models", "openai", "ChatOpenAI"] },
+      [[]],
+      undefined,
+      undefined,
+      {
+        invocation_params: { model: "gpt-4o-mini" },
+      },
+    );
+    void chat.handleLLMEnd(chatResult);
+    const tool = child.handleToolStart(
+      { name: "calculator" },
+      "2 + 2",
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      "call_1",
+    );
+    void tool.handleToolEnd("4");
+    void agent.handleChainEnd({ answer: "4" });
 
     const root = tracing.span("invoke_agent math_agent");
     const chatSpan = tracing.span("chat gpt-4o-mini");
@@ -75,9 +97,9 @@ describe("span tree", () => {
     const root = manager.handleChainStart({ name: "pipeline" }, {});
     const step = root.getChild().handleChainStart({ name: "step" }, {});
     const chat = step.getChild().handleChatModelStart({ name: "model" }, [[]]);
-    chat.handleLLMEnd(chatResult);
-    step.handleChainEnd({});
-    root.handleChainEnd({});
+    void chat.handleLLMEnd(chatResult);
+    void step.handleChainEnd({});
+    void root.handleChainEnd({});
 
     const rootSpan = tracing.span("invoke_workflow pipeline");
     const stepSpan = tracing.span("step");
@@ -96,13 +118,15 @@ describe("span tree", () => {
     const root = manager.handleChainStart({ name: "fan_out" }, {});
     const child = root.getChild();
     const tools = Array.from({ length: 1200 }, (_, i) => child.handleToolStart({ name: `t${i}` }, ""));
-    for (const tool of tools) tool.handleToolEnd("ok");
-    root.handleChainEnd({});
+    for (const tool of tools) void tool.handleToolEnd("ok");
+    void root.handleChainEnd({});
 
     const byRunId = new Map(tracing.spans().map((span) => [attr(span, "langsmith.span.id"), span]));
     const orders = tools.map((tool) => attr(byRunId.get(tool.runId) as never, "langsmith.span.dotted_order") as string);
     expect([...orders].sort()).toEqual(orders);
-    const starts = tools.map((tool) => microsOf((byRunId.get(tool.runId) as { startTime: [number, number] }).startTime));
+    const starts = tools.map((tool) =>
+      microsOf((byRunId.get(tool.runId) as { startTime: [number, number] }).startTime),
+    );
     for (let i = 1; i < starts.length; i++) expect(starts[i]).toBeGreaterThan(starts[i - 1] as number);
   });
 
@@ -111,7 +135,7 @@ describe("span tree", () => {
     const userTracer = tracing.provider.getTracer("http-server");
     userTracer.startActiveSpan("GET /ask", (server) => {
       const run = manager.handleChainStart({ name: "answer" }, {});
-      run.handleChainEnd({});
+      void run.handleChainEnd({});
       server.end();
     });
     const server = tracing.span("GET /ask");
@@ -135,7 +159,7 @@ describe("span tree", () => {
       http.startActiveSpan("POST /v1/messages (retry)", (span) => span.end());
     });
     expect(trace.getActiveSpan()).toBeUndefined();
-    run.handleLLMEnd(chatResult);
+    void run.handleLLMEnd(chatResult);
 
     const modelSpan = tracing.span("chat claude-haiku-4-5");
     expect(parentIdOf(tracing.span("POST /v1/messages"))).toBe(modelSpan.spanContext().spanId);
@@ -147,9 +171,9 @@ describe("span tree", () => {
     const agent = manager.handleChainStart({ name: "agent" }, {});
     await agent.runInContext(async () => {
       const chat = CallbackManager.configure().handleChatModelStart({ name: "model" }, [[]]);
-      chat.handleLLMEnd(chatResult);
+      void chat.handleLLMEnd(chatResult);
     });
-    agent.handleChainEnd({});
+    void agent.handleChainEnd({});
     const chat = tracing.span("chat");
     expect(parentIdOf(chat)).toBe(tracing.span("invoke_agent agent").spanContext().spanId);
     expect(attr(chat, "langsmith.span.parent_id")).toBe(agent.runId);
@@ -157,7 +181,12 @@ describe("span tree", () => {
 
   it("treats a run whose parent it never saw as a root", () => {
     const { tracing, handler } = setup();
-    handler.handleChainStart({ name: "orphan" }, {}, "0190f0e4-0000-7000-8000-000000000001", "0190f0e4-0000-7000-8000-0000000000ff");
+    handler.handleChainStart(
+      { name: "orphan" },
+      {},
+      "0190f0e4-0000-7000-8000-000000000001",
+      "0190f0e4-0000-7000-8000-0000000000ff",
+    );
     handler.handleChainEnd({}, "0190f0e4-0000-7000-8000-000000000001");
     const span = tracing.span("invoke_workflow orphan");
     expect(parentIdOf(span)).toBeUndefined();
@@ -171,7 +200,7 @@ describe("span tree", () => {
     handler.handleLLMError(new Error("x"), "never-started");
     const run = manager.handleChainStart({ name: "once" }, {});
     handler.handleChainStart({ name: "once" }, {}, run.runId);
-    run.handleChainEnd({});
+    void run.handleChainEnd({});
     expect(tracing.spans()).toHaveLength(1);
     expect(warnings.map((w) => w.code)).toContain("duplicate_run");
   });
@@ -184,8 +213,8 @@ describe("errors", () => {
     const { tracing, manager } = setup();
     const root = manager.handleChainStart({ name: "agent" }, {});
     const tool = root.getChild().handleToolStart({ name: "search" }, "q");
-    tool.handleToolError(new RateLimitError("429 Too Many Requests"));
-    root.handleChainError("gave up");
+    void tool.handleToolError(new RateLimitError("429 Too Many Requests"));
+    void root.handleChainError("gave up");
 
     const toolSpan = tracing.span("execute_tool search");
     expect(toolSpan.status).toEqual({ code: SpanStatusCode.ERROR, message: "429 Too Many Requests" });
@@ -201,7 +230,7 @@ describe("errors", () => {
 
   it("leaves the status unset on success (the spec reserves OK for the application)", () => {
     const { tracing, manager } = setup();
-    manager.handleChainStart({ name: "fine" }, {}).handleChainEnd({});
+    void manager.handleChainStart({ name: "fine" }, {}).handleChainEnd({});
     expect(tracing.span("invoke_workflow fine").status.code).toBe(SpanStatusCode.UNSET);
   });
 });
@@ -211,9 +240,9 @@ describe("runs that never end", () => {
     const { tracing, handler, manager } = setup();
     const root = manager.handleChainStart({ name: "agent" }, {});
     const stream = root.getChild().handleChatModelStart({ name: "model" }, [[]]);
-    stream.handleLLMNewToken("Hel");
+    void stream.handleLLMNewToken("Hel");
     const tool = root.getChild().handleToolStart({ name: "slow" }, "");
-    root.handleChainEnd({});
+    void root.handleChainEnd({});
 
     expect(handler.openSpanCount).toBe(0);
     const rootSpan = tracing.span("invoke_agent agent");
@@ -225,8 +254,8 @@ describe("runs that never end", () => {
     }
     expect(attr(rootSpan, "runledger.run.unfinished")).toBeUndefined();
 
-    stream.handleLLMEnd(chatResult);
-    tool.handleToolEnd("late");
+    void stream.handleLLMEnd(chatResult);
+    void tool.handleToolEnd("late");
     expect(tracing.spans()).toHaveLength(3);
   });
 
@@ -247,8 +276,8 @@ describe("runs that never end", () => {
     expect(tracing.spans().map((span) => span.name)).toContain("invoke_workflow second");
     expect(handler.openSpanCount).toBe(3);
     expect(warnings.filter((w) => w.code === "otel_open_run_limit")).toHaveLength(1);
-    third.handleChainEnd({});
-    second.handleChainEnd({});
+    void third.handleChainEnd({});
+    void second.handleChainEnd({});
     expect(tracing.spans()).toHaveLength(4);
   });
 
@@ -265,6 +294,10 @@ describe("runs that never end", () => {
     manager.handleChainStart({ name: "b" }, {});
     expect(handler.endOpenSpans()).toBe(3);
     expect(handler.openSpanCount).toBe(0);
-    expect(tracing.spans().map((span) => attr(span, "runledger.run.unfinished"))).toEqual(["forced", "forced", "forced"]);
+    expect(tracing.spans().map((span) => attr(span, "runledger.run.unfinished"))).toEqual([
+      "forced",
+      "forced",
+      "forced",
+    ]);
   });
 });

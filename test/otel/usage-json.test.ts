@@ -17,11 +17,22 @@ describe("usageJson", () => {
       input_token_details: { cache_read: 80, cache_creation: 0, ephemeral_5m_input_tokens: 5 },
       output_token_details: { reasoning: 7, audio: 0 },
     });
-    same({ input_tokens: 0, output_tokens: 0, total_tokens: 0, input_token_details: {}, output_token_details: { reasoning: undefined } });
+    same({
+      input_tokens: 0,
+      output_tokens: 0,
+      total_tokens: 0,
+      input_token_details: {},
+      output_token_details: { reasoning: undefined },
+    });
   });
 
   it("escapes keys and keeps JSON's key order (integer-like keys first)", () => {
-    same({ input_tokens: 1, output_tokens: 1, total_tokens: 2, input_token_details: { 'we"ird\\key': 1, "2": 2, "1": 1, "é": 3 } });
+    same({
+      input_tokens: 1,
+      output_tokens: 1,
+      total_tokens: 2,
+      input_token_details: { 'we"ird\\key': 1, "2": 2, "1": 1, é: 3 },
+    });
     same({ "10": 1, b: 2, "3": 3, a: 4 });
   });
 

@@ -33,7 +33,14 @@ const expected: Record<string, string[]> = {
     "OpenTelemetryCallbackHandler",
     "estimateCost",
   ],
-  "runledger/providers": ["normalizeResponse", "StreamAccumulator", "concatChunks", "wrapOpenAI", "wrapAnthropic", "StreamAbandonedError"],
+  "runledger/providers": [
+    "normalizeResponse",
+    "StreamAccumulator",
+    "concatChunks",
+    "wrapOpenAI",
+    "wrapAnthropic",
+    "StreamAbandonedError",
+  ],
   "runledger/otel": ["OpenTelemetryCallbackHandler"],
   "runledger/langsmith": ["toHeaders", "fromHeaders", "LangSmithRunExporter"],
   "runledger/schemas": [

@@ -21,7 +21,11 @@ const start = (usage: Record<string, unknown>) => ({
   type: "message_start",
   message: { ...message(usage, []), stop_reason: null },
 });
-const text = (index: number, value: string) => ({ type: "content_block_delta", index, delta: { type: "text_delta", text: value } });
+const text = (index: number, value: string) => ({
+  type: "content_block_delta",
+  index,
+  delta: { type: "text_delta", text: value },
+});
 const delta = (usage: Record<string, unknown>, stop_reason = "end_turn") => ({
   type: "message_delta",
   delta: { stop_reason, stop_sequence: null },
@@ -43,7 +47,12 @@ describe("Anthropic Messages", () => {
       input_tokens: 1820,
       output_tokens: 40,
       total_tokens: 1860,
-      input_token_details: { cache_read: 300, cache_creation: 0, ephemeral_5m_input_tokens: 1000, ephemeral_1h_input_tokens: 500 },
+      input_token_details: {
+        cache_read: 300,
+        cache_creation: 0,
+        ephemeral_5m_input_tokens: 1000,
+        ephemeral_1h_input_tokens: 500,
+      },
     });
   });
 
@@ -69,8 +78,15 @@ describe("Anthropic Messages", () => {
       ]),
     );
     expect(result.text).toBe("Checking.");
-    expect(result.tool_calls).toEqual([{ id: "toolu_1", name: "get_weather", args: { city: "Paris" }, type: "tool_call" }]);
-    expect(result.response_metadata).toMatchObject({ id: "msg_01", model: "claude-opus-4-1-20250805", stop_reason: "end_turn", model_provider: "anthropic" });
+    expect(result.tool_calls).toEqual([
+      { id: "toolu_1", name: "get_weather", args: { city: "Paris" }, type: "tool_call" },
+    ]);
+    expect(result.response_metadata).toMatchObject({
+      id: "msg_01",
+      model: "claude-opus-4-1-20250805",
+      stop_reason: "end_turn",
+      model_provider: "anthropic",
+    });
     expect(result.response_metadata).not.toHaveProperty("content");
   });
 
@@ -113,7 +129,11 @@ describe("Anthropic Messages", () => {
       { type: "content_block_delta", index: 0, delta: { type: "thinking_delta", thinking: "hmm" } },
       { type: "content_block_start", index: 1, content_block: { type: "text", text: "" } },
       text(1, "Let me look."),
-      { type: "content_block_start", index: 2, content_block: { type: "tool_use", id: "toolu_9", name: "search", input: {} } },
+      {
+        type: "content_block_start",
+        index: 2,
+        content_block: { type: "tool_use", id: "toolu_9", name: "search", input: {} },
+      },
       { type: "content_block_delta", index: 2, delta: { type: "input_json_delta", partial_json: "" } },
       { type: "content_block_delta", index: 2, delta: { type: "input_json_delta", partial_json: '{"query": "ca' } },
       { type: "content_block_delta", index: 2, delta: { type: "input_json_delta", partial_json: 'ts"}' } },
@@ -139,6 +159,8 @@ describe("Anthropic Messages", () => {
     expect(result.usage_metadata).toBeUndefined();
     expect(result.text).toBe("ok");
     expect(result.response_metadata.stop_reason).toBe("end_turn");
-    expect(warnings).toEqual([expect.objectContaining({ code: "missing_usage", message: expect.stringContaining("anthropic messages") })]);
+    expect(warnings).toEqual([
+      expect.objectContaining({ code: "missing_usage", message: expect.stringContaining("anthropic messages") }),
+    ]);
   });
 });

@@ -5,7 +5,12 @@ import { accumulate, captureWarnings } from "./helpers.js";
 const warnings = captureWarnings();
 
 const headers = (extra: Record<string, string>) => ({
-  ResponseMetadata: { RequestId: "r-1", HTTPStatusCode: 200, HTTPHeaders: { "content-type": "application/json", ...extra }, RetryAttempts: 0 },
+  ResponseMetadata: {
+    RequestId: "r-1",
+    HTTPStatusCode: 200,
+    HTTPHeaders: { "content-type": "application/json", ...extra },
+    RetryAttempts: 0,
+  },
 });
 
 describe("Amazon Bedrock InvokeModel", () => {
@@ -27,21 +32,41 @@ describe("Amazon Bedrock InvokeModel", () => {
       total_tokens: 1200,
       input_token_details: { cache_read: 1000, cache_creation: 50 },
     });
-    expect(result.response_metadata).toMatchObject({ model_provider: "bedrock", model_name: null, ResponseMetadata: { RequestId: "r-1" } });
+    expect(result.response_metadata).toMatchObject({
+      model_provider: "bedrock",
+      model_name: null,
+      ResponseMetadata: { RequestId: "r-1" },
+    });
   });
 
   it("accepts { body, headers } with the body as JSON text or bytes", () => {
-    const body = { id: "msg_bdrk_1", type: "message", role: "assistant", model: "claude-3-haiku-20240307", content: [{ type: "text", text: "hey" }], stop_reason: "end_turn", usage: { input_tokens: 4, output_tokens: 2 } };
+    const body = {
+      id: "msg_bdrk_1",
+      type: "message",
+      role: "assistant",
+      model: "claude-3-haiku-20240307",
+      content: [{ type: "text", text: "hey" }],
+      stop_reason: "end_turn",
+      usage: { input_tokens: 4, output_tokens: 2 },
+    };
     for (const encoded of [JSON.stringify(body), new TextEncoder().encode(JSON.stringify(body))]) {
       const result = normalizeResponse({ body: encoded, headers: {} }, { provider: "amazon_bedrock" });
       expect(result.text).toBe("hey");
-      expect(result.usage_metadata).toEqual({ input_tokens: 4, output_tokens: 2, total_tokens: 6, input_token_details: { cache_read: 0, cache_creation: 0 } });
+      expect(result.usage_metadata).toEqual({
+        input_tokens: 4,
+        output_tokens: 2,
+        total_tokens: 6,
+        input_token_details: { cache_read: 0, cache_creation: 0 },
+      });
       expect(result.response_metadata.model_name).toBe("claude-3-haiku-20240307");
     }
   });
 
   it("refuses a hostile header count, names it, and keeps the rest", () => {
-    const raw = { ...headers({ "x-amzn-bedrock-input-token-count": "12; drop", "x-amzn-bedrock-output-token-count": "3" }), body: "not json" };
+    const raw = {
+      ...headers({ "x-amzn-bedrock-input-token-count": "12; drop", "x-amzn-bedrock-output-token-count": "3" }),
+      body: "not json",
+    };
     const result = normalizeResponse(raw);
     expect(result.usage_metadata).toBeUndefined();
     expect(result.response_metadata.ResponseMetadata).toBeDefined();
@@ -51,28 +76,78 @@ describe("Amazon Bedrock InvokeModel", () => {
 
   it("detects an Anthropic stream coming through Bedrock from its invocation metrics", () => {
     const result = accumulate([
-      { type: "message_start", message: { id: "msg_01x", type: "message", role: "assistant", model: "claude-3-5-haiku-20241022", content: [], usage: { input_tokens: 9, output_tokens: 1 } } },
+      {
+        type: "message_start",
+        message: {
+          id: "msg_01x",
+          type: "message",
+          role: "assistant",
+          model: "claude-3-5-haiku-20241022",
+          content: [],
+          usage: { input_tokens: 9, output_tokens: 1 },
+        },
+      },
       { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "Yo" } },
       { type: "message_delta", delta: { stop_reason: "end_turn" }, usage: { output_tokens: 4 } },
-      { type: "message_stop", "amazon-bedrock-invocationMetrics": { inputTokenCount: 9, outputTokenCount: 4, invocationLatency: 100, firstByteLatency: 50 } },
+      {
+        type: "message_stop",
+        "amazon-bedrock-invocationMetrics": {
+          inputTokenCount: 9,
+          outputTokenCount: 4,
+          invocationLatency: 100,
+          firstByteLatency: 50,
+        },
+      },
     ]);
     expect(result.provider).toBe("amazon_bedrock");
     expect(result.response_metadata.model_provider).toBe("bedrock");
-    expect(result.usage_metadata).toEqual({ input_tokens: 9, output_tokens: 4, total_tokens: 13, input_token_details: { cache_read: 0, cache_creation: 0 } });
+    expect(result.usage_metadata).toEqual({
+      input_tokens: 9,
+      output_tokens: 4,
+      total_tokens: 13,
+      input_token_details: { cache_read: 0, cache_creation: 0 },
+    });
   });
 
   it("decodes the JS SDK's { chunk: { bytes } } stream items", () => {
     const item = (event: unknown) => ({ chunk: { bytes: new TextEncoder().encode(JSON.stringify(event)) } });
     const result = accumulate([
-      item({ type: "message_start", message: { id: "msg_bdrk_2", type: "message", role: "assistant", model: "claude-sonnet-4-20250514", content: [], usage: { input_tokens: 3, cache_read_input_tokens: 100, output_tokens: 1 } } }),
+      item({
+        type: "message_start",
+        message: {
+          id: "msg_bdrk_2",
+          type: "message",
+          role: "assistant",
+          model: "claude-sonnet-4-20250514",
+          content: [],
+          usage: { input_tokens: 3, cache_read_input_tokens: 100, output_tokens: 1 },
+        },
+      }),
       item({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "Bytes" } }),
       item({ type: "message_delta", delta: { stop_reason: "end_turn" }, usage: { output_tokens: 2 } }),
-      item({ type: "message_stop", "amazon-bedrock-invocationMetrics": { inputTokenCount: 3, outputTokenCount: 2, cacheReadInputTokenCount: 100, cacheWriteInputTokenCount: 0 } }),
+      item({
+        type: "message_stop",
+        "amazon-bedrock-invocationMetrics": {
+          inputTokenCount: 3,
+          outputTokenCount: 2,
+          cacheReadInputTokenCount: 100,
+          cacheWriteInputTokenCount: 0,
+        },
+      }),
     ]);
     expect(result.provider).toBe("amazon_bedrock");
     expect(result.text).toBe("Bytes");
-    expect(result.usage_metadata).toEqual({ input_tokens: 103, output_tokens: 2, total_tokens: 105, input_token_details: { cache_read: 100, cache_creation: 0 } });
-    expect(result.response_metadata).toMatchObject({ stop_reason: "end_turn", model_name: "claude-sonnet-4-20250514", model_provider: "bedrock" });
+    expect(result.usage_metadata).toEqual({
+      input_tokens: 103,
+      output_tokens: 2,
+      total_tokens: 105,
+      input_token_details: { cache_read: 100, cache_creation: 0 },
+    });
+    expect(result.response_metadata).toMatchObject({
+      stop_reason: "end_turn",
+      model_name: "claude-sonnet-4-20250514",
+      model_provider: "bedrock",
+    });
   });
 });
 
@@ -102,7 +177,12 @@ describe("Amazon Bedrock Converse", () => {
       input_tokens: 1810,
       output_tokens: 20,
       total_tokens: 1830,
-      input_token_details: { cache_read: 0, cache_creation: 0, ephemeral_5m_input_tokens: 1000, ephemeral_1h_input_tokens: 800 },
+      input_token_details: {
+        cache_read: 0,
+        cache_creation: 0,
+        ephemeral_5m_input_tokens: 1000,
+        ephemeral_1h_input_tokens: 800,
+      },
     });
   });
 
@@ -130,7 +210,9 @@ describe("Amazon Bedrock Converse", () => {
     ]);
     expect(result.provider).toBe("amazon_bedrock");
     expect(result.text).toBe("Let me check.");
-    expect(result.tool_calls).toEqual([{ id: "tooluse_1", name: "weather", args: { city: "Lima" }, type: "tool_call" }]);
+    expect(result.tool_calls).toEqual([
+      { id: "tooluse_1", name: "weather", args: { city: "Lima" }, type: "tool_call" },
+    ]);
     expect(result.response_metadata).toMatchObject({ stopReason: "tool_use", metrics: { latencyMs: 300 } });
     expect(result.usage_metadata?.total_tokens).toBe(42);
   });

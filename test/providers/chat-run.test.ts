@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { CallbackHandler } from "../../callbacks/index.js";
-import type { ChatCallSpec } from "../../src/providers/chat-call-spec.js";
-import { ChatRun } from "../../src/providers/chat-run.js";
+import type { ChatCallSpec } from "../../src/providers/wrap/chat-call-spec.js";
+import { ChatRun } from "../../src/providers/wrap/chat-run.js";
 import { RecordingHandler } from "./recording-handler.js";
 
 const SPEC: ChatCallSpec = {
@@ -40,9 +40,9 @@ describe("ChatRun", () => {
   it("ends once: a later end or error is ignored", () => {
     const handler = new RecordingHandler();
     const run = ChatRun.start(SPEC, { model: "m", messages: [] }, { callbacks: [handler] });
-    run.end(RESULT);
-    run.fail(new Error("late"));
-    run.end(RESULT);
+    void run.end(RESULT);
+    void run.fail(new Error("late"));
+    void run.end(RESULT);
     expect(handler.events.map((event) => event.kind)).toEqual(["start", "end"]);
     expect(run.token("x", 0, { chunk: {} })).toBeUndefined();
     expect(handler.tokens()).toEqual([]);
@@ -51,8 +51,8 @@ describe("ChatRun", () => {
   it("passes the completion index of tokens after the first completion", () => {
     const handler = new RecordingHandler();
     const run = ChatRun.start(SPEC, { model: "m", messages: [] }, { callbacks: [handler] });
-    run.token("a", 0, { chunk: {} });
-    run.token("b", 2, { chunk: {} });
+    void run.token("a", 0, { chunk: {} });
+    void run.token("b", 2, { chunk: {} });
     expect(handler.ofKind("token").map((event) => event.idx)).toEqual([
       { prompt: 0, completion: 0 },
       { prompt: 0, completion: 2 },

@@ -10,9 +10,23 @@ describe("Cohere v2", () => {
       [
         { type: "message-start", id: "c-1", delta: { message: { role: "assistant" } } },
         { type: "tool-plan-delta", delta: { message: { tool_plan: "I will search." } } },
-        { type: "tool-call-start", index: 0, delta: { message: { tool_calls: { id: "s_1", type: "function", function: { name: "search", arguments: "" } } } } },
-        { type: "tool-call-delta", index: 0, delta: { message: { tool_calls: { function: { arguments: '{"q": ' } } } } },
-        { type: "tool-call-delta", index: 0, delta: { message: { tool_calls: { function: { arguments: '"llm"}' } } } } },
+        {
+          type: "tool-call-start",
+          index: 0,
+          delta: {
+            message: { tool_calls: { id: "s_1", type: "function", function: { name: "search", arguments: "" } } },
+          },
+        },
+        {
+          type: "tool-call-delta",
+          index: 0,
+          delta: { message: { tool_calls: { function: { arguments: '{"q": ' } } } },
+        },
+        {
+          type: "tool-call-delta",
+          index: 0,
+          delta: { message: { tool_calls: { function: { arguments: '"llm"}' } } } },
+        },
         { type: "tool-call-end", index: 0 },
         { type: "content-start", index: 0, delta: { message: { content: { type: "text", text: "" } } } },
         { type: "content-delta", index: 0, delta: { message: { content: { text: "Searching" } } } },
@@ -22,7 +36,10 @@ describe("Cohere v2", () => {
           type: "message-end",
           delta: {
             finish_reason: "TOOL_CALL",
-            usage: { billed_units: { input_tokens: 30, output_tokens: 12 }, tokens: { input_tokens: 250, output_tokens: 40 } },
+            usage: {
+              billed_units: { input_tokens: 30, output_tokens: 12 },
+              tokens: { input_tokens: 250, output_tokens: 40 },
+            },
           },
         },
       ],
@@ -32,7 +49,12 @@ describe("Cohere v2", () => {
     expect(result.text).toBe("Searching now");
     expect(result.tool_calls).toEqual([{ id: "s_1", name: "search", args: { q: "llm" }, type: "tool_call" }]);
     expect(result.usage_metadata).toEqual({ input_tokens: 30, output_tokens: 12, total_tokens: 42 });
-    expect(result.response_metadata).toMatchObject({ id: "c-1", finish_reason: "TOOL_CALL", model_name: "command-a-03-2025", model_provider: "cohere" });
+    expect(result.response_metadata).toMatchObject({
+      id: "c-1",
+      finish_reason: "TOOL_CALL",
+      model_name: "command-a-03-2025",
+      model_provider: "cohere",
+    });
   });
 
   it("falls back to billed_units when a response has no tokens, and reads its tool calls", () => {

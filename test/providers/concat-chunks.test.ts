@@ -5,7 +5,12 @@ import { captureWarnings } from "./helpers.js";
 
 const warnings = captureWarnings();
 
-const token = (text: string, logprob: number) => ({ token: text, bytes: [...Buffer.from(text)], logprob, top_logprobs: [] });
+const token = (text: string, logprob: number) => ({
+  token: text,
+  bytes: [...Buffer.from(text)],
+  logprob,
+  top_logprobs: [],
+});
 
 /** Seed 003's stream: the first chunk has an empty logprobs list, then one token per chunk. */
 const logprobChunks: MessageChunk[] = [
@@ -13,17 +18,32 @@ const logprobChunks: MessageChunk[] = [
   { content: "I", response_metadata: { logprobs: { content: [token("I", -0.26593843)] } } },
   { content: "'m", response_metadata: { logprobs: { content: [token("'m", -0.3238896)] } } },
   { content: " just", response_metadata: { logprobs: { content: [token(" just", -0.23778509)] } } },
-  { content: " a", response_metadata: { logprobs: { content: [token(" a", -0.0022134194)] }, finish_reason: "stop", model_name: "gpt-4o-mini-2024-07-18" } },
+  {
+    content: " a",
+    response_metadata: {
+      logprobs: { content: [token(" a", -0.0022134194)] },
+      finish_reason: "stop",
+      model_name: "gpt-4o-mini-2024-07-18",
+    },
+  },
 ];
 
 /** Seed 004's streamed tool calls: two calls, arguments in pieces. */
 const toolChunks: MessageChunk[] = [
-  { content: "", tool_call_chunks: [{ name: "get_weather", id: "call_SvMl", args: "", index: 0, type: "tool_call_chunk" }] },
+  {
+    content: "",
+    tool_call_chunks: [{ name: "get_weather", id: "call_SvMl", args: "", index: 0, type: "tool_call_chunk" }],
+  },
   { content: "", tool_call_chunks: [{ args: '{"lo', index: 0, type: "tool_call_chunk" }] },
-  { content: "", tool_call_chunks: [{ args: 'catio', index: 0, type: "tool_call_chunk" }] },
+  { content: "", tool_call_chunks: [{ args: "catio", index: 0, type: "tool_call_chunk" }] },
   { content: "", tool_call_chunks: [{ args: 'n": "B', index: 0, type: "tool_call_chunk" }] },
   { content: "", tool_call_chunks: [{ args: 'oston"}', index: 0, type: "tool_call_chunk" }] },
-  { content: "", tool_call_chunks: [{ name: "get_weather", id: "call_QMZd", args: '{"location": "Tokyo"}', index: 1, type: "tool_call_chunk" }] },
+  {
+    content: "",
+    tool_call_chunks: [
+      { name: "get_weather", id: "call_QMZd", args: '{"location": "Tokyo"}', index: 1, type: "tool_call_chunk" },
+    ],
+  },
 ];
 
 function fold(chunks: readonly MessageChunk[]): MessageChunk[] {
@@ -71,7 +91,9 @@ describe("concatChunks", () => {
       expect(state.tool_call_chunks).toEqual(theirs[i + 1]?.tool_call_chunks);
       expect(state.tool_calls).toEqual(theirs[i + 1]?.tool_calls);
     });
-    expect(ours[3]?.tool_calls).toEqual([{ name: "get_weather", id: "call_SvMl", args: { location: "B" }, type: "tool_call" }]);
+    expect(ours[3]?.tool_calls).toEqual([
+      { name: "get_weather", id: "call_SvMl", args: { location: "B" }, type: "tool_call" },
+    ]);
     expect(ours.at(-1)?.tool_calls).toEqual([
       { name: "get_weather", id: "call_SvMl", args: { location: "Boston" }, type: "tool_call" },
       { name: "get_weather", id: "call_QMZd", args: { location: "Tokyo" }, type: "tool_call" },
@@ -80,8 +102,19 @@ describe("concatChunks", () => {
 
   it("adds usage, keeping detail keys LangChain.js would drop", () => {
     const merged = concatChunks(
-      { content: "a", usage_metadata: { input_tokens: 10, output_tokens: 0, total_tokens: 10, input_token_details: { cache_read: 4, ephemeral_5m_input_tokens: 2 } } },
-      { content: "b", usage_metadata: { input_tokens: 0, output_tokens: 5, total_tokens: 5, output_token_details: { reasoning: 3 } } },
+      {
+        content: "a",
+        usage_metadata: {
+          input_tokens: 10,
+          output_tokens: 0,
+          total_tokens: 10,
+          input_token_details: { cache_read: 4, ephemeral_5m_input_tokens: 2 },
+        },
+      },
+      {
+        content: "b",
+        usage_metadata: { input_tokens: 0, output_tokens: 5, total_tokens: 5, output_token_details: { reasoning: 3 } },
+      },
     );
     expect(merged.usage_metadata).toEqual({
       input_tokens: 10,
@@ -95,7 +128,12 @@ describe("concatChunks", () => {
   it("merges content parts by index, like Anthropic's blocks", () => {
     const merged = concatChunks(
       { content: [{ type: "text", text: "Hel", index: 0 }] },
-      { content: [{ type: "text_delta", text: "lo", index: 0 }, { type: "tool_use", id: "t", name: "f", input: "", index: 1 }] },
+      {
+        content: [
+          { type: "text_delta", text: "lo", index: 0 },
+          { type: "tool_use", id: "t", name: "f", input: "", index: 1 },
+        ],
+      },
     );
     expect(merged.content).toEqual([
       { type: "text", text: "Hello", index: 0 },
@@ -104,16 +142,30 @@ describe("concatChunks", () => {
   });
 
   it("replaces identity strings instead of appending them, and never changes its inputs", () => {
-    const left: MessageChunk = { content: "a", id: "run-1", response_metadata: { model_name: "gpt-4o", finish_reason: "" } };
-    const right: MessageChunk = { content: "b", response_metadata: { model_name: "gpt-4o", finish_reason: "stop", model_provider: "openai" } };
+    const left: MessageChunk = {
+      content: "a",
+      id: "run-1",
+      response_metadata: { model_name: "gpt-4o", finish_reason: "" },
+    };
+    const right: MessageChunk = {
+      content: "b",
+      response_metadata: { model_name: "gpt-4o", finish_reason: "stop", model_provider: "openai" },
+    };
     const before = structuredClone([left, right]);
     const merged = concatChunks(left, right);
-    expect(merged).toEqual({ content: "ab", id: "run-1", response_metadata: { model_name: "gpt-4o", finish_reason: "stop", model_provider: "openai" } });
+    expect(merged).toEqual({
+      content: "ab",
+      id: "run-1",
+      response_metadata: { model_name: "gpt-4o", finish_reason: "stop", model_provider: "openai" },
+    });
     expect([left, right]).toEqual(before);
   });
 
   it("keeps the newer value with a warning when a field changes type", () => {
-    const merged = concatChunks({ content: "", response_metadata: { status: "ok" } }, { content: "", response_metadata: { status: 3 } });
+    const merged = concatChunks(
+      { content: "", response_metadata: { status: "ok" } },
+      { content: "", response_metadata: { status: 3 } },
+    );
     expect(merged.response_metadata?.status).toBe(3);
     expect(warnings.map((w) => w.code)).toEqual(["chunk_merge_conflict"]);
   });

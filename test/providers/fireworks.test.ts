@@ -14,7 +14,11 @@ describe("Fireworks", () => {
       usage: { prompt_tokens: 19, completion_tokens: 200, total_tokens: 219 },
     });
     expect(result.provider).toBe("fireworks");
-    expect(result.response_metadata).toMatchObject({ model_provider: "fireworks", system_fingerprint: "", finish_reason: "length" });
+    expect(result.response_metadata).toMatchObject({
+      model_provider: "fireworks",
+      system_fingerprint: "",
+      finish_reason: "length",
+    });
   });
 
   it("counts usage once when the finish chunk and the usage-only chunk both carry it", () => {
@@ -40,11 +44,21 @@ describe("Fireworks", () => {
         object: "chat.completion",
         model: "accounts/fireworks/models/deepseek-v3",
         choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }],
-        usage: { prompt_tokens: 900, completion_tokens: 10, total_tokens: 910, prompt_tokens_details: { cached_tokens: 768 } },
+        usage: {
+          prompt_tokens: 900,
+          completion_tokens: 10,
+          total_tokens: 910,
+          prompt_tokens_details: { cached_tokens: 768 },
+        },
       },
       { provider: "fireworks" },
     );
-    expect(result.usage_metadata).toEqual({ input_tokens: 900, output_tokens: 10, total_tokens: 910, input_token_details: { cache_read: 768 } });
+    expect(result.usage_metadata).toEqual({
+      input_tokens: 900,
+      output_tokens: 10,
+      total_tokens: 910,
+      input_token_details: { cache_read: 768 },
+    });
   });
 
   it("warns when a stream was sent without usage, and keeps its text and finish reason", () => {
@@ -55,7 +69,10 @@ describe("Fireworks", () => {
       ],
       { provider: "fireworks" },
     );
-    expect(result).toMatchObject({ text: "Hi", response_metadata: { finish_reason: "stop", model_provider: "fireworks" } });
+    expect(result).toMatchObject({
+      text: "Hi",
+      response_metadata: { finish_reason: "stop", model_provider: "fireworks" },
+    });
     expect(result.usage_metadata).toBeUndefined();
     expect(warnings.map((w) => w.code)).toEqual(["missing_usage"]);
   });

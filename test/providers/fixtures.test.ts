@@ -9,7 +9,8 @@ function run(fixture: Fixture, provider: ProviderName | undefined): NormalizedRe
   return fixture.streaming ? accumulate(fixture.raw as unknown[], options) : normalizeResponse(fixture.raw, options);
 }
 
-const expectedUsage = (f: Fixture) => withoutEmptyDetails(f.better_expected_usage !== undefined ? f.better_expected_usage : f.expected_usage);
+const expectedUsage = (f: Fixture) =>
+  withoutEmptyDetails(f.better_expected_usage !== undefined ? f.better_expected_usage : f.expected_usage);
 const hasBetterModel = (f: Fixture) => f.better_expected_model_name !== undefined;
 const expectedModel = (f: Fixture) => (hasBetterModel(f) ? f.better_expected_model_name : f.expected_model_name);
 
@@ -21,7 +22,8 @@ function expectedMetadata(f: Fixture): Record<string, unknown> {
   const expected = f.expected_response_metadata ?? f.expected_response_metadata_subset ?? {};
   if (!hasBetterModel(f)) return expected;
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(expected)) out[key] = value === f.expected_model_name ? expectedModel(f) : value;
+  for (const [key, value] of Object.entries(expected))
+    out[key] = value === f.expected_model_name ? expectedModel(f) : value;
   return out;
 }
 
@@ -54,7 +56,10 @@ describe("provider fixtures", () => {
       const result = run(fixture, undefined);
       // Payloads without a provider's marks fall back to the shape's owner: an unmarked
       // Chat Completions payload reads as OpenAI, an unmarked Gemini one as the Gemini API.
-      const fallback: Partial<Record<ProviderName, ProviderName>> = { fireworks: "openai", google_vertexai: "google_genai" };
+      const fallback: Partial<Record<ProviderName, ProviderName>> = {
+        fireworks: "openai",
+        google_vertexai: "google_genai",
+      };
       expect([fixture.provider, fallback[fixture.provider]]).toContain(result.provider);
       expect(withoutEmptyDetails(result.usage_metadata)).toEqual(expectedUsage(fixture));
     });

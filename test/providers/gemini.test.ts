@@ -4,7 +4,11 @@ import { accumulate, captureWarnings } from "./helpers.js";
 
 const warnings = captureWarnings();
 
-function response(parts: unknown[], usageMetadata: Record<string, unknown> | undefined, extra: Record<string, unknown> = {}) {
+function response(
+  parts: unknown[],
+  usageMetadata: Record<string, unknown> | undefined,
+  extra: Record<string, unknown> = {},
+) {
   return {
     candidates: [{ content: { role: "model", parts }, finishReason: "STOP", index: 0 }],
     ...(usageMetadata === undefined ? {} : { usageMetadata }),
@@ -37,7 +41,13 @@ describe("Gemini API and Vertex AI", () => {
   it("reads the snake_case dicts of the Python SDKs as well", () => {
     const raw = {
       candidates: [{ content: { parts: [{ text: "x" }] }, finish_reason: "STOP" }],
-      usage_metadata: { prompt_token_count: 7, candidates_token_count: 3, thoughts_token_count: 5, cached_content_token_count: 2, total_token_count: 15 },
+      usage_metadata: {
+        prompt_token_count: 7,
+        candidates_token_count: 3,
+        thoughts_token_count: 5,
+        cached_content_token_count: 2,
+        total_token_count: 15,
+      },
       model_version: "gemini-2.5-flash",
     };
     const result = normalizeResponse(raw);
@@ -69,16 +79,20 @@ describe("Gemini API and Vertex AI", () => {
 
   it("recognizes Vertex AI by createTime and reports its usage_metadata and is_blocked", () => {
     const result = normalizeResponse(
-      response([{ text: "ok" }], { promptTokenCount: 2, candidatesTokenCount: 1, totalTokenCount: 3, trafficType: "ON_DEMAND" }, {
-        createTime: "2025-07-11T18:22:04Z",
-        candidates: [
-          {
-            content: { parts: [{ text: "ok" }] },
-            finishReason: "STOP",
-            safetyRatings: [{ category: "HARM_CATEGORY_HATE_SPEECH", probability: "NEGLIGIBLE", blocked: false }],
-          },
-        ],
-      }),
+      response(
+        [{ text: "ok" }],
+        { promptTokenCount: 2, candidatesTokenCount: 1, totalTokenCount: 3, trafficType: "ON_DEMAND" },
+        {
+          createTime: "2025-07-11T18:22:04Z",
+          candidates: [
+            {
+              content: { parts: [{ text: "ok" }] },
+              finishReason: "STOP",
+              safetyRatings: [{ category: "HARM_CATEGORY_HATE_SPEECH", probability: "NEGLIGIBLE", blocked: false }],
+            },
+          ],
+        },
+      ),
     );
     expect(result.provider).toBe("google_vertexai");
     expect(result.response_metadata).toMatchObject({
@@ -101,7 +115,10 @@ describe("Gemini API and Vertex AI", () => {
         chunk("A", { promptTokenCount: 30, candidatesTokenCount: 1, totalTokenCount: 31 }),
         chunk("B", { promptTokenCount: 30, candidatesTokenCount: 2, thoughtsTokenCount: 12, totalTokenCount: 44 }),
         chunk("C", { promptTokenCount: 30, candidatesTokenCount: 3, thoughtsTokenCount: 12, totalTokenCount: 45 }),
-        { candidates: [{ content: { role: "model", parts: [{ text: "" }] }, finishReason: "STOP" }], usageMetadata: {} },
+        {
+          candidates: [{ content: { role: "model", parts: [{ text: "" }] }, finishReason: "STOP" }],
+          usageMetadata: {},
+        },
       ],
       { provider: "google_vertexai" },
     );
@@ -113,7 +130,11 @@ describe("Gemini API and Vertex AI", () => {
       input_token_details: { cache_read: 0 },
       output_token_details: { reasoning: 12 },
     });
-    expect(result.response_metadata).toMatchObject({ finish_reason: "STOP", model_name: "gemini-2.5-flash-001", model_provider: "google_vertexai" });
+    expect(result.response_metadata).toMatchObject({
+      finish_reason: "STOP",
+      model_name: "gemini-2.5-flash-001",
+      model_provider: "google_vertexai",
+    });
   });
 
   it("handles a blocked prompt: no candidates, prompt feedback kept, usage from the prompt", () => {
@@ -124,11 +145,18 @@ describe("Gemini API and Vertex AI", () => {
     });
     expect(result.text).toBe("");
     expect(result.response_metadata.prompt_feedback).toEqual({ blockReason: "SAFETY" });
-    expect(result.usage_metadata).toEqual({ input_tokens: 9, output_tokens: 0, total_tokens: 9, input_token_details: { cache_read: 0 } });
+    expect(result.usage_metadata).toEqual({
+      input_tokens: 9,
+      output_tokens: 0,
+      total_tokens: 9,
+      input_token_details: { cache_read: 0 },
+    });
   });
 
   it("warns when no chunk carries usageMetadata", () => {
-    const result = accumulate([{ candidates: [{ content: { parts: [{ text: "hi" }] } }], modelVersion: "gemini-2.0-flash" }]);
+    const result = accumulate([
+      { candidates: [{ content: { parts: [{ text: "hi" }] } }], modelVersion: "gemini-2.0-flash" },
+    ]);
     expect(result.usage_metadata).toBeUndefined();
     expect(result.text).toBe("hi");
     expect(warnings.map((w) => w.code)).toEqual(["missing_usage"]);

@@ -2,7 +2,12 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { UsageMetadata } from "../../schemas/index.js";
-import { StreamAccumulator, type NormalizeOptions, type ProviderName, type StreamResult } from "../../src/providers/index.js";
+import {
+  StreamAccumulator,
+  type NormalizeOptions,
+  type ProviderName,
+  type StreamResult,
+} from "../../src/providers/index.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 export const FIXTURES_DIR = path.resolve(repoRoot, "../shared/fixtures/providers");
@@ -33,8 +38,16 @@ export function loadFixtures(): Fixture[] {
     if (!folder.isDirectory()) continue;
     for (const file of readdirSync(path.join(FIXTURES_DIR, folder.name))) {
       if (!file.endsWith(".json")) continue;
-      const data = JSON.parse(readFileSync(path.join(FIXTURES_DIR, folder.name, file), "utf8")) as Omit<Fixture, "file" | "folder" | "provider">;
-      fixtures.push({ ...data, file: `${folder.name}/${file}`, folder: folder.name, provider: FOLDER_PROVIDERS[folder.name] ?? (folder.name as ProviderName) });
+      const data = JSON.parse(readFileSync(path.join(FIXTURES_DIR, folder.name, file), "utf8")) as Omit<
+        Fixture,
+        "file" | "folder" | "provider"
+      >;
+      fixtures.push({
+        ...data,
+        file: `${folder.name}/${file}`,
+        folder: folder.name,
+        provider: FOLDER_PROVIDERS[folder.name] ?? (folder.name as ProviderName),
+      });
     }
   }
   return fixtures;

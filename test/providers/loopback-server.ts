@@ -36,14 +36,15 @@ export interface RecordedRequest {
  */
 export class LoopbackServer {
   readonly requests: RecordedRequest[] = [];
-  readonly #server: Server;
-  readonly #replies: Reply[] = [];
+  private readonly _server: Server;
+  private readonly _replies: Reply[] = [];
 
   private constructor(server: Server) {
-    this.#server = server;
+    this._server = server;
   }
 
   static async start(): Promise<LoopbackServer> {
+    // eslint-disable-next-line prefer-const -- the request handler reads it; assigned once the server exists
     let instance: LoopbackServer | undefined;
     const server = createServer((request, response) => void instance?.handle(request, response));
     instance = new LoopbackServer(server);
@@ -53,24 +54,24 @@ export class LoopbackServer {
 
   /** `http://127.0.0.1:<port>` plus `suffix` (OpenAI's base URL ends in `/v1`, Anthropic's does not). */
   url(suffix = ""): string {
-    const { port } = this.#server.address() as AddressInfo;
+    const { port } = this._server.address() as AddressInfo;
     return `http://127.0.0.1:${port}${suffix}`;
   }
 
   /** Queues replies for the next requests, in order. */
   reply(...replies: Reply[]): void {
-    this.#replies.push(...replies);
+    this._replies.push(...replies);
   }
 
   /** Forgets recorded requests and unused replies. */
   reset(): void {
     this.requests.length = 0;
-    this.#replies.length = 0;
+    this._replies.length = 0;
   }
 
   async close(): Promise<void> {
-    this.#server.closeAllConnections();
-    await new Promise<void>((resolve, reject) => this.#server.close((error) => (error ? reject(error) : resolve())));
+    this._server.closeAllConnections();
+    await new Promise<void>((resolve, reject) => this._server.close((error) => (error ? reject(error) : resolve())));
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -85,7 +86,11 @@ export class LoopbackServer {
     });
     // A client that stops reading closes the connection under us: expected, not a server failure.
     response.on("error", () => undefined);
-    const reply = this.#replies.shift() ?? { kind: "json", status: 599, body: { error: { message: "no reply queued" } } };
+    const reply = this._replies.shift() ?? {
+      kind: "json",
+      status: 599,
+      body: { error: { message: "no reply queued" } },
+    };
     if (reply.kind === "json") {
       response.writeHead(reply.status ?? 200, { "content-type": "application/json", ...reply.headers });
       response.end(JSON.stringify(reply.body));
@@ -118,7 +123,10 @@ export function fixtureUsage(folder: string, name: string): unknown {
   return fixture.better_expected_usage ?? fixture.expected_usage;
 }
 
-function readFixture(folder: string, name: string): { raw: unknown; expected_usage: unknown; better_expected_usage?: unknown } {
+function readFixture(
+  folder: string,
+  name: string,
+): { raw: unknown; expected_usage: unknown; better_expected_usage?: unknown } {
   return JSON.parse(readFileSync(path.join(FIXTURES_DIR, folder, `${name}.json`), "utf8")) as {
     raw: unknown;
     expected_usage: unknown;

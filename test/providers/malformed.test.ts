@@ -1,6 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { normalizeResponse, ProviderPayloadError, StreamAccumulator, type ProviderName } from "../../src/providers/index.js";
+import {
+  normalizeResponse,
+  ProviderPayloadError,
+  StreamAccumulator,
+  type ProviderName,
+} from "../../src/providers/index.js";
 import { PROVIDER_NAMES } from "../../src/providers/index.js";
 import { accumulate, captureWarnings, clone, loadFixtures } from "./helpers.js";
 
@@ -23,23 +28,44 @@ describe("bad token counts", () => {
     ["NaN", Number.NaN, "usage.prompt_tokens: NaN is not a non-negative integer"],
     ["a string", "12", 'usage.prompt_tokens: "12" is not a non-negative integer'],
     ["a fraction", 1.5, "usage.prompt_tokens: 1.5 is not a non-negative integer"],
-  ])("refuses a %s count with a warning naming field and value, and keeps text and metadata", (_label, bad, message) => {
-    const result = normalizeResponse(chat({ prompt_tokens: bad, completion_tokens: 2, total_tokens: 7 }));
-    expect(result.usage_metadata).toBeUndefined();
-    expect(result.text).toBe("Still here");
-    expect(result.response_metadata).toMatchObject({ finish_reason: "stop", model_name: "gpt-4o-mini", brand_new_field: { tier: "x" } });
-    expect(warnings).toEqual([expect.objectContaining({ code: "invalid_usage", message: expect.stringContaining(message) })]);
-  });
+  ])(
+    "refuses a %s count with a warning naming field and value, and keeps text and metadata",
+    (_label, bad, message) => {
+      const result = normalizeResponse(chat({ prompt_tokens: bad, completion_tokens: 2, total_tokens: 7 }));
+      expect(result.usage_metadata).toBeUndefined();
+      expect(result.text).toBe("Still here");
+      expect(result.response_metadata).toMatchObject({
+        finish_reason: "stop",
+        model_name: "gpt-4o-mini",
+        brand_new_field: { tier: "x" },
+      });
+      expect(warnings).toEqual([
+        expect.objectContaining({ code: "invalid_usage", message: expect.stringContaining(message) }),
+      ]);
+    },
+  );
 
   it("refuses the whole usage when only a detail count is bad (a partial usage would be wrong)", () => {
-    const result = normalizeResponse(chat({ prompt_tokens: 5, completion_tokens: 2, prompt_tokens_details: { cached_tokens: -1 } }));
+    const result = normalizeResponse(
+      chat({ prompt_tokens: 5, completion_tokens: 2, prompt_tokens_details: { cached_tokens: -1 } }),
+    );
     expect(result.usage_metadata).toBeUndefined();
     expect(warnings[0]?.message).toContain("usage.prompt_tokens_details.cached_tokens: -1");
   });
 
   it("refuses bad counts in streams too, at result()", () => {
     const accumulator = new StreamAccumulator({ provider: "anthropic" });
-    accumulator.add({ type: "message_start", message: { id: "m", type: "message", role: "assistant", model: "claude", content: [], usage: { input_tokens: "ten" } } });
+    accumulator.add({
+      type: "message_start",
+      message: {
+        id: "m",
+        type: "message",
+        role: "assistant",
+        model: "claude",
+        content: [],
+        usage: { input_tokens: "ten" },
+      },
+    });
     accumulator.add({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "ok" } });
     expect(warnings).toEqual([]);
     const result = accumulator.result();
@@ -60,33 +86,47 @@ describe("missing usage and unknown fields", () => {
 
   it("keeps unknown fields of stream chunks", () => {
     const result = accumulate([
-      { object: "chat.completion.chunk", model: "gpt-4o", choices: [{ index: 0, delta: { content: "a" } }], region: "eu" },
-      { object: "chat.completion.chunk", model: "gpt-4o", choices: [], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } },
+      {
+        object: "chat.completion.chunk",
+        model: "gpt-4o",
+        choices: [{ index: 0, delta: { content: "a" } }],
+        region: "eu",
+      },
+      {
+        object: "chat.completion.chunk",
+        model: "gpt-4o",
+        choices: [],
+        usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+      },
     ]);
     expect(result.response_metadata.region).toBe("eu");
   });
 });
 
 describe("payloads that are not provider payloads", () => {
-  it.each([["a string", "hello"], ["null", null], ["a number", 42], ["an array", [{ choices: [] }]]])(
-    "rejects %s with a ProviderPayloadError naming the expected shapes",
-    (_label, raw) => {
-      expect(() => normalizeResponse(raw)).toThrow(ProviderPayloadError);
-      try {
-        normalizeResponse(raw);
-      } catch (error) {
-        expect(error).toBeInstanceOf(ProviderPayloadError);
-        const payloadError = error as ProviderPayloadError;
-        expect(payloadError.message).toContain("expected a provider response object");
-        expect(payloadError.message).toContain("Chat Completions");
-        expect(payloadError.message).toContain("Anthropic Messages");
-        expect(payloadError.expected.length).toBeGreaterThan(5);
-      }
-    },
-  );
+  it.each([
+    ["a string", "hello"],
+    ["null", null],
+    ["a number", 42],
+    ["an array", [{ choices: [] }]],
+  ])("rejects %s with a ProviderPayloadError naming the expected shapes", (_label, raw) => {
+    expect(() => normalizeResponse(raw)).toThrow(ProviderPayloadError);
+    try {
+      normalizeResponse(raw);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ProviderPayloadError);
+      const payloadError = error as ProviderPayloadError;
+      expect(payloadError.message).toContain("expected a provider response object");
+      expect(payloadError.message).toContain("Chat Completions");
+      expect(payloadError.message).toContain("Anthropic Messages");
+      expect(payloadError.expected.length).toBeGreaterThan(5);
+    }
+  });
 
   it("rejects an object of unknown shape, and names only the given provider's shapes", () => {
-    expect(() => normalizeResponse({ hello: "world" })).toThrow(/unrecognized provider response \(an object with keys hello\).*Gemini/);
+    expect(() => normalizeResponse({ hello: "world" })).toThrow(
+      /unrecognized provider response \(an object with keys hello\).*Gemini/,
+    );
     expect(() => normalizeResponse({ hello: "world" }, { provider: "cohere" })).toThrow(
       /unrecognized cohere response.*expected for cohere one of: Cohere v2 chat/,
     );
@@ -98,7 +138,9 @@ describe("payloads that are not provider payloads", () => {
   });
 
   it("rejects unknown provider names, suggesting the right one", () => {
-    expect(() => normalizeResponse({}, { provider: "bedrock" as ProviderName })).toThrow(/did you mean "amazon_bedrock"/);
+    expect(() => normalizeResponse({}, { provider: "bedrock" as ProviderName })).toThrow(
+      /did you mean "amazon_bedrock"/,
+    );
     expect(() => new StreamAccumulator({ provider: "mistral" as ProviderName })).toThrow(/did you mean "mistralai"/);
   });
 
@@ -121,7 +163,12 @@ describe("payloads that are not provider payloads", () => {
 
   it("gives an empty result for an empty stream of a known provider", () => {
     const result = new StreamAccumulator({ provider: "groq" }).result();
-    expect(result).toMatchObject({ provider: "groq", text: "", tool_calls: [], response_metadata: { model_provider: "groq", model_name: null } });
+    expect(result).toMatchObject({
+      provider: "groq",
+      text: "",
+      tool_calls: [],
+      response_metadata: { model_provider: "groq", model_name: null },
+    });
     expect(result.usage_metadata).toBeUndefined();
   });
 });
@@ -132,16 +179,20 @@ describe("robustness", () => {
 
   it("never throws anything but ProviderPayloadError for arbitrary objects", () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.string({ maxLength: 12 }), json, { maxKeys: 6 }), fc.constantFrom(undefined, ...PROVIDER_NAMES), (raw, provider) => {
-        try {
-          normalizeResponse(raw, provider === undefined ? {} : { provider });
-        } catch (error) {
-          expect(error).toBeInstanceOf(ProviderPayloadError);
-        }
-        const accumulator = new StreamAccumulator({ provider: provider ?? "openai" });
-        accumulator.add(raw);
-        accumulator.result();
-      }),
+      fc.property(
+        fc.dictionary(fc.string({ maxLength: 12 }), json, { maxKeys: 6 }),
+        fc.constantFrom(undefined, ...PROVIDER_NAMES),
+        (raw, provider) => {
+          try {
+            normalizeResponse(raw, provider === undefined ? {} : { provider });
+          } catch (error) {
+            expect(error).toBeInstanceOf(ProviderPayloadError);
+          }
+          const accumulator = new StreamAccumulator({ provider: provider ?? "openai" });
+          accumulator.add(raw);
+          accumulator.result();
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -18,15 +18,23 @@ describe("Mistral", () => {
     });
     expect(result.provider).toBe("mistralai");
     expect(result.usage_metadata).toEqual({ input_tokens: 6, output_tokens: 2, total_tokens: 8 });
-    expect(result.response_metadata).toMatchObject({ model: "mistral-large-2411", model_name: "mistral-large-2411", model_provider: "mistralai" });
+    expect(result.response_metadata).toMatchObject({
+      model: "mistral-large-2411",
+      model_name: "mistral-large-2411",
+      model_provider: "mistralai",
+    });
   });
 
   it("treats streamed tool calls that come whole and without an index as separate calls", () => {
     const call = (id: string, name: string, args: string) => ({
       ...base,
-      choices: [{ index: 0, delta: { tool_calls: [{ id, function: { name, arguments: args } }] }, finish_reason: null }],
+      choices: [
+        { index: 0, delta: { tool_calls: [{ id, function: { name, arguments: args } }] }, finish_reason: null },
+      ],
     });
-    const result = accumulate([call("a1", "add", '{"x": 1}'), call("b2", "mul", '{"y": 2}')], { provider: "mistralai" });
+    const result = accumulate([call("a1", "add", '{"x": 1}'), call("b2", "mul", '{"y": 2}')], {
+      provider: "mistralai",
+    });
     expect(result.tool_calls).toEqual([
       { id: "a1", name: "add", args: { x: 1 }, type: "tool_call" },
       { id: "b2", name: "mul", args: { y: 2 }, type: "tool_call" },

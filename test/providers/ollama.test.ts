@@ -18,13 +18,19 @@ describe("Ollama", () => {
     expect(result.usage_metadata).toBeUndefined();
     expect(result.text).toBe("Hi");
     expect(result.response_metadata).toMatchObject({ done_reason: "stop", eval_count: 5, model_name: "llama3.2" });
-    expect(warnings).toEqual([expect.objectContaining({ code: "missing_usage", message: expect.stringContaining("prompt_eval_count") })]);
+    expect(warnings).toEqual([
+      expect.objectContaining({ code: "missing_usage", message: expect.stringContaining("prompt_eval_count") }),
+    ]);
   });
 
   it("reads tool calls whose arguments are already objects", () => {
     const result = normalizeResponse({
       model: "qwen3",
-      message: { role: "assistant", content: "", tool_calls: [{ function: { name: "get_time", arguments: { tz: "CET" } } }] },
+      message: {
+        role: "assistant",
+        content: "",
+        tool_calls: [{ function: { name: "get_time", arguments: { tz: "CET" } } }],
+      },
       done: true,
       done_reason: "stop",
       prompt_eval_count: 20,

@@ -51,13 +51,24 @@ describe("OpenAI Chat Completions", () => {
   });
 
   it("uses the flex prefix too, and no tier keys for the default tier", () => {
-    const usage = { prompt_tokens: 50, completion_tokens: 40, total_tokens: 90, completion_tokens_details: { reasoning_tokens: 30 } };
-    expect(normalizeResponse(completion(usage, { service_tier: "flex" })).usage_metadata?.output_token_details).toEqual({
-      flex_reasoning: 30,
-      flex: 10,
+    const usage = {
+      prompt_tokens: 50,
+      completion_tokens: 40,
+      total_tokens: 90,
+      completion_tokens_details: { reasoning_tokens: 30 },
+    };
+    expect(normalizeResponse(completion(usage, { service_tier: "flex" })).usage_metadata?.output_token_details).toEqual(
+      {
+        flex_reasoning: 30,
+        flex: 10,
+      },
+    );
+    expect(normalizeResponse(completion(usage, { service_tier: "flex" })).usage_metadata?.input_token_details).toEqual({
+      flex: 50,
     });
-    expect(normalizeResponse(completion(usage, { service_tier: "flex" })).usage_metadata?.input_token_details).toEqual({ flex: 50 });
-    expect(normalizeResponse(completion(usage, { service_tier: "default" })).usage_metadata?.output_token_details).toEqual({
+    expect(
+      normalizeResponse(completion(usage, { service_tier: "default" })).usage_metadata?.output_token_details,
+    ).toEqual({
       reasoning: 30,
     });
   });
@@ -90,7 +101,9 @@ describe("OpenAI Chat Completions", () => {
             message: {
               role: "assistant",
               content: null,
-              tool_calls: [{ id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Oslo"}' } }],
+              tool_calls: [
+                { id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Oslo"}' } },
+              ],
             },
           },
         ],
@@ -99,7 +112,9 @@ describe("OpenAI Chat Completions", () => {
     );
     const result = normalizeResponse(raw);
     expect(result.text).toBe("");
-    expect(result.tool_calls).toEqual([{ id: "call_1", name: "get_weather", args: { city: "Oslo" }, type: "tool_call" }]);
+    expect(result.tool_calls).toEqual([
+      { id: "call_1", name: "get_weather", args: { city: "Oslo" }, type: "tool_call" },
+    ]);
     expect(result.response_metadata.prompt_filter_results).toEqual([{ prompt_index: 0 }]);
     expect(result.response_metadata.finish_reason).toBe("tool_calls");
     expect(result.response_metadata).not.toHaveProperty("logprobs");
@@ -125,7 +140,9 @@ describe("OpenAI Chat Completions", () => {
   });
 
   it("keeps arguments that never became valid JSON as an invalid tool call", () => {
-    const result = accumulate([chunk({ tool_calls: [{ index: 0, id: "c", function: { name: "f", arguments: '{"a": 1' } }] })]);
+    const result = accumulate([
+      chunk({ tool_calls: [{ index: 0, id: "c", function: { name: "f", arguments: '{"a": 1' } }] }),
+    ]);
     expect(result.tool_calls).toEqual([]);
     expect(result.invalid_tool_calls).toEqual([
       expect.objectContaining({ id: "c", name: "f", args: '{"a": 1', type: "invalid_tool_call" }),
@@ -133,20 +150,46 @@ describe("OpenAI Chat Completions", () => {
   });
 
   it("concatenates streamed logprobs content in order (seed 003)", () => {
-    const token = (text: string, logprob: number) => ({ token: text, bytes: [...Buffer.from(text)], logprob, top_logprobs: [] });
+    const token = (text: string, logprob: number) => ({
+      token: text,
+      bytes: [...Buffer.from(text)],
+      logprob,
+      top_logprobs: [],
+    });
     const lp = (...content: unknown[]) => ({ content, refusal: null });
     const result = accumulate([
-      { ...chunk({ role: "assistant", content: "" }), choices: [{ index: 0, delta: { role: "assistant", content: "" }, logprobs: lp(), finish_reason: null }] },
-      { ...chunk({}), choices: [{ index: 0, delta: { content: "I" }, logprobs: lp(token("I", -0.26593843)), finish_reason: null }] },
-      { ...chunk({}), choices: [{ index: 0, delta: { content: "'m" }, logprobs: lp(token("'m", -0.3238896)), finish_reason: null }] },
+      {
+        ...chunk({ role: "assistant", content: "" }),
+        choices: [{ index: 0, delta: { role: "assistant", content: "" }, logprobs: lp(), finish_reason: null }],
+      },
       {
         ...chunk({}),
-        choices: [{ index: 0, delta: { content: " just a" }, logprobs: lp(token(" just", -0.23778509), token(" a", -0.0022134194)), finish_reason: "stop" }],
+        choices: [{ index: 0, delta: { content: "I" }, logprobs: lp(token("I", -0.26593843)), finish_reason: null }],
+      },
+      {
+        ...chunk({}),
+        choices: [{ index: 0, delta: { content: "'m" }, logprobs: lp(token("'m", -0.3238896)), finish_reason: null }],
+      },
+      {
+        ...chunk({}),
+        choices: [
+          {
+            index: 0,
+            delta: { content: " just a" },
+            logprobs: lp(token(" just", -0.23778509), token(" a", -0.0022134194)),
+            finish_reason: "stop",
+          },
+        ],
       },
     ]);
     expect(result.text).toBe("I'm just a");
     expect(result.response_metadata.logprobs).toEqual({
-      content: [token("I", -0.26593843), token("'m", -0.3238896), token(" just", -0.23778509), token(" a", -0.0022134194)],
+      content: [
+        token("I", -0.26593843),
+        token("'m", -0.3238896),
+        token(" just", -0.23778509),
+        token(" a", -0.0022134194),
+      ],
       refusal: null,
     });
   });
@@ -154,35 +197,69 @@ describe("OpenAI Chat Completions", () => {
   it("concatenates completions-style logprobs lists of compatible servers key by key", () => {
     const piece = (text: string, logprob: number) => ({
       ...chunk({ content: text }),
-      choices: [{ index: 0, delta: { content: text }, logprobs: { tokens: [text], token_logprobs: [logprob] }, finish_reason: null }],
+      choices: [
+        {
+          index: 0,
+          delta: { content: text },
+          logprobs: { tokens: [text], token_logprobs: [logprob] },
+          finish_reason: null,
+        },
+      ],
     });
     const result = accumulate([piece("a", -0.5), piece("b", -0.25)]);
     expect(result.response_metadata.logprobs).toEqual({ tokens: ["a", "b"], token_logprobs: [-0.5, -0.25] });
   });
 
   it("warns when a stream has no usage and says how to get it", () => {
-    const result = accumulate([chunk({ content: "Hi" }), { ...chunk({}), choices: [{ index: 0, delta: {}, finish_reason: "stop" }] }], {
-      provider: "openai",
-    });
+    const result = accumulate(
+      [chunk({ content: "Hi" }), { ...chunk({}), choices: [{ index: 0, delta: {}, finish_reason: "stop" }] }],
+      {
+        provider: "openai",
+      },
+    );
     expect(result.usage_metadata).toBeUndefined();
     expect(result.text).toBe("Hi");
-    expect(warnings).toEqual([expect.objectContaining({ code: "missing_usage", message: expect.stringContaining("include_usage") })]);
+    expect(warnings).toEqual([
+      expect.objectContaining({ code: "missing_usage", message: expect.stringContaining("include_usage") }),
+    ]);
   });
 
   it("counts usage once when a server repeats the running total on every chunk", () => {
-    const running = (completion_tokens: number) => ({ prompt_tokens: 10, completion_tokens, total_tokens: 10 + completion_tokens });
+    const running = (completion_tokens: number) => ({
+      prompt_tokens: 10,
+      completion_tokens,
+      total_tokens: 10 + completion_tokens,
+    });
     const result = accumulate([
       chunk({ content: "a" }, { usage: running(1) }),
       chunk({ content: "b" }, { usage: running(2) }),
       chunk({ content: "c" }, { usage: running(3) }),
     ]);
-    expect(result.usage_metadata).toEqual({ input_tokens: 10, output_tokens: 3, total_tokens: 13, input_token_details: {}, output_token_details: {} });
+    expect(result.usage_metadata).toEqual({
+      input_tokens: 10,
+      output_tokens: 3,
+      total_tokens: 13,
+      input_token_details: {},
+      output_token_details: {},
+    });
   });
 
   it("applies the stream's service tier to the final usage chunk", () => {
     const result = accumulate([
       chunk({ content: "x" }, { service_tier: "priority" }),
-      { id: "chatcmpl-s", object: "chat.completion.chunk", model: "gpt-4o", choices: [], service_tier: "priority", usage: { prompt_tokens: 8, completion_tokens: 2, total_tokens: 10, prompt_tokens_details: { cached_tokens: 3 } } },
+      {
+        id: "chatcmpl-s",
+        object: "chat.completion.chunk",
+        model: "gpt-4o",
+        choices: [],
+        service_tier: "priority",
+        usage: {
+          prompt_tokens: 8,
+          completion_tokens: 2,
+          total_tokens: 10,
+          prompt_tokens_details: { cached_tokens: 3 },
+        },
+      },
     ]);
     expect(result.usage_metadata?.input_token_details).toEqual({ priority_cache_read: 3, priority: 5 });
     expect(result.response_metadata.service_tier).toBe("priority");
@@ -199,7 +276,13 @@ describe("OpenAI Responses API", () => {
     incomplete_details: null,
     model: "gpt-5-2025-08-07",
     output: [],
-    usage: { input_tokens: 10, input_tokens_details: { cached_tokens: 2 }, output_tokens: 20, output_tokens_details: { reasoning_tokens: 15 }, total_tokens: 30 },
+    usage: {
+      input_tokens: 10,
+      input_tokens_details: { cached_tokens: 2 },
+      output_tokens: 20,
+      output_tokens_details: { reasoning_tokens: 15 },
+      total_tokens: 30,
+    },
     ...fields,
   });
 
@@ -212,7 +295,11 @@ describe("OpenAI Responses API", () => {
     const result = normalizeResponse(raw);
     expect(result.provider).toBe("openai");
     expect(result.text).toBe("Once upon");
-    expect(result.response_metadata).toMatchObject({ status: "incomplete", incomplete_details: { reason: "max_output_tokens" }, model_name: "gpt-5-2025-08-07" });
+    expect(result.response_metadata).toMatchObject({
+      status: "incomplete",
+      incomplete_details: { reason: "max_output_tokens" },
+      model_name: "gpt-5-2025-08-07",
+    });
     expect(result.usage_metadata).toEqual({
       input_tokens: 10,
       output_tokens: 20,
@@ -224,8 +311,15 @@ describe("OpenAI Responses API", () => {
 
   it("reads function_call output items as tool calls and maps cache_write_tokens", () => {
     const raw = response({
-      output: [{ type: "function_call", call_id: "call_9", name: "lookup", arguments: '{"q":"x"}', status: "completed" }],
-      usage: { input_tokens: 100, input_tokens_details: { cached_tokens: 0, cache_write_tokens: 64 }, output_tokens: 5, total_tokens: 105 },
+      output: [
+        { type: "function_call", call_id: "call_9", name: "lookup", arguments: '{"q":"x"}', status: "completed" },
+      ],
+      usage: {
+        input_tokens: 100,
+        input_tokens_details: { cached_tokens: 0, cache_write_tokens: 64 },
+        output_tokens: 5,
+        total_tokens: 105,
+      },
     });
     const result = normalizeResponse(raw);
     expect(result.tool_calls).toEqual([{ id: "call_9", name: "lookup", args: { q: "x" }, type: "tool_call" }]);
@@ -236,10 +330,18 @@ describe("OpenAI Responses API", () => {
     const final = response({ status: "incomplete", incomplete_details: { reason: "max_output_tokens" } });
     const result = accumulate([
       { type: "response.created", sequence_number: 0, response: response({ status: "in_progress", usage: null }) },
-      { type: "response.output_item.added", output_index: 0, item: { type: "function_call", call_id: "call_1", name: "search", arguments: "" } },
+      {
+        type: "response.output_item.added",
+        output_index: 0,
+        item: { type: "function_call", call_id: "call_1", name: "search", arguments: "" },
+      },
       { type: "response.function_call_arguments.delta", output_index: 0, item_id: "fc_1", delta: '{"que' },
       { type: "response.function_call_arguments.delta", output_index: 0, item_id: "fc_1", delta: 'ry":"cats"}' },
-      { type: "response.output_item.added", output_index: 1, item: { type: "message", role: "assistant", content: [] } },
+      {
+        type: "response.output_item.added",
+        output_index: 1,
+        item: { type: "message", role: "assistant", content: [] },
+      },
       { type: "response.output_text.delta", output_index: 1, delta: "Looking" },
       { type: "response.output_text.delta", output_index: 1, delta: " it up" },
       { type: "response.incomplete", sequence_number: 9, response: final },

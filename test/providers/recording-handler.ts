@@ -22,7 +22,7 @@ export type RecordedEvent =
 export class RecordingHandler implements CallbackHandler {
   readonly name = "RecordingHandler";
   readonly events: RecordedEvent[] = [];
-  readonly #waiting: (() => void)[] = [];
+  private readonly waiting: (() => void)[] = [];
 
   handleChatModelStart(
     llm: Serialized,
@@ -37,28 +37,41 @@ export class RecordingHandler implements CallbackHandler {
     this.events.push({ kind: "start", runId, parentRunId, llm, messages, extraParams, tags, metadata, runName });
   }
 
-  handleLLMNewToken(token: string, idx: NewTokenIndices, runId: string, _parentRunId?: string, _tags?: string[], fields?: NewTokenFields): void {
+  handleLLMNewToken(
+    token: string,
+    idx: NewTokenIndices,
+    runId: string,
+    _parentRunId?: string,
+    _tags?: string[],
+    fields?: NewTokenFields,
+  ): void {
     this.events.push({ kind: "token", runId, token, idx, chunk: fields?.chunk });
   }
 
   handleLLMEnd(output: LLMResult, runId: string): void {
     this.events.push({ kind: "end", runId, output });
-    this.#wake();
+    this.wake();
   }
 
-  handleLLMError(error: unknown, runId: string, _parentRunId?: string, _tags?: string[], extraParams?: Record<string, unknown>): void {
+  handleLLMError(
+    error: unknown,
+    runId: string,
+    _parentRunId?: string,
+    _tags?: string[],
+    extraParams?: Record<string, unknown>,
+  ): void {
     this.events.push({ kind: "error", runId, error, extraParams });
-    this.#wake();
+    this.wake();
   }
 
   /** Settles once a run has ended (end or error): for runs that end after the caller got its value. */
   whenEnded(): Promise<void> {
     if (this.events.some((event) => event.kind === "end" || event.kind === "error")) return Promise.resolve();
-    return new Promise((resolve) => this.#waiting.push(resolve));
+    return new Promise((resolve) => this.waiting.push(resolve));
   }
 
-  #wake(): void {
-    for (const resolve of this.#waiting.splice(0)) resolve();
+  private wake(): void {
+    for (const resolve of this.waiting.splice(0)) resolve();
   }
 
   ofKind<K extends RecordedEvent["kind"]>(kind: K): Extract<RecordedEvent, { kind: K }>[] {

@@ -72,7 +72,9 @@ function essentials(result: NormalizedResponse) {
   return { text: result.text, tool_calls: result.tool_calls, usage: result.usage_metadata, provider: result.provider };
 }
 
-const streams = loadFixtures().filter((fixture: Fixture) => fixture.streaming && (fixture.raw as unknown[]).some((c) => deltaPath(c) !== undefined));
+const streams = loadFixtures().filter(
+  (fixture: Fixture) => fixture.streaming && (fixture.raw as unknown[]).some((c) => deltaPath(c) !== undefined),
+);
 
 describe("streams split at random points", () => {
   it("has splittable fixture streams for every streaming format", () => {
@@ -81,13 +83,17 @@ describe("streams split at random points", () => {
 
   it("give the same text, tool calls and usage as the unsplit stream (fixtures)", () => {
     fc.assert(
-      fc.property(fc.constantFrom(...streams), fc.array(fc.nat(1000), { minLength: 1, maxLength: 4 }), (fixture, cuts) => {
-        const raw = fixture.raw as unknown[];
-        const whole = accumulate(raw, { provider: fixture.provider });
-        const pieces = split(raw, cuts);
-        expect(pieces.length).toBeGreaterThan(raw.length);
-        expect(essentials(accumulate(pieces, { provider: fixture.provider }))).toEqual(essentials(whole));
-      }),
+      fc.property(
+        fc.constantFrom(...streams),
+        fc.array(fc.nat(1000), { minLength: 1, maxLength: 4 }),
+        (fixture, cuts) => {
+          const raw = fixture.raw as unknown[];
+          const whole = accumulate(raw, { provider: fixture.provider });
+          const pieces = split(raw, cuts);
+          expect(pieces.length).toBeGreaterThan(raw.length);
+          expect(essentials(accumulate(pieces, { provider: fixture.provider }))).toEqual(essentials(whole));
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -97,7 +103,9 @@ describe("streams split at random points", () => {
     fc.assert(
       fc.property(
         fc.string({ minLength: 2, maxLength: 80 }),
-        fc.dictionary(fc.string({ minLength: 1, maxLength: 6 }), fc.oneof(fc.string({ maxLength: 10 }), fc.integer()), { maxKeys: 4 }),
+        fc.dictionary(fc.string({ minLength: 1, maxLength: 6 }), fc.oneof(fc.string({ maxLength: 10 }), fc.integer()), {
+          maxKeys: 4,
+        }),
         fc.record({ prompt_tokens: usageCount, completion_tokens: usageCount, cached: usageCount }),
         fc.array(fc.nat(1000), { minLength: 1, maxLength: 5 }),
         (text, args, counts, cuts) => {
@@ -106,8 +114,19 @@ describe("streams split at random points", () => {
           const argPieces = split([{ delta: argsText }], cuts).map((piece) => (piece as Json).delta as string);
           const chunks: unknown[] = [
             { ...base, choices: [{ index: 0, delta: { role: "assistant", content: text }, finish_reason: null }] },
-            { ...base, choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: "call_1", function: { name: "f", arguments: "" } }] } }] },
-            ...argPieces.map((piece) => ({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: piece } }] } }] })),
+            {
+              ...base,
+              choices: [
+                {
+                  index: 0,
+                  delta: { tool_calls: [{ index: 0, id: "call_1", function: { name: "f", arguments: "" } }] },
+                },
+              ],
+            },
+            ...argPieces.map((piece) => ({
+              ...base,
+              choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: piece } }] } }],
+            })),
             { ...base, choices: [{ index: 0, delta: {}, finish_reason: "tool_calls" }] },
             {
               ...base,
@@ -122,7 +141,9 @@ describe("streams split at random points", () => {
           ];
           const result = accumulate(split(chunks, cuts));
           expect(result.text).toBe(text);
-          expect(result.tool_calls).toEqual([{ id: "call_1", name: "f", args: JSON.parse(argsText), type: "tool_call" }]);
+          expect(result.tool_calls).toEqual([
+            { id: "call_1", name: "f", args: JSON.parse(argsText), type: "tool_call" },
+          ]);
           expect(result.usage_metadata).toEqual({
             input_tokens: counts.prompt_tokens + counts.cached,
             output_tokens: counts.completion_tokens,
@@ -138,24 +159,32 @@ describe("streams split at random points", () => {
 
   it("report the last cumulative Gemini usage, never a sum, however many chunks carry it", () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ text: fc.string({ maxLength: 8 }), out: fc.nat(50) }), { minLength: 1, maxLength: 12 }), fc.nat(500), (steps, prompt) => {
-        let candidates = 0;
-        const chunks = steps.map((step) => {
-          candidates += step.out;
-          return {
-            candidates: [{ content: { role: "model", parts: [{ text: step.text }] } }],
-            usageMetadata: { promptTokenCount: prompt, candidatesTokenCount: candidates, totalTokenCount: prompt + candidates },
-          };
-        });
-        const result = accumulate(chunks, { provider: "google_genai" });
-        expect(result.text).toBe(steps.map((s) => s.text).join(""));
-        expect(result.usage_metadata).toEqual({
-          input_tokens: prompt,
-          output_tokens: candidates,
-          total_tokens: prompt + candidates,
-          input_token_details: { cache_read: 0 },
-        });
-      }),
+      fc.property(
+        fc.array(fc.record({ text: fc.string({ maxLength: 8 }), out: fc.nat(50) }), { minLength: 1, maxLength: 12 }),
+        fc.nat(500),
+        (steps, prompt) => {
+          let candidates = 0;
+          const chunks = steps.map((step) => {
+            candidates += step.out;
+            return {
+              candidates: [{ content: { role: "model", parts: [{ text: step.text }] } }],
+              usageMetadata: {
+                promptTokenCount: prompt,
+                candidatesTokenCount: candidates,
+                totalTokenCount: prompt + candidates,
+              },
+            };
+          });
+          const result = accumulate(chunks, { provider: "google_genai" });
+          expect(result.text).toBe(steps.map((s) => s.text).join(""));
+          expect(result.usage_metadata).toEqual({
+            input_tokens: prompt,
+            output_tokens: candidates,
+            total_tokens: prompt + candidates,
+            input_token_details: { cache_read: 0 },
+          });
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { withCallbacks, withUsageMetadata } from "../../callbacks/index.js";
 import type { ChatGeneration, UsageMetadata } from "../../schemas/index.js";
 import { InMemoryRunExporter } from "../../src/export/index.js";
-import { StreamAbandonedError } from "../../src/providers/stream-abandoned-error.js";
-import { wrapAnthropic, type WrapAnthropicOptions } from "../../src/providers/wrap-anthropic.js";
+import { StreamAbandonedError } from "../../src/providers/wrap/stream-abandoned-error.js";
+import { wrapAnthropic, type WrapAnthropicOptions } from "../../src/providers/wrap/wrap-anthropic.js";
 import { RunTracer } from "../../src/tracing/index.js";
 import { captureWarnings, withoutEmptyDetails } from "./helpers.js";
 import { useLoopbackServer, anthropicStream, fixtureRaw, fixtureUsage, jsonReply } from "./loopback-server.js";
@@ -21,8 +21,14 @@ const STREAM_EVENTS = fixtureRaw("anthropic", "messages_stream") as Record<strin
 const STREAM_USAGE = withoutEmptyDetails(fixtureUsage("anthropic", "messages_stream") as UsageMetadata);
 const TEXT_DELTAS = ["Hello", "! How can I", " help?"];
 
-function anthropic(options?: WrapAnthropicOptions, clientOptions: Partial<ConstructorParameters<typeof Anthropic>[0]> = {}): Anthropic {
-  return wrapAnthropic(new Anthropic({ apiKey: "test-key", baseURL: loopback().url(), maxRetries: 2, ...clientOptions }), options);
+function anthropic(
+  options?: WrapAnthropicOptions,
+  clientOptions: Partial<ConstructorParameters<typeof Anthropic>[0]> = {},
+): Anthropic {
+  return wrapAnthropic(
+    new Anthropic({ apiKey: "test-key", baseURL: loopback().url(), maxRetries: 2, ...clientOptions }),
+    options,
+  );
 }
 
 function generationOf(handler: RecordingHandler): ChatGeneration {
@@ -30,19 +36,27 @@ function generationOf(handler: RecordingHandler): ChatGeneration {
 }
 
 function partialOf(handler: RecordingHandler): ChatGeneration | undefined {
-  return (handler.error().extraParams?.response as { generations: ChatGeneration[][] } | undefined)?.generations[0]?.[0];
+  return (handler.error().extraParams?.response as { generations: ChatGeneration[][] } | undefined)
+    ?.generations[0]?.[0];
 }
 
 describe("wrapAnthropic: messages.create", () => {
-  it.each(["messages_plain", "messages_cache_creation_read"])("counts the usage of %s exactly as the fixture expects", async (name) => {
-    const raw = fixtureRaw("anthropic", name);
-    loopback().reply(jsonReply(raw));
-    const client = anthropic();
-    const { result, usage } = await withUsageMetadata(() => client.messages.create({ model: REQUEST_MODEL, max_tokens: 100, messages: USER }));
-    expect(result).toEqual(raw);
-    expect(Object.keys(usage)).toEqual([MODEL]);
-    expect(withoutEmptyDetails(usage[MODEL])).toEqual(withoutEmptyDetails(fixtureUsage("anthropic", name) as UsageMetadata));
-  });
+  it.each(["messages_plain", "messages_cache_creation_read"])(
+    "counts the usage of %s exactly as the fixture expects",
+    async (name) => {
+      const raw = fixtureRaw("anthropic", name);
+      loopback().reply(jsonReply(raw));
+      const client = anthropic();
+      const { result, usage } = await withUsageMetadata(() =>
+        client.messages.create({ model: REQUEST_MODEL, max_tokens: 100, messages: USER }),
+      );
+      expect(result).toEqual(raw);
+      expect(Object.keys(usage)).toEqual([MODEL]);
+      expect(withoutEmptyDetails(usage[MODEL])).toEqual(
+        withoutEmptyDetails(fixtureUsage("anthropic", name) as UsageMetadata),
+      );
+    },
+  );
 
   it("reports the system prompt as the first message, and the ls_* metadata of the request", async () => {
     loopback().reply(jsonReply(fixtureRaw("anthropic", "messages_plain")));
@@ -56,7 +70,11 @@ describe("wrapAnthropic: messages.create", () => {
     });
     const start = handler.start();
     expect(start.messages).toEqual([[{ role: "system", content: "You are terse." }, ...USER]]);
-    expect(start.extraParams?.invocation_params).toEqual({ model: REQUEST_MODEL, max_tokens: 100, stop_sequences: ["END"] });
+    expect(start.extraParams?.invocation_params).toEqual({
+      model: REQUEST_MODEL,
+      max_tokens: 100,
+      stop_sequences: ["END"],
+    });
     expect(start.metadata).toEqual({
       ls_provider: "anthropic",
       ls_model_name: REQUEST_MODEL,
@@ -80,10 +98,14 @@ describe("wrapAnthropic: messages.create", () => {
     );
     const handler = new RecordingHandler();
     const client = anthropic({ callbacks: [handler] });
-    const { data, request_id } = await client.messages.create({ model: REQUEST_MODEL, max_tokens: 100, messages: USER }).withResponse();
+    const { data, request_id } = await client.messages
+      .create({ model: REQUEST_MODEL, max_tokens: 100, messages: USER })
+      .withResponse();
     expect(data.id).toBe("msg_01XFDUDYJgAACzvnptvVoYEL");
     expect(request_id).toBe("req_anthropic");
-    const response = await client.messages.create({ model: REQUEST_MODEL, max_tokens: 100, messages: USER }).asResponse();
+    const response = await client.messages
+      .create({ model: REQUEST_MODEL, max_tokens: 100, messages: USER })
+      .asResponse();
     expect(await response.json()).toEqual(fixtureRaw("anthropic", "messages_plain"));
     await handler.whenEnded();
     expect(handler.ofKind("end").map((event) => event.output.generations[0]?.length)).toEqual([1, 1]);
@@ -102,11 +124,17 @@ describe("wrapAnthropic: messages.create", () => {
 
   it("makes one successful run of a call the SDK retries after a 429", async () => {
     loopback().reply(
-      jsonReply({ type: "error", error: { type: "rate_limit_error", message: "slow down" } }, 429, { "retry-after-ms": "5" }),
+      jsonReply({ type: "error", error: { type: "rate_limit_error", message: "slow down" } }, 429, {
+        "retry-after-ms": "5",
+      }),
       jsonReply(fixtureRaw("anthropic", "messages_plain")),
     );
     const handler = new RecordingHandler();
-    await anthropic({ callbacks: [handler] }).messages.create({ model: REQUEST_MODEL, max_tokens: 100, messages: USER });
+    await anthropic({ callbacks: [handler] }).messages.create({
+      model: REQUEST_MODEL,
+      max_tokens: 100,
+      messages: USER,
+    });
     expect(loopback().requests).toHaveLength(2);
     expect(handler.events.map((event) => event.kind)).toEqual(["start", "end"]);
   });
@@ -114,8 +142,16 @@ describe("wrapAnthropic: messages.create", () => {
   it("instruments beta.messages.create too", async () => {
     loopback().reply(jsonReply(fixtureRaw("anthropic", "messages_cache_creation_read")));
     const handler = new RecordingHandler();
-    await anthropic({ callbacks: [handler] }).beta.messages.create({ model: REQUEST_MODEL, max_tokens: 100, messages: USER });
-    expect(generationOf(handler).message.usage_metadata).toMatchObject({ input_tokens: 9, output_tokens: 1, total_tokens: 10 });
+    await anthropic({ callbacks: [handler] }).beta.messages.create({
+      model: REQUEST_MODEL,
+      max_tokens: 100,
+      messages: USER,
+    });
+    expect(generationOf(handler).message.usage_metadata).toMatchObject({
+      input_tokens: 9,
+      output_tokens: 1,
+      total_tokens: 10,
+    });
   });
 });
 
@@ -144,7 +180,12 @@ describe("wrapAnthropic: streams", () => {
     const client = anthropic({ callbacks: [handler] });
     const seen: unknown[] = [];
     const { usage } = await withUsageMetadata(async () => {
-      const stream = await client.messages.create({ model: REQUEST_MODEL, max_tokens: 100, messages: USER, stream: true });
+      const stream = await client.messages.create({
+        model: REQUEST_MODEL,
+        max_tokens: 100,
+        messages: USER,
+        stream: true,
+      });
       for await (const event of stream) seen.push(event);
     });
     expect(seen).toEqual(STREAM_EVENTS.filter((event) => event.type !== "ping")); // the SDK drops pings
@@ -174,7 +215,11 @@ describe("wrapAnthropic: streams", () => {
   it("supports async iteration of a MessageStream", async () => {
     loopback().reply(anthropicStream(STREAM_EVENTS));
     const handler = new RecordingHandler();
-    const stream = anthropic({ callbacks: [handler] }).messages.stream({ model: REQUEST_MODEL, max_tokens: 100, messages: USER });
+    const stream = anthropic({ callbacks: [handler] }).messages.stream({
+      model: REQUEST_MODEL,
+      max_tokens: 100,
+      messages: USER,
+    });
     const types: unknown[] = [];
     for await (const event of stream) types.push(event.type);
     expect(types).toEqual(STREAM_EVENTS.filter((event) => event.type !== "ping").map((event) => event.type));
@@ -185,7 +230,11 @@ describe("wrapAnthropic: streams", () => {
   it("ends a stream that breaks in the middle as an error, keeping the usage message_start reported", async () => {
     loopback().reply(anthropicStream(STREAM_EVENTS, 5)); // message_start, block start, ping, two deltas
     const handler = new RecordingHandler();
-    const stream = anthropic({ callbacks: [handler] }).messages.stream({ model: REQUEST_MODEL, max_tokens: 100, messages: USER });
+    const stream = anthropic({ callbacks: [handler] }).messages.stream({
+      model: REQUEST_MODEL,
+      max_tokens: 100,
+      messages: USER,
+    });
     const failure = await stream.finalMessage().catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(Error);
     expect(handler.tokens()).toEqual(TEXT_DELTAS.slice(0, 2));
@@ -220,10 +269,18 @@ describe("wrapAnthropic: streams", () => {
     const exporter = new InMemoryRunExporter();
     const tracer = new RunTracer({ exporter });
     const client = anthropic();
-    await withCallbacks([tracer], () => client.messages.stream({ model: REQUEST_MODEL, max_tokens: 100, messages: USER }).finalMessage());
+    await withCallbacks([tracer], () =>
+      client.messages.stream({ model: REQUEST_MODEL, max_tokens: 100, messages: USER }).finalMessage(),
+    );
     await tracer.forceFlush();
     const [run] = exporter.getFinishedRuns();
-    expect(run).toMatchObject({ name: "ChatAnthropic", run_type: "llm", prompt_tokens: 135, completion_tokens: 50, total_tokens: 185 });
+    expect(run).toMatchObject({
+      name: "ChatAnthropic",
+      run_type: "llm",
+      prompt_tokens: 135,
+      completion_tokens: 50,
+      total_tokens: 185,
+    });
     expect(run?.first_token_time).toEqual(expect.any(String));
   });
 });
@@ -231,7 +288,12 @@ describe("wrapAnthropic: streams", () => {
 describe("wrapAnthropic: the client", () => {
   it("leaves other methods alone and keeps withOptions() clients wrapped", async () => {
     loopback().reply(
-      jsonReply({ data: [{ type: "model", id: MODEL, display_name: "Claude", created_at: "2025-09-29T00:00:00Z" }], has_more: false, first_id: MODEL, last_id: MODEL }),
+      jsonReply({
+        data: [{ type: "model", id: MODEL, display_name: "Claude", created_at: "2025-09-29T00:00:00Z" }],
+        has_more: false,
+        first_id: MODEL,
+        last_id: MODEL,
+      }),
       jsonReply(fixtureRaw("anthropic", "messages_plain")),
     );
     const handler = new RecordingHandler();

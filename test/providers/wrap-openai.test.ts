@@ -5,8 +5,8 @@ import { getCallbackContext, withCallbacks, withUsageMetadata, type CallbackHand
 import type { ChatGeneration, UsageMetadata } from "../../schemas/index.js";
 import { InMemoryRunExporter } from "../../src/export/index.js";
 import { OpenTelemetryCallbackHandler } from "../../src/otel/index.js";
-import { StreamAbandonedError } from "../../src/providers/stream-abandoned-error.js";
-import { wrapOpenAI, type WrapOpenAIOptions } from "../../src/providers/wrap-openai.js";
+import { StreamAbandonedError } from "../../src/providers/wrap/stream-abandoned-error.js";
+import { wrapOpenAI, type WrapOpenAIOptions } from "../../src/providers/wrap/wrap-openai.js";
 import { RunTracer, traceable } from "../../src/tracing/index.js";
 import { captureWarnings, withoutEmptyDetails } from "./helpers.js";
 import { useLoopbackServer, fixtureRaw, fixtureUsage, jsonReply, openAIStream } from "./loopback-server.js";
@@ -21,8 +21,14 @@ const USER = [{ role: "user" as const, content: "Say hello" }];
 const STREAM_CHUNKS = fixtureRaw("openai", "chat_completions_stream_include_usage") as Record<string, unknown>[];
 const RESPONSE_EVENTS = fixtureRaw("openai", "responses_stream") as Record<string, unknown>[];
 
-function openai(options?: WrapOpenAIOptions, clientOptions: Partial<ConstructorParameters<typeof OpenAI>[0]> = {}): OpenAI {
-  return wrapOpenAI(new OpenAI({ apiKey: "test-key", baseURL: loopback().url("/v1"), maxRetries: 2, ...clientOptions }), options);
+function openai(
+  options?: WrapOpenAIOptions,
+  clientOptions: Partial<ConstructorParameters<typeof OpenAI>[0]> = {},
+): OpenAI {
+  return wrapOpenAI(
+    new OpenAI({ apiKey: "test-key", baseURL: loopback().url("/v1"), maxRetries: 2, ...clientOptions }),
+    options,
+  );
 }
 
 function expectedUsage(name: string): UsageMetadata | undefined {
@@ -46,7 +52,9 @@ describe("wrapOpenAI: chat.completions.create", () => {
     const raw = fixtureRaw("openai", name);
     loopback().reply(jsonReply(raw));
     const client = openai();
-    const { result, usage } = await withUsageMetadata(() => client.chat.completions.create({ model: "m", messages: USER }));
+    const { result, usage } = await withUsageMetadata(() =>
+      client.chat.completions.create({ model: "m", messages: USER }),
+    );
     expect(result).toEqual(raw);
     expect(Object.keys(usage)).toEqual([model]);
     expect(usageOf(usage, model)).toEqual(expectedUsage(name));
@@ -55,13 +63,23 @@ describe("wrapOpenAI: chat.completions.create", () => {
   it("reports the start with messages, invocation params, ls_* metadata, tags and run name, then the end", async () => {
     loopback().reply(jsonReply(fixtureRaw("openai", "chat_completions_plain")));
     const handler = new RecordingHandler();
-    const client = openai({ callbacks: [handler], tags: ["checkout"], metadata: { feature: "greeting" }, runName: "greeter" });
+    const client = openai({
+      callbacks: [handler],
+      tags: ["checkout"],
+      metadata: { feature: "greeting" },
+      runName: "greeter",
+    });
     const request = { model: "gpt-4o-mini", messages: USER, temperature: 0.2, max_tokens: 64, stop: "\n" };
     await client.chat.completions.create(request);
 
     const start = handler.start();
     expect(start.messages).toEqual([USER]);
-    expect(start.extraParams?.invocation_params).toEqual({ model: "gpt-4o-mini", temperature: 0.2, max_tokens: 64, stop: "\n" });
+    expect(start.extraParams?.invocation_params).toEqual({
+      model: "gpt-4o-mini",
+      temperature: 0.2,
+      max_tokens: 64,
+      stop: "\n",
+    });
     expect(start.metadata).toMatchObject({
       feature: "greeting",
       ls_provider: "openai",
@@ -84,7 +102,9 @@ describe("wrapOpenAI: chat.completions.create", () => {
       response_metadata: { model_name: "gpt-4o-mini-2024-07-18", model_provider: "openai", finish_reason: "stop" },
       usage_metadata: { input_tokens: 11, output_tokens: 15, total_tokens: 26 },
     });
-    expect(handler.end().llmOutput).toEqual({ tokenUsage: { promptTokens: 11, completionTokens: 15, totalTokens: 26 } });
+    expect(handler.end().llmOutput).toEqual({
+      tokenUsage: { promptTokens: 11, completionTokens: 15, totalTokens: 26 },
+    });
   });
 
   it("names runs ChatOpenAI and leaves ls_* keys out when the request does not give them", async () => {
@@ -178,7 +198,11 @@ describe("wrapOpenAI: streams", () => {
   it("ends a stream that breaks in the middle as an error, with the partial output", async () => {
     loopback().reply(openAIStream(STREAM_CHUNKS, 3));
     const handler = new RecordingHandler();
-    const stream = await openai({ callbacks: [handler] }).chat.completions.create({ model: "gpt-5.5", messages: USER, stream: true });
+    const stream = await openai({ callbacks: [handler] }).chat.completions.create({
+      model: "gpt-5.5",
+      messages: USER,
+      stream: true,
+    });
     const seen: unknown[] = [];
     const failure = await (async () => {
       for await (const chunk of stream) seen.push(chunk);
@@ -199,7 +223,11 @@ describe("wrapOpenAI: streams", () => {
   it("ends an abandoned stream (early break) as a StreamAbandonedError with the partial output", async () => {
     loopback().reply(openAIStream(STREAM_CHUNKS));
     const handler = new RecordingHandler();
-    const stream = await openai({ callbacks: [handler] }).chat.completions.create({ model: "gpt-5.5", messages: USER, stream: true });
+    const stream = await openai({ callbacks: [handler] }).chat.completions.create({
+      model: "gpt-5.5",
+      messages: USER,
+      stream: true,
+    });
     for await (const chunk of stream) {
       if (chunk.choices[0]?.delta.content === "我是") break;
     }
@@ -213,7 +241,11 @@ describe("wrapOpenAI: streams", () => {
   it("ends a stream aborted through its controller as an error", async () => {
     loopback().reply(openAIStream(STREAM_CHUNKS));
     const handler = new RecordingHandler();
-    const stream = await openai({ callbacks: [handler] }).chat.completions.create({ model: "gpt-5.5", messages: USER, stream: true });
+    const stream = await openai({ callbacks: [handler] }).chat.completions.create({
+      model: "gpt-5.5",
+      messages: USER,
+      stream: true,
+    });
     let count = 0;
     for await (const chunk of stream) {
       void chunk;
@@ -225,9 +257,16 @@ describe("wrapOpenAI: streams", () => {
   it("instruments toReadableStream() once, with the usage chunk hidden", async () => {
     loopback().reply(openAIStream(STREAM_CHUNKS));
     const handler = new RecordingHandler();
-    const stream = await openai({ callbacks: [handler] }).chat.completions.create({ model: "gpt-5.5", messages: USER, stream: true });
+    const stream = await openai({ callbacks: [handler] }).chat.completions.create({
+      model: "gpt-5.5",
+      messages: USER,
+      stream: true,
+    });
     const text = await new Response(stream.toReadableStream()).text();
-    const lines = text.trim().split("\n").map((line) => JSON.parse(line) as unknown);
+    const lines = text
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as unknown);
     expect(lines).toEqual(STREAM_CHUNKS.slice(0, -1));
     expect(handler.tokens()).toHaveLength(3);
     expect(generationOf(handler).message.usage_metadata?.total_tokens).toBe(17);
@@ -236,7 +275,11 @@ describe("wrapOpenAI: streams", () => {
   it("counts a tee()d stream once while both branches see every chunk", async () => {
     loopback().reply(openAIStream(STREAM_CHUNKS));
     const handler = new RecordingHandler();
-    const stream = await openai({ callbacks: [handler] }).chat.completions.create({ model: "gpt-5.5", messages: USER, stream: true });
+    const stream = await openai({ callbacks: [handler] }).chat.completions.create({
+      model: "gpt-5.5",
+      messages: USER,
+      stream: true,
+    });
     const [left, right] = stream.tee();
     const read = async (branch: AsyncIterable<unknown>): Promise<unknown[]> => {
       const chunks: unknown[] = [];
@@ -294,7 +337,9 @@ describe("wrapOpenAI: the SDK's promise and errors", () => {
   it("keeps .asResponse() working: the caller reads the body, the run reads a copy", async () => {
     loopback().reply(jsonReply(fixtureRaw("openai", "chat_completions_plain")));
     const handler = new RecordingHandler();
-    const response = await openai({ callbacks: [handler] }).chat.completions.create({ model: "gpt-4o-mini", messages: USER }).asResponse();
+    const response = await openai({ callbacks: [handler] })
+      .chat.completions.create({ model: "gpt-4o-mini", messages: USER })
+      .asResponse();
     expect(await response.json()).toEqual(fixtureRaw("openai", "chat_completions_plain"));
     await handler.whenEnded();
     expect(generationOf(handler).message.usage_metadata?.total_tokens).toBe(26);
@@ -314,7 +359,10 @@ describe("wrapOpenAI: the SDK's promise and errors", () => {
   it("routes chat.completions.parse() (built on _thenUnwrap) through one run", async () => {
     loopback().reply(jsonReply(fixtureRaw("openai", "chat_completions_plain")));
     const handler = new RecordingHandler();
-    const parsed = await openai({ callbacks: [handler] }).chat.completions.parse({ model: "gpt-4o-mini", messages: USER });
+    const parsed = await openai({ callbacks: [handler] }).chat.completions.parse({
+      model: "gpt-4o-mini",
+      messages: USER,
+    });
     expect(parsed.choices[0]?.message.parsed).toBeNull();
     expect(handler.ofKind("start")).toHaveLength(1);
     expect(generationOf(handler).message.usage_metadata?.total_tokens).toBe(26);
@@ -325,11 +373,21 @@ describe("wrapOpenAI: the SDK's promise and errors", () => {
     const handler = new RecordingHandler();
     const client = openai({ callbacks: [handler] });
     const { result, usage } = await withUsageMetadata(() =>
-      client.responses.create({ model: "o4-mini", instructions: "Be brief", input: "Tell me a story", max_output_tokens: 200 }),
+      client.responses.create({
+        model: "o4-mini",
+        instructions: "Be brief",
+        input: "Tell me a story",
+        max_output_tokens: 200,
+      }),
     );
     expect(result.output_text).toMatch(/^In a peaceful grove/);
     const start = handler.start();
-    expect(start.messages).toEqual([[{ role: "system", content: "Be brief" }, { role: "user", content: "Tell me a story" }]]);
+    expect(start.messages).toEqual([
+      [
+        { role: "system", content: "Be brief" },
+        { role: "user", content: "Tell me a story" },
+      ],
+    ]);
     expect(start.extraParams?.invocation_params).toEqual({ model: "o4-mini", max_output_tokens: 200 });
     expect(start.metadata?.ls_max_tokens).toBe(200);
     expect(usageOf(usage, "gpt-4.1-2025-04-14")).toEqual(expectedUsage("responses_plain"));
@@ -354,7 +412,9 @@ describe("wrapOpenAI: the SDK's promise and errors", () => {
     );
     const handler = new RecordingHandler();
     const client = openai({ callbacks: [handler] });
-    const { usage } = await withUsageMetadata(() => client.chat.completions.create({ model: "gpt-4o-mini", messages: USER }));
+    const { usage } = await withUsageMetadata(() =>
+      client.chat.completions.create({ model: "gpt-4o-mini", messages: USER }),
+    );
     expect(loopback().requests).toHaveLength(2);
     expect(handler.ofKind("start")).toHaveLength(1);
     expect(handler.ofKind("error")).toHaveLength(0);
@@ -376,7 +436,9 @@ describe("wrapOpenAI: the SDK's promise and errors", () => {
 
 describe("wrapOpenAI: the client", () => {
   it("leaves other methods and properties alone", async () => {
-    loopback().reply(jsonReply({ object: "list", data: [{ id: "gpt-4o-mini", object: "model", created: 1, owned_by: "openai" }] }));
+    loopback().reply(
+      jsonReply({ object: "list", data: [{ id: "gpt-4o-mini", object: "model", created: 1, owned_by: "openai" }] }),
+    );
     const handler = new RecordingHandler();
     const client = openai({ callbacks: [handler] });
     expect(client).toBeInstanceOf(OpenAI);
@@ -421,7 +483,9 @@ describe("wrapOpenAI: the client", () => {
     const exporter = new InMemoryRunExporter();
     const tracer = new RunTracer({ exporter });
     const client = openai({}, { fetch: observingFetch });
-    const agent = traceable(() => client.chat.completions.create({ model: "gpt-4o-mini", messages: USER }), { name: "agent" });
+    const agent = traceable(() => client.chat.completions.create({ model: "gpt-4o-mini", messages: USER }), {
+      name: "agent",
+    });
     await withCallbacks([tracer], () => agent());
     await tracer.forceFlush();
     const runs = exporter.getFinishedRuns();
@@ -439,7 +503,10 @@ describe("wrapOpenAI: the client", () => {
       activeDuringFetch = trace.getActiveSpan()?.spanContext().spanId;
       return fetch(input, init);
     };
-    const client = openai({ callbacks: [new OpenTelemetryCallbackHandler({ tracerProvider: tracing.provider })] }, { fetch: observingFetch });
+    const client = openai(
+      { callbacks: [new OpenTelemetryCallbackHandler({ tracerProvider: tracing.provider })] },
+      { fetch: observingFetch },
+    );
     await client.chat.completions.create({ model: "gpt-4o-mini", messages: USER });
     const span = tracing.span("chat gpt-4o-mini");
     expect(activeDuringFetch).toBe(span.spanContext().spanId);
@@ -457,7 +524,13 @@ describe("wrapOpenAI: the client", () => {
     });
     await tracer.forceFlush();
     const [run] = exporter.getFinishedRuns();
-    expect(run).toMatchObject({ name: "ChatOpenAI", run_type: "llm", prompt_tokens: 14, completion_tokens: 3, total_tokens: 17 });
+    expect(run).toMatchObject({
+      name: "ChatOpenAI",
+      run_type: "llm",
+      prompt_tokens: 14,
+      completion_tokens: 3,
+      total_tokens: 17,
+    });
     expect(run?.first_token_time).toEqual(expect.any(String));
     expect(run?.outputs?.usage_metadata).toMatchObject({ input_tokens: 14, output_tokens: 3, total_tokens: 17 });
   });
@@ -499,7 +572,8 @@ describe("wrapOpenAI: the client", () => {
       {
         chat: {
           completions: {
-            create: (body: { stream?: boolean; model?: string; messages?: unknown }) => Object.freeze(SdkPromise.resolve(body.stream === true ? frozenStream : raw)),
+            create: (body: { stream?: boolean; model?: string; messages?: unknown }) =>
+              Object.freeze(SdkPromise.resolve(body.stream === true ? frozenStream : raw)),
           },
         },
       },
@@ -527,12 +601,27 @@ describe("wrapOpenAI: the client", () => {
   it("reports each choice's deltas under its completion index (n > 1), trusting only sane indices", async () => {
     const chunk = (choices: unknown[]): Record<string, unknown> => ({ ...STREAM_CHUNKS[1], choices });
     const chunks = [
-      chunk([{ index: 0, delta: { content: "a" } }, { index: 1, delta: { content: "b" } }]),
-      chunk([{ index: -1, delta: { content: "c" } }, { index: 1.5, delta: { content: "d" } }]),
+      chunk([
+        { index: 0, delta: { content: "a" } },
+        { index: 1, delta: { content: "b" } },
+      ]),
+      chunk([
+        { index: -1, delta: { content: "c" } },
+        { index: 1.5, delta: { content: "d" } },
+      ]),
     ];
     const handler = new RecordingHandler();
     const client = wrapOpenAI(
-      { chat: { completions: { create: async (_body: unknown) => (async function* () { yield* chunks; })() } } },
+      {
+        chat: {
+          completions: {
+            create: async (_body: unknown) =>
+              (async function* () {
+                yield* chunks;
+              })(),
+          },
+        },
+      },
       { callbacks: [handler] },
     );
     const stream = (await client.chat.completions.create({ stream: true })) as AsyncIterable<unknown>;

@@ -26,7 +26,14 @@ function node(args: readonly string[], env: Record<string, string | undefined> =
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", ...args], {
       cwd: repoRoot,
-      env: { ...process.env, LANGSMITH_API_KEY: undefined, LANGSMITH_ENDPOINT: undefined, RUNLEDGER_TRACES_FILE: undefined, RUNLEDGER_SPOOL_DIR: undefined, ...env },
+      env: {
+        ...process.env,
+        LANGSMITH_API_KEY: undefined,
+        LANGSMITH_ENDPOINT: undefined,
+        RUNLEDGER_TRACES_FILE: undefined,
+        RUNLEDGER_SPOOL_DIR: undefined,
+        ...env,
+      },
       timeout: 60_000,
     });
     let stdout = "";
@@ -57,8 +64,12 @@ async function upEndpoint(): Promise<FaultServer> {
 async function replayInNewProcess(dir: string, sent: readonly string[], fault: string): Promise<void> {
   const endpoint = await upEndpoint();
   const replay = await node([cli, "replay", dir], { LANGSMITH_API_KEY: "test-key", LANGSMITH_ENDPOINT: endpoint.url });
-  console.log(`[reliability] ${fault}: sent ${sent.length}, spooled then replayed by a new process, received ${endpoint.stored.size}`);
-  expect(replay.stderr).toBe(`replayed ${sent.length} run(s) from ${replay.stderr.match(/from (\d+) spool/)?.[1]} spool file(s) to LangSmith (${endpoint.url}, project default)\n`);
+  console.log(
+    `[reliability] ${fault}: sent ${sent.length}, spooled then replayed by a new process, received ${endpoint.stored.size}`,
+  );
+  expect(replay.stderr).toBe(
+    `replayed ${sent.length} run(s) from ${replay.stderr.match(/from (\d+) spool/)?.[1]} spool file(s) to LangSmith (${endpoint.url}, project default)\n`,
+  );
   expect(replay.code).toBe(0);
   expect([...endpoint.stored.keys()].sort()).toEqual([...sent].sort());
   expect(endpoint.duplicates()).toEqual({ stored: [], posted: [] });
@@ -95,7 +106,11 @@ describe("process exit and restart: nothing lost", () => {
     expect(endpoint.requests).toBe(0);
     const files = readdirSync(dir);
     expect(files).toHaveLength(1);
-    expect(readFileSync(join(dir, files[0] as string), "utf8").trim().split("\n")).toHaveLength(30);
+    expect(
+      readFileSync(join(dir, files[0] as string), "utf8")
+        .trim()
+        .split("\n"),
+    ).toHaveLength(30);
     await replayInNewProcess(dir, idsOf(run), "process.exit() with queued runs");
   });
 
@@ -123,11 +138,16 @@ describe("process exit and restart: nothing lost", () => {
     const run = await node([app, "exit", `http://127.0.0.1:${await FaultServer.freePort()}`, dir, "5"]);
     const nowhere = await node([cli, "replay", dir]);
     expect(nowhere.code).toBe(2);
-    expect(nowhere.stderr).toBe("runledger: replay needs --to <file>, LANGSMITH_API_KEY (LangSmith) or RUNLEDGER_TRACES_FILE\n");
+    expect(nowhere.stderr).toBe(
+      "runledger: replay needs --to <file>, LANGSMITH_API_KEY (LangSmith) or RUNLEDGER_TRACES_FILE\n",
+    );
     const file = join(dir, "..", `${join(dir).split("/").pop()}-replayed.jsonl`);
     const replay = await node([cli, "replay", dir, "--to", file]);
     expect(replay.code).toBe(0);
-    const replayed = readFileSync(file, "utf8").trim().split("\n").map((line) => (JSON.parse(line) as { id: string }).id);
+    const replayed = readFileSync(file, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => (JSON.parse(line) as { id: string }).id);
     expect(replayed.sort()).toEqual(idsOf(run).sort());
     expect(readdirSync(dir)).toEqual([]);
   });

@@ -22,7 +22,11 @@ async function server(port?: number): Promise<FaultServer> {
   return started;
 }
 
-function tracerFor(apiUrl: string, exporter: LangSmithRunExporterOptions = {}, options: RunTracerOptions = {}): RunTracer {
+function tracerFor(
+  apiUrl: string,
+  exporter: LangSmithRunExporterOptions = {},
+  options: RunTracerOptions = {},
+): RunTracer {
   return new RunTracer({
     exporter: new LangSmithRunExporter({ apiUrl, apiKey: "test-key", ...exporter }),
     ...options,
@@ -37,7 +41,9 @@ function spoolDir(): string {
 /** Sent vs received under one fault, printed for the record and checked: every run stored exactly once. */
 function expectExactlyOnce(fault: string, sent: readonly string[], endpoint: FaultServer): void {
   const posts = [...endpoint.posted.values()].reduce((sum, n) => sum + n, 0);
-  console.log(`[reliability] ${fault}: sent ${sent.length}, received ${endpoint.stored.size} (posts ${posts}, requests ${endpoint.requests})`);
+  console.log(
+    `[reliability] ${fault}: sent ${sent.length}, received ${endpoint.stored.size} (posts ${posts}, requests ${endpoint.requests})`,
+  );
   expect(new Set(sent).size).toBe(sent.length);
   expect([...endpoint.stored.keys()].sort()).toEqual([...sent].sort());
   expect(endpoint.duplicates().stored).toEqual([]);
@@ -114,12 +120,16 @@ describe("exporter faults: runs that cannot be delivered are counted, spooled an
     const tracer = tracerFor(endpoint.url, {}, { batch: { maxQueueSize: 20, scheduledDelayMillis: 3_600_000 } });
     const manager = CallbackManager.configure({ callbacks: [tracer] });
     // A synchronous burst: no export can start before it ends, so exactly maxQueueSize runs fit.
-    for (let i = 0; i < 100; i++) manager.handleChainStart({ name: "burst" }, { i }).handleChainEnd({ i });
+    for (let i = 0; i < 100; i++) void manager.handleChainStart({ name: "burst" }, { i }).handleChainEnd({ i });
     await tracer.forceFlush();
-    console.log(`[reliability] queue overflow: sent 100, received ${endpoint.stored.size}, dropped ${tracer.exportStats.dropped}`);
+    console.log(
+      `[reliability] queue overflow: sent 100, received ${endpoint.stored.size}, dropped ${tracer.exportStats.dropped}`,
+    );
     expect(tracer.exportStats).toEqual({ exported: 20, dropped: 80 });
     expect(endpoint.stored.size).toBe(20);
-    expect(warnings.filter((w) => w.code === "runs_dropped").map((w) => w.message)).toEqual(["Dropped 80 runs (queue full)"]);
+    expect(warnings.filter((w) => w.code === "runs_dropped").map((w) => w.message)).toEqual([
+      "Dropped 80 runs (queue full)",
+    ]);
   });
 
   it("without a spool, runs of an endpoint that stays down are dropped, counted exactly, reported once", async () => {
@@ -129,7 +139,9 @@ describe("exporter faults: runs that cannot be delivered are counted, spooled an
     await tracer.forceFlush();
     expect(tracer.exportStats).toEqual({ exported: 0, dropped: 30 });
     const dropped = warnings.filter((w) => w.code === "runs_dropped");
-    expect(dropped.map((w) => w.message)).toEqual([expect.stringMatching(/^Dropped 30 runs \(export failed: LangSmith \/runs\/multipart answered 503/)]);
+    expect(dropped.map((w) => w.message)).toEqual([
+      expect.stringMatching(/^Dropped 30 runs \(export failed: LangSmith \/runs\/multipart answered 503/),
+    ]);
   });
 
   it("with a spool, an endpoint that stays down loses nothing: runs are spooled, then replayed exactly once", async () => {
@@ -141,7 +153,9 @@ describe("exporter faults: runs that cannot be delivered are counted, spooled an
     expect(tracer.exportStats).toEqual({ exported: 0, dropped: 0 });
     expect(tracer.spooledCount).toBe(30);
     expect(warnings.filter((w) => w.code === "runs_spooled").map((w) => w.message)).toEqual([
-      expect.stringMatching(new RegExp(`^Spooled 30 runs to ${escape(dir)} \\(export failed: LangSmith /runs/multipart answered 503`)),
+      expect.stringMatching(
+        new RegExp(`^Spooled 30 runs to ${escape(dir)} \\(export failed: LangSmith /runs/multipart answered 503`),
+      ),
     ]);
     expect(down.stored.size).toBe(0);
 
@@ -180,7 +194,11 @@ describe("exporter faults: runs that cannot be delivered are counted, spooled an
   it("shutdown() returns by its deadline when the endpoint hangs; queued and in-flight runs are spooled, none lost", async () => {
     const hung = (await server()).otherwise({ kind: "hang" });
     const dir = spoolDir();
-    const tracer = tracerFor(hung.url, { timeoutMillis: 400 }, { spoolDir: dir, batch: { shutdownTimeoutMillis: 200, scheduledDelayMillis: 3_600_000 } });
+    const tracer = tracerFor(
+      hung.url,
+      { timeoutMillis: 400 },
+      { spoolDir: dir, batch: { shutdownTimeoutMillis: 200, scheduledDelayMillis: 3_600_000 } },
+    );
     const sent = await traceRequests(tracer, 10);
     await tracer.shutdown();
     // When shutdown returns, every run is accounted for: the batch in flight and the queue were spooled.
@@ -195,7 +213,10 @@ describe("exporter faults: runs that cannot be delivered are counted, spooled an
     expect(readdirSync(dir)).toHaveLength(1);
 
     const up = await server();
-    expect(await replaySpool(dir, new LangSmithRunExporter({ apiUrl: up.url, apiKey: "test-key" }))).toMatchObject({ replayed: 30, remaining: 0 });
+    expect(await replaySpool(dir, new LangSmithRunExporter({ apiUrl: up.url, apiKey: "test-key" }))).toMatchObject({
+      replayed: 30,
+      remaining: 0,
+    });
     expectExactlyOnce("hung endpoint + shutdown deadline → spool → replay", sent, up);
   });
 

@@ -38,6 +38,7 @@ export class FaultServer {
 
   /** A server on 127.0.0.1, on `port` (0: any free port). */
   static async start(port = 0): Promise<FaultServer> {
+    // eslint-disable-next-line prefer-const -- the request handler reads it; assigned once the server exists
     let instance: FaultServer | undefined;
     const server = createServer((request, response) => void instance?.handle(request, response));
     await new Promise<void>((resolve, reject) => {
@@ -95,7 +96,10 @@ export class FaultServer {
       case "hang":
         return;
       case "status":
-        response.writeHead(fault.status, fault.retryAfterSeconds === undefined ? {} : { "retry-after": String(fault.retryAfterSeconds) });
+        response.writeHead(
+          fault.status,
+          fault.retryAfterSeconds === undefined ? {} : { "retry-after": String(fault.retryAfterSeconds) },
+        );
         response.end("{}");
         return;
       case "slow": {

@@ -9,10 +9,11 @@ import { Sink } from "../cli/sink.js";
 
 const RUNS = 200;
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
-const validLines = readFileSync(resolve(repoRoot, "test/fixtures/cli/traces.jsonl"), "utf8").split("\n").filter((line) => line.trim() !== "");
+const validLines = readFileSync(resolve(repoRoot, "test/fixtures/cli/traces.jsonl"), "utf8")
+  .split("\n")
+  .filter((line) => line.trim() !== "");
 const directory = mkdtempSync(join(tmpdir(), "runledger-fuzz-cli-"));
 let files = 0;
-
 
 async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = new Sink();
@@ -53,27 +54,42 @@ const garbage = fc.oneof(
 describe("hostile JSONL input to the CLI: no crash, a clear problem per bad line, every valid run kept", () => {
   it(`report --json on valid runs mixed with binary garbage, invalid UTF-8 and broken JSON (${RUNS} runs)`, async () => {
     await fc.assert(
-      fc.asyncProperty(fc.subarray(validLines), fc.array(garbage, { maxLength: 6 }), fc.nat(), async (runs, junk, seed) => {
-        // Interleave the valid lines and the garbage in an order the seed decides.
-        const pieces: Buffer[] = [...runs.map((line) => Buffer.from(line)), ...junk.map((bytes) => Buffer.from(bytes))];
-        const order = pieces.map((_, i) => ((i + 1) * 2654435761 + seed) % 4294967296).map((key, i) => [key, i] as const).sort((a, b) => a[0] - b[0]);
-        const file = write(Buffer.concat(order.flatMap(([, i]) => [pieces[i] as Buffer, Buffer.from("\n")])));
-        const { code, stdout, stderr } = await cli("report", file, "--json");
-        expect(code).toBe(0);
-        const report = JSON.parse(stdout) as { runs: number; problem_count: number };
-        expect(report.runs).toBe(runs.length);
-        const expectedProblems = junk.reduce((sum, bytes) => sum + garbageLines(bytes), 0);
-        expect(report.problem_count).toBe(expectedProblems);
-        expect(stderr.split("\n").filter((line) => line.startsWith(file)).length).toBe(Math.min(expectedProblems, 100));
-        expect("polluted" in Object.prototype).toBe(false);
-      }),
+      fc.asyncProperty(
+        fc.subarray(validLines),
+        fc.array(garbage, { maxLength: 6 }),
+        fc.nat(),
+        async (runs, junk, seed) => {
+          // Interleave the valid lines and the garbage in an order the seed decides.
+          const pieces: Buffer[] = [
+            ...runs.map((line) => Buffer.from(line)),
+            ...junk.map((bytes) => Buffer.from(bytes)),
+          ];
+          const order = pieces
+            .map((_, i) => ((i + 1) * 2654435761 + seed) % 4294967296)
+            .map((key, i) => [key, i] as const)
+            .sort((a, b) => a[0] - b[0]);
+          const file = write(Buffer.concat(order.flatMap(([, i]) => [pieces[i] as Buffer, Buffer.from("\n")])));
+          const { code, stdout, stderr } = await cli("report", file, "--json");
+          expect(code).toBe(0);
+          const report = JSON.parse(stdout) as { runs: number; problem_count: number };
+          expect(report.runs).toBe(runs.length);
+          const expectedProblems = junk.reduce((sum, bytes) => sum + garbageLines(bytes), 0);
+          expect(report.problem_count).toBe(expectedProblems);
+          expect(stderr.split("\n").filter((line) => line.startsWith(file)).length).toBe(
+            Math.min(expectedProblems, 100),
+          );
+          expect("polluted" in Object.prototype).toBe(false);
+        },
+      ),
       { numRuns: RUNS },
     );
   });
 
   it("a line over the 64 MiB cap is skipped with a problem; its neighbours are kept", async () => {
     const [first = "", second = ""] = validLines;
-    const file = write(Buffer.concat([Buffer.from(`${first}\n`), Buffer.alloc(65 * 2 ** 20, 0x78), Buffer.from(`\n${second}\n`)]));
+    const file = write(
+      Buffer.concat([Buffer.from(`${first}\n`), Buffer.alloc(65 * 2 ** 20, 0x78), Buffer.from(`\n${second}\n`)]),
+    );
     const { code, stdout, stderr } = await cli("report", file, "--json");
     expect(code).toBe(0);
     expect((JSON.parse(stdout) as { runs: number }).runs).toBe(2);
@@ -90,7 +106,10 @@ describe("hostile JSONL input to the CLI: no crash, a clear problem per bad line
     const file = write(Buffer.from(`${huge}\n${deep}\n${"{".repeat(1_000_000)}\n`));
     const report = await cli("report", file, "--json");
     expect(report.code).toBe(0);
-    expect((JSON.parse(report.stdout) as { runs: number; problem_count: number })).toMatchObject({ runs: 2, problem_count: 1 });
+    expect(JSON.parse(report.stdout) as { runs: number; problem_count: number }).toMatchObject({
+      runs: 2,
+      problem_count: 1,
+    });
     expect(report.stderr).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:3: invalid JSON: `));
     const html = await cli("html", file, "-o", join(directory, "deep.html"));
     expect(html.code).toBe(0);

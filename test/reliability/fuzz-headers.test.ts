@@ -22,10 +22,16 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 const FORBIDDEN_KEYS = ["__proto__", "constructor", "prototype"];
 
 // Valid dotted orders: 1–5 segments, each starting no earlier than its parent (years 2000–2100).
-const segmentTimes = fc.array(fc.integer({ min: 946_684_800_000_000, max: 4_102_444_800_000_000 }), { minLength: 1, maxLength: 5 });
-const dottedOrder = fc
-  .tuple(segmentTimes, fc.array(fc.uuid(), { minLength: 5, maxLength: 5 }))
-  .map(([times, ids]) => [...times].sort((a, b) => a - b).map((micros, i) => dottedOrderSegment(micros, ids[i] as string)).join("."));
+const segmentTimes = fc.array(fc.integer({ min: 946_684_800_000_000, max: 4_102_444_800_000_000 }), {
+  minLength: 1,
+  maxLength: 5,
+});
+const dottedOrder = fc.tuple(segmentTimes, fc.array(fc.uuid(), { minLength: 5, maxLength: 5 })).map(([times, ids]) =>
+  [...times]
+    .sort((a, b) => a - b)
+    .map((micros, i) => dottedOrderSegment(micros, ids[i] as string))
+    .join("."),
+);
 
 /** encodeURIComponent, except that a lone surrogate (which it refuses) goes in as it is. */
 function encode(text: string): string {
@@ -52,7 +58,7 @@ const tricky = fc.oneof(
     "%250D%250A",
     "\u0000\u0001\u007f",
     "\ud800",
-    "{\"__proto__\":{\"polluted\":1}}",
+    '{"__proto__":{"polluted":1}}',
     "[".repeat(4000),
   ),
 );
@@ -65,7 +71,11 @@ const nasty = fc.oneof(
 // A langsmith-trace value: valid, mutated, too deep, or nasty.
 const traceValue = fc.oneof(
   dottedOrder,
-  fc.tuple(dottedOrder, nasty, fc.nat()).map(([order, insert, at]) => order.slice(0, at % (order.length + 1)) + insert + order.slice(at % (order.length + 1))),
+  fc
+    .tuple(dottedOrder, nasty, fc.nat())
+    .map(
+      ([order, insert, at]) => order.slice(0, at % (order.length + 1)) + insert + order.slice(at % (order.length + 1)),
+    ),
   dottedOrder.map((order) => order.toUpperCase()),
   dottedOrder.map((order) => `${order}.`),
   dottedOrder.map((order) => Array.from({ length: MAX_TRACE_SEGMENTS + 1 }, () => order.split(".")[0]).join(".")),
@@ -74,9 +84,13 @@ const traceValue = fc.oneof(
 
 const metadataJson = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }).map((value) => JSON.stringify(value)),
-  fc.dictionary(fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom(...FORBIDDEN_KEYS)), fc.oneof(fc.string(), nasty), { maxKeys: 4 }).map((value) =>
-    JSON.stringify(value).replace('"constructor"', '"__proto__"'),
-  ),
+  fc
+    .dictionary(
+      fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom(...FORBIDDEN_KEYS)),
+      fc.oneof(fc.string(), nasty),
+      { maxKeys: 4 },
+    )
+    .map((value) => JSON.stringify(value).replace('"constructor"', '"__proto__"')),
   nasty,
 );
 const baggageEntry = fc.oneof(
@@ -106,14 +120,16 @@ const plainHeaders = fc.record(
 );
 
 /** A fetch-style Headers object whose `get` may misbehave. */
-const headersObject = fc.tuple(plainHeaders, fc.constantFrom("normal", "throws", "non-string")).map(([values, mode]) => ({
-  get(name: string): string | null {
-    if (mode === "throws") throw new Error("hostile get");
-    const value = (values as Record<string, unknown>)[name];
-    if (mode === "non-string") return value as string | null;
-    return typeof value === "string" ? value : null;
-  },
-}));
+const headersObject = fc
+  .tuple(plainHeaders, fc.constantFrom("normal", "throws", "non-string"))
+  .map(([values, mode]) => ({
+    get(name: string): string | null {
+      if (mode === "throws") throw new Error("hostile get");
+      const value = (values as Record<string, unknown>)[name];
+      if (mode === "non-string") return value as string | null;
+      return typeof value === "string" ? value : null;
+    },
+  }));
 
 /** What any run read from untrusted headers must be, if there is one. */
 function expectSafe(run: CurrentRun | undefined): void {
@@ -137,11 +153,17 @@ function expectSafe(run: CurrentRun | undefined): void {
 
 describe("hostile distributed-tracing headers: no crash, no hang, no injection, the valid part kept", () => {
   it(`fromHeaders on hostile plain header objects (${RUNS} runs)`, () => {
-    fc.assert(fc.property(plainHeaders, (headers) => expectSafe(fromHeaders(headers as Record<string, string>))), { numRuns: RUNS });
+    fc.assert(
+      fc.property(plainHeaders, (headers) => expectSafe(fromHeaders(headers as Record<string, string>))),
+      { numRuns: RUNS },
+    );
   });
 
   it(`fromHeaders on misbehaving Headers objects (${RUNS} runs)`, () => {
-    fc.assert(fc.property(headersObject, (headers) => expectSafe(fromHeaders(headers))), { numRuns: RUNS });
+    fc.assert(
+      fc.property(headersObject, (headers) => expectSafe(fromHeaders(headers))),
+      { numRuns: RUNS },
+    );
   });
 
   it(`a valid langsmith-trace is kept whatever garbage the baggage holds (${RUNS} runs)`, () => {
@@ -161,13 +183,24 @@ describe("hostile distributed-tracing headers: no crash, no hang, no injection, 
     const tag = fc.stringMatching(/^[a-z0-9_-]{1,12}$/);
     fc.assert(
       // Garbage that keeps the header under the 8 KiB cap (an oversized baggage header is ignored whole).
-      fc.property(dottedOrder, fc.array(tag, { minLength: 1, maxLength: 5 }), tag, tricky.filter((text) => text.length < 500), (order, tags, project, garbage) => {
-        const baggage = [`junk=${encode(garbage)}`, `langsmith-tags=${encode(tags.join(","))}`, `langsmith-project=${project}`, garbage.replace(/,/g, "")].join(",");
-        const run = fromHeaders({ "langsmith-trace": order, baggage });
-        expectSafe(run);
-        expect(run?.tags).toEqual(tags);
-        expect(run?.project_name).toBe(project);
-      }),
+      fc.property(
+        dottedOrder,
+        fc.array(tag, { minLength: 1, maxLength: 5 }),
+        tag,
+        tricky.filter((text) => text.length < 500),
+        (order, tags, project, garbage) => {
+          const baggage = [
+            `junk=${encode(garbage)}`,
+            `langsmith-tags=${encode(tags.join(","))}`,
+            `langsmith-project=${project}`,
+            garbage.replace(/,/g, ""),
+          ].join(",");
+          const run = fromHeaders({ "langsmith-trace": order, baggage });
+          expectSafe(run);
+          expect(run?.tags).toEqual(tags);
+          expect(run?.project_name).toBe(project);
+        },
+      ),
       { numRuns: RUNS },
     );
   });

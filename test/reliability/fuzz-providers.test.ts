@@ -6,9 +6,24 @@ import { describe, expect, it } from "vitest";
 import { UsageMetadataSchema } from "../../schemas/index.js";
 import { maskSecrets } from "../../src/export/index.js";
 import { toJsonSafe } from "../../src/export/json-safe.js";
-import { concatChunks, normalizeResponse, ProviderPayloadError, StreamAccumulator, type MessageChunk } from "../../src/providers/index.js";
+import {
+  concatChunks,
+  normalizeResponse,
+  ProviderPayloadError,
+  StreamAccumulator,
+  type MessageChunk,
+} from "../../src/providers/index.js";
 import { captureWarnings } from "../callbacks/warnings-capture.js";
-import { deepArray, deepObject, hostileValue, mutate, mutation, pathsOf, pollutingObject, prototypePolluted } from "./hostile-values.js";
+import {
+  deepArray,
+  deepObject,
+  hostileValue,
+  mutate,
+  mutation,
+  pathsOf,
+  pollutingObject,
+  prototypePolluted,
+} from "./hostile-values.js";
 
 captureWarnings(); // bad counts are reported as warnings: kept off the console
 const RUNS = 400;
@@ -25,21 +40,28 @@ const fixtures: Fixture[] = readdirSync(fixturesDir, { withFileTypes: true })
   .flatMap((dir) =>
     readdirSync(join(fixturesDir, dir.name))
       .filter((file) => file.endsWith(".json"))
-      .map((file) => ({ name: `${dir.name}/${file}`, raw: (JSON.parse(readFileSync(join(fixturesDir, dir.name, file), "utf8")) as { raw: unknown }).raw })),
+      .map((file) => ({
+        name: `${dir.name}/${file}`,
+        raw: (JSON.parse(readFileSync(join(fixturesDir, dir.name, file), "utf8")) as { raw: unknown }).raw,
+      })),
   );
 const responses = fixtures.filter((fixture) => !Array.isArray(fixture.raw));
 const streams = fixtures.filter((fixture) => Array.isArray(fixture.raw));
 
 /** What a normalized result must be whatever the input: valid usage if any, JSON-exportable, no pollution. */
 function expectSound(result: { usage_metadata?: unknown; response_metadata: unknown }): void {
-  if (result.usage_metadata !== undefined) expect(UsageMetadataSchema.safeParse(result.usage_metadata).success).toBe(true);
+  if (result.usage_metadata !== undefined)
+    expect(UsageMetadataSchema.safeParse(result.usage_metadata).success).toBe(true);
   expect(typeof JSON.stringify(toJsonSafe(result))).toBe("string");
   expect(prototypePolluted()).toBe(false);
 }
 
 /** A numeric leaf under a usage-like key (usage, usageMetadata, token counts). */
 function isCountPath(raw: unknown, path: readonly (string | number)[]): boolean {
-  return typeof valueAt(raw, path) === "number" && path.some((key) => typeof key === "string" && /usage|token|count/i.test(key));
+  return (
+    typeof valueAt(raw, path) === "number" &&
+    path.some((key) => typeof key === "string" && /usage|token|count/i.test(key))
+  );
 }
 
 function valueAt(raw: unknown, path: readonly (string | number)[]): unknown {
@@ -72,19 +94,37 @@ describe("hostile provider payloads: no crash, valid usage or none, the rest kep
 
   it(`normalizeResponse on mutated real responses (${RUNS} runs)`, () => {
     fc.assert(
-      fc.property(fc.nat(), fc.array(mutation, { minLength: 1, maxLength: 4 }), fc.boolean(), (pick, mutations, named) => {
-        const fixture = responses[pick % responses.length] as Fixture;
-        const raw = mutate(fixture.raw, mutations);
-        const provider = named ? survives(() => normalizeResponse(fixture.raw).provider) : undefined;
-        const result = survives(() => normalizeResponse(raw, provider === undefined ? {} : { provider }));
-        if (result !== undefined) expectSound(result);
-      }),
+      fc.property(
+        fc.nat(),
+        fc.array(mutation, { minLength: 1, maxLength: 4 }),
+        fc.boolean(),
+        (pick, mutations, named) => {
+          const fixture = responses[pick % responses.length] as Fixture;
+          const raw = mutate(fixture.raw, mutations);
+          const provider = named ? survives(() => normalizeResponse(fixture.raw).provider) : undefined;
+          const result = survives(() => normalizeResponse(raw, provider === undefined ? {} : { provider }));
+          if (result !== undefined) expectSound(result);
+        },
+      ),
       { numRuns: RUNS },
     );
   });
 
   it(`a corrupted token count costs the usage at most, never the rest of the result (${RUNS} runs)`, () => {
-    const badCount = fc.constantFrom<unknown>(-1, -0.5, Number.NaN, Number.POSITIVE_INFINITY, 1e308, 2 ** 64, "12", null, true, {}, [], deepObject(10_000));
+    const badCount = fc.constantFrom<unknown>(
+      -1,
+      -0.5,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      1e308,
+      2 ** 64,
+      "12",
+      null,
+      true,
+      {},
+      [],
+      deepObject(10_000),
+    );
     const withCounts = responses
       .map((fixture) => ({ fixture, paths: pathsOf(fixture.raw).filter((path) => isCountPath(fixture.raw, path)) }))
       .filter(({ paths }) => paths.length > 0);
@@ -120,7 +160,10 @@ describe("hostile provider payloads: no crash, valid usage or none, the rest kep
       fc.property(
         fc.nat(),
         fc.array(mutation, { maxLength: 4 }),
-        fc.array(fc.record({ at: fc.nat(), edit: fc.constantFrom("hostile", "drop", "duplicate"), value: hostileValue }), { maxLength: 3 }),
+        fc.array(
+          fc.record({ at: fc.nat(), edit: fc.constantFrom("hostile", "drop", "duplicate"), value: hostileValue }),
+          { maxLength: 3 },
+        ),
         (pick, mutations, edits) => {
           const fixture = streams[pick % streams.length] as Fixture;
           const chunks = mutate(fixture.raw, mutations) as unknown[];
@@ -152,7 +195,9 @@ describe("hostile provider payloads: no crash, valid usage or none, the rest kep
           for (const key of Object.keys(chunk)) {
             // In this chunk, and in every chunk of a stream (merging two deep values recurses too).
             const hostile = chunks.map((other, i) =>
-              i === index || (Array.isArray(fixture.raw) && typeof other === "object" && other !== null) ? { ...(other as object), [key]: deep } : other,
+              i === index || (Array.isArray(fixture.raw) && typeof other === "object" && other !== null)
+                ? { ...(other as object), [key]: deep }
+                : other,
             );
             if (Array.isArray(fixture.raw)) {
               const accumulator = new StreamAccumulator();
@@ -173,9 +218,22 @@ describe("hostile provider payloads: no crash, valid usage or none, the rest kep
     const chunk = fc.record(
       {
         content: fc.oneof(fc.string(), fc.array(hostileValue, { maxLength: 3 })),
-        additional_kwargs: fc.oneof(hostileValue, fc.dictionary(fc.string({ maxLength: 8 }), hostileValue, { maxKeys: 3 })),
-        response_metadata: fc.oneof(hostileValue, fc.dictionary(fc.string({ maxLength: 8 }), hostileValue, { maxKeys: 3 })),
-        tool_call_chunks: fc.array(fc.record({ index: fc.oneof(fc.nat(3), hostileValue), args: fc.oneof(fc.string(), hostileValue), name: fc.string() }), { maxLength: 3 }),
+        additional_kwargs: fc.oneof(
+          hostileValue,
+          fc.dictionary(fc.string({ maxLength: 8 }), hostileValue, { maxKeys: 3 }),
+        ),
+        response_metadata: fc.oneof(
+          hostileValue,
+          fc.dictionary(fc.string({ maxLength: 8 }), hostileValue, { maxKeys: 3 }),
+        ),
+        tool_call_chunks: fc.array(
+          fc.record({
+            index: fc.oneof(fc.nat(3), hostileValue),
+            args: fc.oneof(fc.string(), hostileValue),
+            name: fc.string(),
+          }),
+          { maxLength: 3 },
+        ),
         usage_metadata: hostileValue,
       },
       { requiredKeys: ["content"] },
@@ -189,7 +247,11 @@ describe("hostile provider payloads: no crash, valid usage or none, the rest kep
       { numRuns: RUNS },
     );
     for (const deep of [deepObject(10_000), deepArray(10_000)]) {
-      const left = { content: [deep], additional_kwargs: { nested: deep }, response_metadata: deepObject(10_000) } as unknown as MessageChunk;
+      const left = {
+        content: [deep],
+        additional_kwargs: { nested: deep },
+        response_metadata: deepObject(10_000),
+      } as unknown as MessageChunk;
       const merged = concatChunks(concatChunks(left, left), left);
       expect(typeof JSON.stringify(toJsonSafe(merged))).toBe("string");
     }

@@ -22,7 +22,9 @@ afterEach(() => {
 });
 
 function chat(handlers: CallbackHandler[]) {
-  return CallbackManager.configure({ callbacks: handlers }).handleChatModelStart({ name: "FakeChat" }, [[{ role: "user", content: "hi" }]]);
+  return CallbackManager.configure({ callbacks: handlers }).handleChatModelStart({ name: "FakeChat" }, [
+    [{ role: "user", content: "hi" }],
+  ]);
 }
 
 describe("handler faults never break the traced app", () => {
@@ -31,7 +33,14 @@ describe("handler faults never break the traced app", () => {
     const tracer = new RunTracer({ exporter });
     const thrower: CallbackHandler = new Proxy(
       { name: "Thrower" },
-      { get: (target, key) => (typeof key === "string" && key.startsWith("handle") ? () => { throw new Error(`${key} broke`); } : Reflect.get(target, key)) },
+      {
+        get: (target, key) =>
+          typeof key === "string" && key.startsWith("handle")
+            ? () => {
+                throw new Error(`${key} broke`);
+              }
+            : Reflect.get(target, key),
+      },
     );
     const rejecter: CallbackHandler = {
       name: "Rejecter",
@@ -39,12 +48,15 @@ describe("handler faults never break the traced app", () => {
       handleChainStart: () => Promise.reject(new Error("no start")),
       handleChainEnd: () => Promise.reject(new Error("no end")),
     };
-    const step = traceable(async (n: number) => {
-      const llm = chat([]);
-      for (let i = 0; i < 1000; i++) llm.handleLLMNewToken("t");
-      await llm.handleLLMEnd({ generations: [[{ text: "ok" }]] });
-      return n + 1;
-    }, { name: "step" });
+    const step = traceable(
+      async (n: number) => {
+        const llm = chat([]);
+        for (let i = 0; i < 1000; i++) void llm.handleLLMNewToken("t");
+        await llm.handleLLMEnd({ generations: [[{ text: "ok" }]] });
+        return n + 1;
+      },
+      { name: "step" },
+    );
     const app = traceable(async (n: number) => (await step(n)) + (await step(n)), { name: "app", tracer });
     const results = await withCallbacks([thrower, rejecter], () => Promise.all([app(1), app(2), app(3)]));
     await tracer.forceFlush();
@@ -64,7 +76,10 @@ describe("handler faults never break the traced app", () => {
     const results = await withCallbacks([hung], async () => [await work(1), await work(2), await work(3)]);
     expect(results).toEqual([2, 4, 6]);
     expect(warnings.map((w) => [w.code, w.message])).toEqual([
-      ["handler_timeout", "Callback handler Hung, handleChainEnd did not settle within 30 ms; continuing without waiting for it"],
+      [
+        "handler_timeout",
+        "Callback handler Hung, handleChainEnd did not settle within 30 ms; continuing without waiting for it",
+      ],
     ]);
   });
 
@@ -81,8 +96,16 @@ describe("handler faults never break the traced app", () => {
   });
 
   it("a raiseError handler that hangs rejects the awaiting caller with a HandlerTimeoutError", async () => {
-    const hung: CallbackHandler = { name: "Strict", awaitHandlers: true, raiseError: true, handlerTimeoutMs: 20, handleLLMEnd: never };
-    const error: unknown = await chat([hung]).handleLLMEnd({ generations: [] })?.catch((caught: unknown) => caught);
+    const hung: CallbackHandler = {
+      name: "Strict",
+      awaitHandlers: true,
+      raiseError: true,
+      handlerTimeoutMs: 20,
+      handleLLMEnd: never,
+    };
+    const error: unknown = await chat([hung])
+      .handleLLMEnd({ generations: [] })
+      ?.catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(HandlerTimeoutError);
     expect(error).toMatchObject({ handlerName: "Strict", method: "handleLLMEnd", timeoutMs: 20 });
     expect(warnings).toEqual([]);
@@ -112,7 +135,7 @@ describe("handler faults never break the traced app", () => {
     const timers = vi.spyOn(globalThis, "setTimeout");
     const llm = chat([tracer, counter]);
     for (let i = 0; i < 10_000; i++) expect(llm.handleLLMNewToken("x")).toBeUndefined();
-    llm.handleLLMEnd({ generations: [[{ text: "x" }]] });
+    void llm.handleLLMEnd({ generations: [[{ text: "x" }]] });
     expect(tokens).toBe(10_000);
     // Only the tracer's export scheduling may arm a timer, never the dispatch of a token.
     expect(timers.mock.calls.filter(([, delay]) => delay !== 500)).toEqual([]);

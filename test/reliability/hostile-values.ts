@@ -26,7 +26,9 @@ export function deepArray(depth: number): unknown[] {
 
 /** Parsed JSON with own `__proto__` / `constructor.prototype` keys, as a hostile payload carries them. */
 export function pollutingObject(): unknown {
-  return JSON.parse('{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"prototype":{"polluted":"yes"}}');
+  return JSON.parse(
+    '{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"prototype":{"polluted":"yes"}}',
+  );
 }
 
 /** Values a provider payload field should never hold: wrong types, negative, NaN, huge, deep, polluting. */
@@ -64,7 +66,9 @@ type Path = readonly (string | number)[];
 /** Every path to a value inside `value` (objects and arrays), the root excluded. */
 export function pathsOf(value: unknown, prefix: Path = [], into: Path[] = []): Path[] {
   if (typeof value !== "object" || value === null || prefix.length > 20) return into;
-  const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((item, index) => [index, item]) : Object.entries(value);
+  const entries: [string | number, unknown][] = Array.isArray(value)
+    ? value.map((item, index) => [index, item])
+    : Object.entries(value);
   for (const [key, item] of entries) {
     const path = [...prefix, key];
     into.push(path);
@@ -89,7 +93,12 @@ export function mutate(payload: unknown, mutations: readonly Mutation[]): unknow
     const paths = pathsOf(copy);
     if (paths.length === 0) return copy;
     const path = paths[pick % paths.length] as Path;
-    const parent = path.slice(0, -1).reduce<unknown>((node, key) => (node as Record<string | number, unknown>)[key], copy) as Record<string | number, unknown>;
+    const parent = path
+      .slice(0, -1)
+      .reduce<unknown>((node, key) => (node as Record<string | number, unknown>)[key], copy) as Record<
+      string | number,
+      unknown
+    >;
     const key = path[path.length - 1] as string | number;
     if (action === "replace") parent[key] = value;
     else if (action === "delete" && !Array.isArray(parent)) delete parent[key];
@@ -104,5 +113,7 @@ export function mutate(payload: unknown, mutations: readonly Mutation[]): unknow
 
 /** Whether anything reached Object.prototype (prototype pollution). */
 export function prototypePolluted(): boolean {
-  return "polluted" in Object.prototype || Object.getOwnPropertyNames(Object.prototype).some((name) => name === "polluted");
+  return (
+    "polluted" in Object.prototype || Object.getOwnPropertyNames(Object.prototype).some((name) => name === "polluted")
+  );
 }

@@ -28,9 +28,13 @@ const warnings = captureWarnings();
 
 const alnum = (length: number): string => {
   const letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-  return [...randomBytes(length)].map((byte) => letters[byte % letters.length]).join("").replace(/^./, "7");
+  return [...randomBytes(length)]
+    .map((byte) => letters[byte % letters.length])
+    .join("")
+    .replace(/^./, "7");
 };
-const upper = (length: number): string => [...randomBytes(length)].map((byte) => "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"[byte % 32]).join("");
+const upper = (length: number): string =>
+  [...randomBytes(length)].map((byte) => "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"[byte % 32]).join("");
 
 /** Planted credentials: the secret part of each (what must never appear in exported bytes). */
 const SECRETS = {
@@ -62,7 +66,8 @@ function secretsIn(bytes: Buffer): string[] {
   const text = bytes.toString("utf8");
   return Object.entries(SECRETS)
     .filter(([, secret]) => {
-      for (let start = 0; start + 16 <= secret.length; start += 4) if (text.includes(secret.slice(start, start + 16))) return true;
+      for (let start = 0; start + 16 <= secret.length; start += 4)
+        if (text.includes(secret.slice(start, start + 16))) return true;
       return text.includes(secret);
     })
     .map(([name]) => name);
@@ -82,7 +87,12 @@ const serialized = () => ({
   lc: 1,
   type: "constructor",
   id: ["langchain", "chat_models", "openai", "ChatOpenAI"],
-  kwargs: { openai_api_key: SECRETS.openai, anthropicApiKey: SECRETS.anthropic, client_secret: SECRETS.clientSecret, model: "gpt-4o-mini" },
+  kwargs: {
+    openai_api_key: SECRETS.openai,
+    anthropicApiKey: SECRETS.anthropic,
+    client_secret: SECRETS.clientSecret,
+    model: "gpt-4o-mini",
+  },
 });
 const metadata = () => ({
   user: "u1",
@@ -96,25 +106,58 @@ const metadata = () => ({
 });
 
 /** An agent that leaks every planted secret somewhere: params, serialized, metadata, inputs, outputs, tokens, errors, tags. */
-async function leakyAgent(options: { tracer?: CallbackHandler } = {}): Promise<{ before: string; after: () => string }> {
-  const args = { question: `${PROMPT} my key is ${SECRETS.openai}, aws ${SECRETS.aws}`, auth: { password: SECRETS.password } };
+async function leakyAgent(
+  options: { tracer?: CallbackHandler } = {},
+): Promise<{ before: string; after: () => string }> {
+  const args = {
+    question: `${PROMPT} my key is ${SECRETS.openai}, aws ${SECRETS.aws}`,
+    auth: { password: SECRETS.password },
+  };
   const params = invocationParams();
   const model = serialized();
   const meta = metadata();
   const before = JSON.stringify({ args, params, model, meta });
   const agent = traceable(
     async (input: typeof args) => {
-      const llm = CallbackManager.configure().handleChatModelStart(model, [[{ role: "user", content: input.question }]], undefined, undefined, {
-        invocation_params: params,
-      }, undefined, { ls_provider: "openai", ls_model_name: "gpt-4o-mini" });
-      llm.handleLLMNewToken(`token with ${SECRETS.langsmith}`);
-      llm.handleLLMEnd({
-        generations: [[{ text: ANSWER_TEXT, message: { content: `${ANSWER_TEXT}; ${SECRETS.langsmith}`, usage_metadata: { input_tokens: 9, output_tokens: 4, total_tokens: 13 }, response_metadata: { model_name: "gpt-4o-mini-2024-07-18" } } }]],
+      const llm = CallbackManager.configure().handleChatModelStart(
+        model,
+        [[{ role: "user", content: input.question }]],
+        undefined,
+        undefined,
+        {
+          invocation_params: params,
+        },
+        undefined,
+        { ls_provider: "openai", ls_model_name: "gpt-4o-mini" },
+      );
+      void llm.handleLLMNewToken(`token with ${SECRETS.langsmith}`);
+      void llm.handleLLMEnd({
+        generations: [
+          [
+            {
+              text: ANSWER_TEXT,
+              message: {
+                content: `${ANSWER_TEXT}; ${SECRETS.langsmith}`,
+                usage_metadata: { input_tokens: 9, output_tokens: 4, total_tokens: 13 },
+                response_metadata: { model_name: "gpt-4o-mini-2024-07-18" },
+              },
+            },
+          ],
+        ],
       });
-      const tool = CallbackManager.configure().handleToolStart({ name: "lookup_order" }, JSON.stringify({ order: 1042, password: SECRETS.password, access_token: SECRETS.accessToken }));
-      tool.handleToolEnd({ content: `found with ${SECRETS.aws}`, secret: SECRETS.clientSecret });
-      const failing = CallbackManager.configure().handleChatModelStart({ name: "ChatAnthropic" }, [[]], undefined, undefined, { invocation_params: { model: "claude-haiku-4-5" } });
-      failing.handleLLMError(new Error(`401 invalid x-api-key: ${SECRETS.anthropic}`));
+      const tool = CallbackManager.configure().handleToolStart(
+        { name: "lookup_order" },
+        JSON.stringify({ order: 1042, password: SECRETS.password, access_token: SECRETS.accessToken }),
+      );
+      void tool.handleToolEnd({ content: `found with ${SECRETS.aws}`, secret: SECRETS.clientSecret });
+      const failing = CallbackManager.configure().handleChatModelStart(
+        { name: "ChatAnthropic" },
+        [[]],
+        undefined,
+        undefined,
+        { invocation_params: { model: "claude-haiku-4-5" } },
+      );
+      void failing.handleLLMError(new Error(`401 invalid x-api-key: ${SECRETS.anthropic}`));
       return { answer: ANSWER_TEXT };
     },
     { name: "agent", tracer: options.tracer, metadata: meta, tags: ["prod", `key=${SECRETS.openai}`] },
@@ -167,7 +210,9 @@ async function langsmithEndpoint(): Promise<FaultServer> {
 
 async function otelExport(captureContent: boolean | undefined): Promise<Buffer> {
   const start = otlpBodies.length;
-  const provider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: otlpUrl }))] });
+  const provider = new BasicTracerProvider({
+    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: otlpUrl }))],
+  });
   const handler = new OpenTelemetryCallbackHandler({ tracerProvider: provider, captureContent });
   const { before, after } = await withCallbacks([handler], () => leakyAgent());
   await provider.forceFlush();
@@ -183,18 +228,43 @@ describe("secrets are never exported", () => {
     const bytes = readFileSync(path);
     record("jsonl file", bytes);
     expect(secretsIn(bytes)).toEqual([]);
-    const runs = bytes.toString("utf8").trim().split("\n").map((line) => JSON.parse(line) as Run);
+    const runs = bytes
+      .toString("utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Run);
     const chat = runs.find((run) => run.name === "ChatOpenAI") as Run;
     const params = chat.extra?.invocation_params as Record<string, unknown>;
-    expect(params).toMatchObject({ model: "gpt-4o-mini", api_key: REDACTED, apiKey: REDACTED, max_tokens: 256, temperature: 0.2 });
+    expect(params).toMatchObject({
+      model: "gpt-4o-mini",
+      api_key: REDACTED,
+      apiKey: REDACTED,
+      max_tokens: 256,
+      temperature: 0.2,
+    });
     expect(params.headers).toEqual({ Authorization: REDACTED, "x-api-key": REDACTED });
-    expect(chat.serialized?.kwargs).toEqual({ openai_api_key: REDACTED, anthropicApiKey: REDACTED, client_secret: REDACTED, model: "gpt-4o-mini" });
+    expect(chat.serialized?.kwargs).toEqual({
+      openai_api_key: REDACTED,
+      anthropicApiKey: REDACTED,
+      client_secret: REDACTED,
+      model: "gpt-4o-mini",
+    });
     const agent = runs.find((run) => run.name === "agent") as Run;
-    expect(agent.extra?.metadata).toMatchObject({ user: "u1", authorization: REDACTED, "x-api-key": REDACTED, tokens: 5, max_tokens: 100, token_usage: { prompt_tokens: 3, completion_tokens: 2 } });
+    expect(agent.extra?.metadata).toMatchObject({
+      user: "u1",
+      authorization: REDACTED,
+      "x-api-key": REDACTED,
+      tokens: 5,
+      max_tokens: 100,
+      token_usage: { prompt_tokens: 3, completion_tokens: 2 },
+    });
     expect(agent.inputs.question).toBe(`${PROMPT} my key is ${REDACTED}, aws ${REDACTED}`);
     expect(agent.tags).toEqual(["prod", `key=${REDACTED}`]);
     expect(chat.total_tokens).toBe(13);
-    expect(chat.events?.find((event) => event.name === "new_token")?.kwargs).toEqual({ token: `token with ${REDACTED}`, idx: { prompt: 0, completion: 0 } });
+    expect(chat.events?.find((event) => event.name === "new_token")?.kwargs).toEqual({
+      token: `token with ${REDACTED}`,
+      idx: { prompt: 0, completion: 0 },
+    });
     expect(runs.find((run) => run.name === "ChatAnthropic")?.error).toMatch(/^401 invalid x-api-key: \[REDACTED\]/);
   });
 
@@ -219,14 +289,20 @@ describe("secrets are never exported", () => {
 
     const dir = mkdtempSync(join(tmpdir(), "runledger-secret-spool-"));
     const down = (await langsmithEndpoint()).otherwise({ kind: "status", status: 503 });
-    await traced(new LangSmithRunExporter({ apiUrl: down.url, apiKey: "test-key" }), { spoolDir: dir, batch: { maxRetries: 0 } });
+    await traced(new LangSmithRunExporter({ apiUrl: down.url, apiKey: "test-key" }), {
+      spoolDir: dir,
+      batch: { maxRetries: 0 },
+    });
     for (const name of readdirSync(dir)) {
       const bytes = readFileSync(join(dir, name));
       record("spool file", bytes);
       expect(secretsIn(bytes)).toEqual([]);
     }
     const replayed = join(dir, "..", `${dir.split("/").pop()}.replayed.jsonl`);
-    expect(await replaySpool(dir, new JsonlRunExporter({ path: replayed }))).toMatchObject({ replayed: 4, remaining: 0 });
+    expect(await replaySpool(dir, new JsonlRunExporter({ path: replayed }))).toMatchObject({
+      replayed: 4,
+      remaining: 0,
+    });
     record("replayed jsonl", readFileSync(replayed));
     expect(secretsIn(readFileSync(replayed))).toEqual([]);
   });
@@ -253,7 +329,10 @@ describe("secrets are never exported", () => {
   });
 
   it("searched every exported byte for every planted secret", () => {
-    const channels = [...exported.entries()].map(([channel, buffers]) => ({ channel, bytes: buffers.reduce((sum, b) => sum + b.length, 0) }));
+    const channels = [...exported.entries()].map(([channel, buffers]) => ({
+      channel,
+      bytes: buffers.reduce((sum, b) => sum + b.length, 0),
+    }));
     const found = [...exported.values()].flat().flatMap(secretsIn);
     console.log(
       `[reliability] secrets: ${Object.keys(SECRETS).length} planted, searched ${channels.reduce((sum, c) => sum + c.bytes, 0)} exported bytes ` +
@@ -293,7 +372,9 @@ describe("hideInputs / hideOutputs", () => {
     const agent = memory.getFinishedRuns().find((run) => run.name === "agent") as Run;
     expect(agent.inputs).toEqual({ question: "[hidden question]" });
     expect(agent.outputs).toEqual({});
-    expect(warnings.filter((w) => w.code === "hide_failed").map((w) => w.message)[0]).toBe("hideOutputs threw; sent {} instead");
+    expect(warnings.filter((w) => w.code === "hide_failed").map((w) => w.message)[0]).toBe(
+      "hideOutputs threw; sent {} instead",
+    );
   });
 
   it("LANGSMITH_HIDE_INPUTS / LANGSMITH_HIDE_OUTPUTS=true hide them in the exporters and the tracer", async () => {
@@ -308,7 +389,10 @@ describe("hideInputs / hideOutputs", () => {
     process.env.LANGSMITH_HIDE_OUTPUTS = "true";
     const path = join(mkdtempSync(join(tmpdir(), "runledger-hide-")), "traces.jsonl");
     await traced(new JsonlRunExporter({ path }));
-    const runs = readFileSync(path, "utf8").trim().split("\n").map((line) => JSON.parse(line) as Run);
+    const runs = readFileSync(path, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Run);
     expect(runs.find((run) => run.name === "agent")?.outputs).toEqual({});
     expect(runs.find((run) => run.name === "agent")?.inputs.question).toMatch(/^Where is my order/);
   });
@@ -318,9 +402,16 @@ describe("hideInputs / hideOutputs", () => {
     const path = join(mkdtempSync(join(tmpdir(), "runledger-hide-")), "traces.jsonl");
     const memory = new InMemoryRunExporter();
     await traced(memory, { hideInputs: false });
-    const exporter = new JsonlRunExporter({ path, hideInputs: false, hideOutputs: (outputs) => ({ kept: Object.keys(outputs).length }) });
+    const exporter = new JsonlRunExporter({
+      path,
+      hideInputs: false,
+      hideOutputs: (outputs) => ({ kept: Object.keys(outputs).length }),
+    });
     await exporter.export(memory.getFinishedRuns());
-    const runs = readFileSync(path, "utf8").trim().split("\n").map((line) => JSON.parse(line) as Run);
+    const runs = readFileSync(path, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Run);
     const agent = runs.find((run) => run.name === "agent") as Run;
     expect(agent.inputs.question).toMatch(/^Where is my order/);
     expect(agent.outputs).toEqual({ kept: 1 });

@@ -7,14 +7,20 @@ import { getCurrentRun, traceable, type RunTracer } from "../../src/tracing/inde
 export async function traceRequests(tracer: RunTracer, traces: number): Promise<string[]> {
   const ids: string[] = [];
   const remember = (): void => void ids.push((getCurrentRun() as { id: string }).id);
-  const step = traceable(async (n: number) => {
-    remember();
-    return n * 2;
-  }, { name: "step" });
-  const request = traceable(async (n: number) => {
-    remember();
-    return (await step(n)) + (await step(n + 1));
-  }, { name: "request", tracer });
+  const step = traceable(
+    async (n: number) => {
+      remember();
+      return n * 2;
+    },
+    { name: "step" },
+  );
+  const request = traceable(
+    async (n: number) => {
+      remember();
+      return (await step(n)) + (await step(n + 1));
+    },
+    { name: "request", tracer },
+  );
   for (let i = 0; i < traces; i++) await request(i);
   return ids;
 }

@@ -14,7 +14,10 @@ const run = {
   run_type: "llm",
   start_time: "2024-05-01T12:00:00.123456Z",
   end_time: "2024-05-01T12:00:01.000001Z",
-  extra: { metadata: { ls_provider: "openai", usage_metadata: { input_tokens: 1, output_tokens: 2, total_tokens: 3 } }, invocation_params: { model: "gpt-4o-mini" } },
+  extra: {
+    metadata: { ls_provider: "openai", usage_metadata: { input_tokens: 1, output_tokens: 2, total_tokens: 3 } },
+    invocation_params: { model: "gpt-4o-mini" },
+  },
   inputs: { messages: [] },
   outputs: { generations: [] },
   trace_id: "0190f0e4-1c2d-7e3f-8a4b-5c6d7e8f9a0b",
@@ -48,9 +51,16 @@ describe("UsageMetadataSchema", () => {
     ["infinite", Number.POSITIVE_INFINITY],
     ["a string", "3"],
   ])("rejects a %s count", (_label, value) => {
-    expect(UsageMetadataSchema.safeParse({ input_tokens: value, output_tokens: 0, total_tokens: 0 }).success).toBe(false);
+    expect(UsageMetadataSchema.safeParse({ input_tokens: value, output_tokens: 0, total_tokens: 0 }).success).toBe(
+      false,
+    );
     expect(
-      UsageMetadataSchema.safeParse({ input_tokens: 0, output_tokens: 0, total_tokens: 0, input_token_details: { x: value } }).success,
+      UsageMetadataSchema.safeParse({
+        input_tokens: 0,
+        output_tokens: 0,
+        total_tokens: 0,
+        input_token_details: { x: value },
+      }).success,
     ).toBe(false);
   });
 });
@@ -63,7 +73,13 @@ describe("parseUsage", () => {
       input_token_details: { cache_read: -3, audio: 1 },
       output_token_details: { reasoning: Number.NaN },
     });
-    expect(usage).toEqual({ input_tokens: 5, output_tokens: 2, total_tokens: 7, input_token_details: { audio: 1 }, output_token_details: {} });
+    expect(usage).toEqual({
+      input_tokens: 5,
+      output_tokens: 2,
+      total_tokens: 7,
+      input_token_details: { audio: 1 },
+      output_token_details: {},
+    });
     expect(problems).toEqual([
       "input_token_details.cache_read: -3 is not a non-negative integer",
       "output_token_details.reasoning: NaN is not a non-negative integer",
@@ -82,7 +98,15 @@ describe("Run schemas", () => {
   it("accept a LangSmith run with microsecond times and nulls as LangSmith writes them", () => {
     expect(RunSchema.parse(run).dotted_order).toBe(run.dotted_order);
     expect(RunCreateSchema.safeParse(run).success).toBe(true);
-    expect(RunUpdateSchema.safeParse({ id: run.id, trace_id: run.trace_id, dotted_order: run.dotted_order, end_time: run.end_time, outputs: {} }).success).toBe(true);
+    expect(
+      RunUpdateSchema.safeParse({
+        id: run.id,
+        trace_id: run.trace_id,
+        dotted_order: run.dotted_order,
+        end_time: run.end_time,
+        outputs: {},
+      }).success,
+    ).toBe(true);
   });
 
   it("reject a run without trace_id, a bad id, a bad run type or a bad time", () => {
@@ -94,14 +118,19 @@ describe("Run schemas", () => {
   });
 
   it("validate usage inside extra.metadata", () => {
-    const bad = { ...run, extra: { metadata: { usage_metadata: { input_tokens: -1, output_tokens: 0, total_tokens: 0 } } } };
+    const bad = {
+      ...run,
+      extra: { metadata: { usage_metadata: { input_tokens: -1, output_tokens: 0, total_tokens: 0 } } },
+    };
     expect(RunSchema.safeParse(bad).success).toBe(false);
   });
 });
 
 describe("ResponseMetadataSchema", () => {
   it("is open and requires the provider; a model name may be null", () => {
-    expect(ResponseMetadataSchema.parse({ model_name: null, model_provider: "cohere", finish_reason: "COMPLETE" })).toEqual({
+    expect(
+      ResponseMetadataSchema.parse({ model_name: null, model_provider: "cohere", finish_reason: "COMPLETE" }),
+    ).toEqual({
       model_name: null,
       model_provider: "cohere",
       finish_reason: "COMPLETE",

@@ -3,7 +3,16 @@ import { describe, expect, it } from "vitest";
 import { addUsage, subtractUsage, type UsageMetadata } from "../../schemas/index.js";
 
 const count = fc.integer({ min: 0, max: 1_000_000 });
-const detailKeys = fc.constantFrom("audio", "cache_read", "cache_creation", "reasoning", "text", "image", "ephemeral_5m_input_tokens", "priority");
+const detailKeys = fc.constantFrom(
+  "audio",
+  "cache_read",
+  "cache_creation",
+  "reasoning",
+  "text",
+  "image",
+  "ephemeral_5m_input_tokens",
+  "priority",
+);
 const details = fc.dictionary(detailKeys, count, { maxKeys: 5 });
 const usage: fc.Arbitrary<UsageMetadata> = fc.record(
   {
@@ -18,7 +27,9 @@ const usage: fc.Arbitrary<UsageMetadata> = fc.record(
 
 /** `u` with every count set to 0: adding it only adds the keys. */
 function zeroed(u: UsageMetadata): UsageMetadata {
-  return JSON.parse(JSON.stringify(u), (_key, value: unknown) => (typeof value === "number" ? 0 : value)) as UsageMetadata;
+  return JSON.parse(JSON.stringify(u), (_key, value: unknown) =>
+    typeof value === "number" ? 0 : value,
+  ) as UsageMetadata;
 }
 
 describe("addUsage", () => {
@@ -46,7 +57,12 @@ describe("addUsage", () => {
   });
 
   it("accepts undefined on either side and never mutates its inputs", () => {
-    const left: UsageMetadata = { input_tokens: 1, output_tokens: 1, total_tokens: 2, input_token_details: { audio: 1 } };
+    const left: UsageMetadata = {
+      input_tokens: 1,
+      output_tokens: 1,
+      total_tokens: 2,
+      input_token_details: { audio: 1 },
+    };
     const snapshot = structuredClone(left);
     const sum = addUsage(left, undefined);
     expect(sum).toEqual(left);
@@ -77,7 +93,13 @@ describe("subtractUsage", () => {
     expect(
       subtractUsage(
         { input_tokens: 10, output_tokens: 5, total_tokens: 15, input_token_details: { cache_read: 3 } },
-        { input_tokens: 4, output_tokens: 7, total_tokens: 11, input_token_details: { cache_read: 5, audio: 2 }, output_token_details: { reasoning: 1 } },
+        {
+          input_tokens: 4,
+          output_tokens: 7,
+          total_tokens: 11,
+          input_token_details: { cache_read: 5, audio: 2 },
+          output_token_details: { reasoning: 1 },
+        },
       ),
     ).toEqual({ input_tokens: 6, output_tokens: 0, total_tokens: 4, input_token_details: { cache_read: 0 } });
   });
@@ -105,7 +127,9 @@ describe("subtractUsage", () => {
 
 describe("addUsage on hostile input", () => {
   it("ignores a __proto__ key instead of replacing the result's prototype", () => {
-    const hostile = JSON.parse('{"input_tokens":1,"output_tokens":1,"total_tokens":2,"__proto__":{"polluted":1}}') as UsageMetadata;
+    const hostile = JSON.parse(
+      '{"input_tokens":1,"output_tokens":1,"total_tokens":2,"__proto__":{"polluted":1}}',
+    ) as UsageMetadata;
     const sum = addUsage(hostile, hostile);
     expect(Object.getPrototypeOf(sum)).toBe(Object.prototype);
     expect(sum).toEqual({ input_tokens: 2, output_tokens: 2, total_tokens: 4 });

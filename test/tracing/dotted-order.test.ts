@@ -32,7 +32,16 @@ describe("dotted order and placements", () => {
   it("rebuilds a placement from a dotted order, canonically", () => {
     const dotted = `${dottedOrderSegment(1_000_000, A)}.${dottedOrderSegment(2_000_000, B)}`;
     const placement = placementFromDottedOrder(dotted.toUpperCase(), "proj");
-    expect(placement).toMatchObject({ id: B, trace_id: A, parent_run_id: A, dotted_order: dotted, start_micros: 2_000_000, project_name: "proj" });
-    expect(placementFromDottedOrder(`${dottedOrderSegment(2_000_000, A)}.${dottedOrderSegment(1_000_000, B)}`)).toBeUndefined();
+    expect(placement).toMatchObject({
+      id: B,
+      trace_id: A,
+      parent_run_id: A,
+      dotted_order: dotted,
+      start_micros: 2_000_000,
+      project_name: "proj",
+    });
+    expect(
+      placementFromDottedOrder(`${dottedOrderSegment(2_000_000, A)}.${dottedOrderSegment(1_000_000, B)}`),
+    ).toBeUndefined();
   });
 });

@@ -12,7 +12,12 @@ const TRACE = `20240501T120000123456Z${ROOT}.20240501T120000200000Z${PARENT}`;
 
 describe("headers: interop with the langsmith package", () => {
   it("reads what langsmith's RunTree.toHeaders() writes, and writes it back byte for byte", () => {
-    const remoteRoot = new RunTree({ name: "remote", project_name: "proj-x", tags: ["a", "b c"], metadata: { k: "v", n: 1 } });
+    const remoteRoot = new RunTree({
+      name: "remote",
+      project_name: "proj-x",
+      tags: ["a", "b c"],
+      metadata: { k: "v", n: 1 },
+    });
     const remoteChild = remoteRoot.createChild({ name: "remote-child" });
     for (const tree of [remoteRoot, remoteChild]) {
       const headers = tree.toHeaders();
@@ -49,10 +54,13 @@ describe("headers: interop with the langsmith package", () => {
 
   it("writes what langsmith's RunTree.fromHeaders() reads; langsmith continues our trace", async () => {
     const { tracer } = memoryTracer();
-    const local = traceable(() => {
-      const run = getCurrentRun() as CurrentRun;
-      return { run, headers: toHeaders(run) };
-    }, { name: "local", tracer, tags: ["t1", "t,2"], metadata: { user: "u1", nested: { deep: [1, "two"] } } });
+    const local = traceable(
+      () => {
+        const run = getCurrentRun() as CurrentRun;
+        return { run, headers: toHeaders(run) };
+      },
+      { name: "local", tracer, tags: ["t1", "t,2"], metadata: { user: "u1", nested: { deep: [1, "two"] } } },
+    );
     const { run, headers } = local();
     const tree = RunTree.fromHeaders(headers) as RunTree;
     expect(tree.id).toBe(run.id);
@@ -78,7 +86,9 @@ describe("headers: interop with the langsmith package", () => {
     const rewritten = tree.toHeaders();
     expect(rewritten["langsmith-trace"]).toBe(headers["langsmith-trace"]);
     expect(rewritten.baggage).toBe(headers.baggage);
-    expect(headers.baggage).toBe("langsmith-metadata=%7B%22order%22%3A7%7D,langsmith-tags=checkout,langsmith-project=shop");
+    expect(headers.baggage).toBe(
+      "langsmith-metadata=%7B%22order%22%3A7%7D,langsmith-tags=checkout,langsmith-project=shop",
+    );
   });
 
   it("writes a W3C traceparent from the trace id and the run id", () => {
@@ -97,11 +107,14 @@ describe("headers: interop with the langsmith package", () => {
 });
 
 describe("headers: untrusted input", () => {
-  const segment = (i: number): string => `20240501T1200001234${String(i).padStart(2, "0")}Z0190f0e4-0000-7000-8000-${String(i).padStart(12, "0")}`;
+  const segment = (i: number): string =>
+    `20240501T1200001234${String(i).padStart(2, "0")}Z0190f0e4-0000-7000-8000-${String(i).padStart(12, "0")}`;
 
   it("returns undefined without a warning when there is no langsmith-trace", () => {
     expect(fromHeaders({})).toBeUndefined();
-    expect(fromHeaders(new Headers({ traceparent: "00-0190f0e4000070008000000000000001-8000000000000002-01" }))).toBeUndefined();
+    expect(
+      fromHeaders(new Headers({ traceparent: "00-0190f0e4000070008000000000000001-8000000000000002-01" })),
+    ).toBeUndefined();
     expect(warnings).toEqual([]);
   });
 
@@ -177,7 +190,12 @@ describe("headers: untrusted input", () => {
 
   it("encodes whatever the run holds, so nothing it carries can break out of the header", () => {
     const run = fromHeaders({ "langsmith-trace": TRACE }) as CurrentRun;
-    const headers = toHeaders({ ...run, metadata: { note: "line\r\nX-Injected: 1", big: 10n }, tags: ["a\r\nb"], project_name: "p\r\nq" });
+    const headers = toHeaders({
+      ...run,
+      metadata: { note: "line\r\nX-Injected: 1", big: 10n },
+      tags: ["a\r\nb"],
+      project_name: "p\r\nq",
+    });
     for (const value of Object.values(headers)) expect(value).not.toMatch(/[\r\n]/);
     expect(fromHeaders(headers)?.metadata).toEqual({ note: "line\r\nX-Injected: 1", big: "10" });
   });

@@ -25,13 +25,17 @@ describe("RunTracer with LangChain.js", () => {
     installLangChainBridge();
     await scopeExtensionsReady();
     const { tracer, runs } = memoryTracer({ keepTokenEvents: true });
-    const answer = traceable(async (question: string) => {
-      const invoked = await model.invoke(question);
-      let streamed = "";
-      // Also passed explicitly: the tracer gets these events twice and must record the run once.
-      for await (const chunk of await model.stream(question, { callbacks: [tracer] })) streamed += String(chunk.content);
-      return { invoked: invoked.content, streamed, run: getCurrentRun()?.id };
-    }, { name: "answer", tracer });
+    const answer = traceable(
+      async (question: string) => {
+        const invoked = await model.invoke(question);
+        let streamed = "";
+        // Also passed explicitly: the tracer gets these events twice and must record the run once.
+        for await (const chunk of await model.stream(question, { callbacks: [tracer] }))
+          streamed += String(chunk.content);
+        return { invoked: invoked.content, streamed, run: getCurrentRun()?.id };
+      },
+      { name: "answer", tracer },
+    );
     const result = await answer("Hi");
     expect(result.streamed).toBe("Hello there friend");
     const all = await runs();

@@ -1,10 +1,6 @@
 import { AIMessage, HumanMessage } from "@langchain/core/messages";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  CallbackManager,
-  getDefaultCostEstimator,
-  setDefaultCostEstimator,
-} from "../../callbacks/index.js";
+import { CallbackManager, getDefaultCostEstimator, setDefaultCostEstimator } from "../../callbacks/index.js";
 import { RunSchema, type CostEstimator, type GenerationMessage } from "../../schemas/index.js";
 import { microsFromIso } from "../../src/tracing/clock.js";
 import { dottedOrderSegment } from "../../src/tracing/index.js";
@@ -17,14 +13,19 @@ const usage = { input_tokens: 10, output_tokens: 4, total_tokens: 14 };
 describe("RunTracer: the shape of a trace", () => {
   it("links a chain and its children by trace id, parent id, dotted order and execution order", async () => {
     const { tracer, runs } = memoryTracer();
-    const chain = CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleChainStart({ name: "agent" }, { question: "q" });
+    const chain = CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleChainStart(
+      { name: "agent" },
+      { question: "q" },
+    );
     chain.runInContext(() => {
-      const llm = CallbackManager.configure().handleChatModelStart({ id: ["langchain", "ChatOpenAI"] }, [[{ role: "user", content: "q" }]]);
-      llm.handleLLMEnd(chatResult({ usage }));
+      const llm = CallbackManager.configure().handleChatModelStart({ id: ["langchain", "ChatOpenAI"] }, [
+        [{ role: "user", content: "q" }],
+      ]);
+      void llm.handleLLMEnd(chatResult({ usage }));
       const tool = CallbackManager.configure().handleToolStart({ name: "search" }, "query");
-      tool.handleToolEnd("found");
+      void tool.handleToolEnd("found");
     });
-    chain.handleChainEnd({ answer: "a" });
+    void chain.handleChainEnd({ answer: "a" });
     const all = await runs();
     expect(all).toHaveLength(3);
     for (const run of all) expect(() => RunSchema.parse(run)).not.toThrow();
@@ -58,16 +59,19 @@ describe("RunTracer: the shape of a trace", () => {
     const frozen = 1_714_564_800_123_456;
     for (const clock of [() => frozen, undefined]) {
       const { tracer, runs } = memoryTracer(clock === undefined ? {} : { clock });
-      const parent = CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleChainStart({ name: "parent" }, {});
+      const parent = CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleChainStart(
+        { name: "parent" },
+        {},
+      );
       const order: string[] = [];
       parent.runInContext(() => {
         for (let i = 0; i < 1500; i++) {
           const child = CallbackManager.configure().handleRetrieverStart({ name: `child-${i}` }, "q");
           order.push(child.runId);
-          child.handleRetrieverEnd([]);
+          void child.handleRetrieverEnd([]);
         }
       });
-      parent.handleChainEnd({});
+      void parent.handleChainEnd({});
       const children = (await runs()).filter((run) => run.parent_run_id === parent.runId);
       expect(children).toHaveLength(1500);
       const sorted = [...children].sort((a, b) => (a.dotted_order < b.dotted_order ? -1 : 1));
@@ -81,10 +85,13 @@ describe("RunTracer: the shape of a trace", () => {
   it("clamps a child whose clock reads earlier than its parent's start", async () => {
     const { clock } = scriptedClock(2_000_000, 1_000_000, 1_500_000, 1_000_000);
     const { tracer, runs } = memoryTracer({ clock });
-    const parent = CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleChainStart({ name: "parent" }, {});
+    const parent = CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleChainStart(
+      { name: "parent" },
+      {},
+    );
     const child = parent.getChild().handleChainStart({ name: "child" }, {});
-    child.handleChainEnd({});
-    parent.handleChainEnd({});
+    void child.handleChainEnd({});
+    void parent.handleChainEnd({});
     const all = await runs();
     const [p, c] = [named(all, "parent"), named(all, "child")];
     expect(c.start_time).toBe(p.start_time);
@@ -97,20 +104,34 @@ describe("RunTracer: the shape of a trace", () => {
   it("names runs after runName, serialized.name, the last serialized.id element, then the run type", async () => {
     const { tracer, runs } = memoryTracer();
     const manager = CallbackManager.configure({ inheritableCallbacks: [tracer] });
-    manager.handleChainStart({ name: "fromName", id: ["x", "Ignored"] }, {}, undefined, undefined, undefined, undefined, "fromRunName").handleChainEnd({});
-    manager.handleChainStart({ name: "fromName", id: ["x", "Ignored"] }, {}).handleChainEnd({});
-    manager.handleChainStart({ id: ["langchain", "RunnableSequence"] }, {}).handleChainEnd({});
-    manager.handleChainStart({}, {}, undefined, "prompt").handleChainEnd({});
+    void manager
+      .handleChainStart(
+        { name: "fromName", id: ["x", "Ignored"] },
+        {},
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        "fromRunName",
+      )
+      .handleChainEnd({});
+    void manager.handleChainStart({ name: "fromName", id: ["x", "Ignored"] }, {}).handleChainEnd({});
+    void manager.handleChainStart({ id: ["langchain", "RunnableSequence"] }, {}).handleChainEnd({});
+    void manager.handleChainStart({}, {}, undefined, "prompt").handleChainEnd({});
     expect((await runs()).map((run) => run.name)).toEqual(["fromRunName", "fromName", "RunnableSequence", "prompt"]);
   });
 
   it("keeps invocation params, metadata, tags and serialized; records errors with an error event", async () => {
     const { tracer, runs } = memoryTracer({ projectName: "proj" });
-    const manager = CallbackManager.configure({ inheritableCallbacks: [tracer], tags: ["t1"], metadata: { user: "u1" } });
+    const manager = CallbackManager.configure({
+      inheritableCallbacks: [tracer],
+      tags: ["t1"],
+      metadata: { user: "u1" },
+    });
     const llm = manager.handleLLMStart({ id: ["OpenAI"] }, ["Say hi"], undefined, undefined, {
       invocation_params: { model: "gpt-x", temperature: 0 },
     });
-    llm.handleLLMError(new Error("rate limited"));
+    void llm.handleLLMError(new Error("rate limited"));
     const [run] = await runs();
     expect(run?.extra?.invocation_params).toEqual({ model: "gpt-x", temperature: 0 });
     expect(run?.extra?.metadata).toEqual({ user: "u1" });
@@ -126,7 +147,9 @@ describe("RunTracer: the shape of a trace", () => {
   it("keeps the usage of a failed run's partial result (billed tokens of a broken stream)", async () => {
     const { tracer, runs } = memoryTracer();
     const llm = CallbackManager.configure({ callbacks: [tracer] }).handleChatModelStart({ name: "broken" }, [[]]);
-    llm.handleLLMError(new Error("socket hang up"), undefined, undefined, undefined, { response: chatResult({ usage, model: "m-1" }) });
+    void llm.handleLLMError(new Error("socket hang up"), undefined, undefined, undefined, {
+      response: chatResult({ usage, model: "m-1" }),
+    });
     const [run] = await runs();
     expect(run?.status).toBe("error");
     expect([run?.prompt_tokens, run?.completion_tokens, run?.total_tokens]).toEqual([10, 4, 14]);
@@ -134,8 +157,11 @@ describe("RunTracer: the shape of a trace", () => {
 
   it("records retriever inputs and outputs as LangSmith does", async () => {
     const { tracer, runs } = memoryTracer();
-    const retriever = CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleRetrieverStart({ name: "docs" }, "what?");
-    retriever.handleRetrieverEnd([{ pageContent: "a", metadata: {} }]);
+    const retriever = CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleRetrieverStart(
+      { name: "docs" },
+      "what?",
+    );
+    void retriever.handleRetrieverEnd([{ pageContent: "a", metadata: {} }]);
     const [run] = await runs();
     expect(run?.run_type).toBe("retriever");
     expect(run?.inputs).toEqual({ query: "what?" });
@@ -144,7 +170,9 @@ describe("RunTracer: the shape of a trace", () => {
 
   it("records an unknown run type as a chain, with a warning", async () => {
     const { tracer, runs } = memoryTracer();
-    CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleChainStart({ name: "x" }, {}, undefined, "agent").handleChainEnd({});
+    void CallbackManager.configure({ inheritableCallbacks: [tracer] })
+      .handleChainStart({ name: "x" }, {}, undefined, "agent")
+      .handleChainEnd({});
     expect((await runs())[0]?.run_type).toBe("chain");
     expect(warnings.map((w) => w.code)).toContain("invalid_run_type");
   });
@@ -157,16 +185,22 @@ describe("RunTracer: LLM runs", () => {
   it("stores chat inputs and LangChain.js message outputs as plain JSON", async () => {
     const { tracer, runs } = memoryTracer();
     const messages = [new HumanMessage("What is 2 + 2?")];
-    const llm = CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleChatModelStart({ id: ["ChatX"] }, [messages]);
+    const llm = CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleChatModelStart({ id: ["ChatX"] }, [
+      messages,
+    ]);
     messages.push(new HumanMessage("appended later")); // must not change the recorded inputs
     const message = new AIMessage({ content: "4", usage_metadata: usage, response_metadata: { model_name: "m-1" } });
     // LangChain.js hands its message classes to handlers; they are not plain GenerationMessage objects.
-    llm.handleLLMEnd({ generations: [[{ text: "4", message: message as unknown as GenerationMessage }]] });
+    void llm.handleLLMEnd({ generations: [[{ text: "4", message: message as unknown as GenerationMessage }]] });
     const [run] = await runs();
     expect(JSON.parse(JSON.stringify(run))).toEqual(run);
     const inputs = run?.inputs as { messages: unknown[][] };
     expect(inputs.messages[0]).toHaveLength(1);
-    expect(inputs.messages[0]?.[0]).toMatchObject({ lc: 1, type: "constructor", kwargs: { content: "What is 2 + 2?" } });
+    expect(inputs.messages[0]?.[0]).toMatchObject({
+      lc: 1,
+      type: "constructor",
+      kwargs: { content: "What is 2 + 2?" },
+    });
     const generation = (run?.outputs as { generations: { message: unknown }[][] }).generations[0]?.[0];
     expect(generation?.message).toMatchObject({ lc: 1, kwargs: { content: "4", usage_metadata: usage } });
     expect(run?.outputs?.usage_metadata).toEqual(usage);
@@ -189,13 +223,15 @@ describe("RunTracer: LLM runs", () => {
     const { tracer, runs } = memoryTracer();
     const manager = CallbackManager.configure({ inheritableCallbacks: [tracer] });
     const second = { input_tokens: 5, output_tokens: 6, total_tokens: 11, input_token_details: { cache_read: 2 } };
-    manager.handleChatModelStart({ name: "responseModel" }, [[]]).handleLLMEnd(chatResult({ usage, model: "m-1" }, { usage: second, model: "m-1" }));
+    void manager
+      .handleChatModelStart({ name: "responseModel" }, [[]])
+      .handleLLMEnd(chatResult({ usage, model: "m-1" }, { usage: second, model: "m-1" }));
     // No model in the response: the request's ls_model_name prices it.
-    CallbackManager.configure({ inheritableCallbacks: [tracer], metadata: { ls_model_name: "m-1" } })
+    void CallbackManager.configure({ inheritableCallbacks: [tracer], metadata: { ls_model_name: "m-1" } })
       .handleChatModelStart({ name: "requestModel" }, [[]])
       .handleLLMEnd(chatResult({ usage }));
-    manager.handleChatModelStart({ name: "unpriced" }, [[]]).handleLLMEnd(chatResult({ usage, model: "other" }));
-    manager.handleChatModelStart({ name: "noUsage" }, [[]]).handleLLMEnd(chatResult({}));
+    void manager.handleChatModelStart({ name: "unpriced" }, [[]]).handleLLMEnd(chatResult({ usage, model: "other" }));
+    void manager.handleChatModelStart({ name: "noUsage" }, [[]]).handleLLMEnd(chatResult({}));
     const all = await runs();
     const summed = { input_tokens: 15, output_tokens: 10, total_tokens: 25, input_token_details: { cache_read: 2 } };
     const response = named(all, "responseModel");
@@ -220,12 +256,15 @@ describe("RunTracer: LLM runs", () => {
   it("sets first_token_time at the first token and reads the clock no more for later tokens", async () => {
     const clock = scriptedClock(1_000_000, 1_000_250, 1_000_900);
     const { tracer, runs } = memoryTracer({ clock: clock.clock });
-    const llm = CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleChatModelStart({ name: "streamer" }, [[]]);
-    llm.handleLLMNewToken("first");
+    const llm = CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleChatModelStart(
+      { name: "streamer" },
+      [[]],
+    );
+    void llm.handleLLMNewToken("first");
     const readsAfterFirst = clock.reads();
-    for (let i = 0; i < 1000; i++) llm.handleLLMNewToken("more");
+    for (let i = 0; i < 1000; i++) void llm.handleLLMNewToken("more");
     expect(clock.reads()).toBe(readsAfterFirst);
-    llm.handleLLMEnd(chatResult({ text: "first more" }));
+    void llm.handleLLMEnd(chatResult({ text: "first more" }));
     const [run] = await runs();
     expect(run?.first_token_time).toBe("1970-01-01T00:00:01.000250Z");
     expect(run?.events?.map((event) => event.name)).toEqual(["start", "end"]);
@@ -233,9 +272,12 @@ describe("RunTracer: LLM runs", () => {
 
   it("keeps one new_token event per token when asked", async () => {
     const { tracer, runs } = memoryTracer({ keepTokenEvents: true });
-    const llm = CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleChatModelStart({ name: "streamer" }, [[]]);
-    for (const token of ["a", "b", "c"]) llm.handleLLMNewToken(token);
-    llm.handleLLMEnd(chatResult({ text: "abc" }));
+    const llm = CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleChatModelStart(
+      { name: "streamer" },
+      [[]],
+    );
+    for (const token of ["a", "b", "c"]) void llm.handleLLMNewToken(token);
+    void llm.handleLLMEnd(chatResult({ text: "abc" }));
     const [run] = await runs();
     expect(run?.events?.map((event) => event.name)).toEqual(["start", "new_token", "new_token", "new_token", "end"]);
     expect(run?.events?.[2]?.kwargs).toEqual({ token: "b", idx: { prompt: 0, completion: 0 } });
@@ -243,10 +285,16 @@ describe("RunTracer: LLM runs", () => {
 
   it("falls back to usage streamed on chunks when the end event carries none", async () => {
     const { tracer, runs } = memoryTracer();
-    const llm = CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleChatModelStart({ name: "streamer" }, [[]]);
-    const chunk = { text: "hi", message: { content: "hi", usage_metadata: usage, response_metadata: { model_name: "m" } } };
-    llm.handleLLMNewToken("hi", undefined, undefined, undefined, undefined, { chunk });
-    llm.handleLLMEnd({ generations: [[{ text: "hi" }]] });
+    const llm = CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleChatModelStart(
+      { name: "streamer" },
+      [[]],
+    );
+    const chunk = {
+      text: "hi",
+      message: { content: "hi", usage_metadata: usage, response_metadata: { model_name: "m" } },
+    };
+    void llm.handleLLMNewToken("hi", undefined, undefined, undefined, undefined, { chunk });
+    void llm.handleLLMEnd({ generations: [[{ text: "hi" }]] });
     expect((await runs())[0]?.total_tokens).toBe(14);
   });
 });
@@ -255,7 +303,7 @@ describe("RunTracer: unknown parents, released traces, double delivery", () => {
   it("records a run whose parent it does not know as a root, with a warning", async () => {
     const { tracer, runs } = memoryTracer();
     const orphan = new CallbackManager({ parentRunId: "0190f0e4-0000-7000-8000-000000000000", handlers: [tracer] });
-    orphan.handleChainStart({ name: "orphan" }, {}).handleChainEnd({});
+    void orphan.handleChainStart({ name: "orphan" }, {}).handleChainEnd({});
     const [run] = await runs();
     expect(run?.parent_run_id).toBeUndefined();
     expect(run?.trace_id).toBe(run?.id);
@@ -267,10 +315,10 @@ describe("RunTracer: unknown parents, released traces, double delivery", () => {
     const { tracer, runs } = memoryTracer();
     const root = CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleChainStart({ name: "root" }, {});
     const late = root.getChild().handleChatModelStart({ name: "late" }, [[]]);
-    late.handleLLMNewToken("x");
+    void late.handleLLMNewToken("x");
     const grandchild = late.getChild().handleToolStart({ name: "grandchild" }, "in");
     expect(tracer.size).toBe(3);
-    root.handleChainEnd({ done: true });
+    void root.handleChainEnd({ done: true });
     expect(tracer.size).toBe(0);
     const exported = await runs();
     expect(exported.map((run) => run.name)).toEqual(["root", "late", "grandchild"]);
@@ -283,11 +331,11 @@ describe("RunTracer: unknown parents, released traces, double delivery", () => {
     }
     expect(named(exported, "late").first_token_time).toBeDefined();
     // Their ends come too late: nothing is held for them, nothing is exported twice.
-    late.handleLLMEnd(chatResult({ usage }));
-    grandchild.handleToolEnd("out");
+    void late.handleLLMEnd(chatResult({ usage }));
+    void grandchild.handleToolEnd("out");
     expect(warnings.map((w) => w.code)).toEqual(["unknown_run", "unknown_run"]);
     // A child starting after the root ended begins a trace of its own.
-    root.getChild().handleChainStart({ name: "after" }, {}).handleChainEnd({});
+    void root.getChild().handleChainStart({ name: "after" }, {}).handleChainEnd({});
     expect(warnings.map((w) => w.code)).toContain("unknown_parent");
     expect(await runs()).toHaveLength(4);
     expect(tracer.size).toBe(0);
@@ -303,9 +351,9 @@ describe("RunTracer: unknown parents, released traces, double delivery", () => {
     };
     const chain = twice().handleChainStart({ name: "twice" }, {});
     const llm = twice(chain.runId).handleChatModelStart({ name: "llm" }, [[]]);
-    llm.handleLLMNewToken("t");
-    llm.handleLLMEnd(chatResult({ usage }));
-    chain.handleChainEnd({});
+    void llm.handleLLMNewToken("t");
+    void llm.handleLLMEnd(chatResult({ usage }));
+    void chain.handleChainEnd({});
     const all = await runs();
     expect(all.map((run) => run.name)).toEqual(["llm", "twice"]);
     expect(named(all, "llm").parent_run_id).toBe(named(all, "twice").id);

@@ -52,13 +52,21 @@ describe("traceable: the four kinds of function", () => {
 
   it("traces an async function", async () => {
     const { tracer, runs } = memoryTracer();
-    const fetchUser = traceable(async (id: string) => {
-      await new Promise((resolve) => setTimeout(resolve, 1));
-      return { id, name: "Ada" };
-    }, { name: "fetchUser", tracer, runType: "tool" });
+    const fetchUser = traceable(
+      async (id: string) => {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        return { id, name: "Ada" };
+      },
+      { name: "fetchUser", tracer, runType: "tool" },
+    );
     await expect(fetchUser("u1")).resolves.toEqual({ id: "u1", name: "Ada" });
     const [run] = await runs();
-    expect(run).toMatchObject({ name: "fetchUser", run_type: "tool", inputs: { input: "u1" }, outputs: { id: "u1", name: "Ada" } });
+    expect(run).toMatchObject({
+      name: "fetchUser",
+      run_type: "tool",
+      inputs: { input: "u1" },
+      outputs: { id: "u1", name: "Ada" },
+    });
     expect(Date.parse(run?.end_time as string)).toBeGreaterThanOrEqual(Date.parse(run?.start_time as string));
   });
 
@@ -66,18 +74,26 @@ describe("traceable: the four kinds of function", () => {
     const { tracer, runs } = memoryTracer();
     const seen: (CurrentRun | undefined)[] = [];
     // A named function's name is the run's name.
-    const count = traceable(function* counter(n: number) {
-      for (let i = 0; i < n; i++) {
-        seen.push(getCurrentRun());
-        yield i;
-      }
-      return "done";
-    }, { tracer });
+    const count = traceable(
+      function* counter(n: number) {
+        for (let i = 0; i < n; i++) {
+          seen.push(getCurrentRun());
+          yield i;
+        }
+        return "done";
+      },
+      { tracer },
+    );
     const generator = count(3);
     expect(tracer.size).toBe(0); // not started before the first step
     expect([...generator]).toEqual([0, 1, 2]);
     const [run] = await runs();
-    expect(run).toMatchObject({ name: "counter", inputs: { input: 3 }, outputs: { output: [0, 1, 2] }, status: "success" });
+    expect(run).toMatchObject({
+      name: "counter",
+      inputs: { input: 3 },
+      outputs: { output: [0, 1, 2] },
+      status: "success",
+    });
     expect(new Set(seen.map((current) => current?.id))).toEqual(new Set([run?.id]));
     count(5); // never iterated: nothing recorded, nothing held
     expect(await runs()).toHaveLength(1);
@@ -89,16 +105,19 @@ describe("traceable: the four kinds of function", () => {
   it("traces an async generator, including a consumer that stops early", async () => {
     const { tracer, runs } = memoryTracer();
     let cleanedUp = false;
-    const stream = traceable(async function* () {
-      try {
-        for (let i = 0; ; i++) {
-          await new Promise((resolve) => setTimeout(resolve, 0));
-          yield `token-${i}`;
+    const stream = traceable(
+      async function* () {
+        try {
+          for (let i = 0; ; i++) {
+            await new Promise((resolve) => setTimeout(resolve, 0));
+            yield `token-${i}`;
+          }
+        } finally {
+          cleanedUp = true;
         }
-      } finally {
-        cleanedUp = true;
-      }
-    }, { name: "stream", tracer });
+      },
+      { name: "stream", tracer },
+    );
     const received: string[] = [];
     for await (const token of stream()) {
       received.push(token);
@@ -137,20 +156,32 @@ describe("traceable: the four kinds of function", () => {
   it("records errors and rethrows them, for every kind", async () => {
     const { tracer, runs } = memoryTracer();
     const boom = new Error("boom");
-    const sync = traceable(() => {
-      throw boom;
-    }, { name: "sync", tracer });
-    const async = traceable(async () => {
-      throw boom;
-    }, { name: "async", tracer });
-    const generator = traceable(function* () {
-      yield 1;
-      throw boom;
-    }, { name: "generator", tracer });
-    const asyncGenerator = traceable(async function* () {
-      yield 1;
-      throw boom;
-    }, { name: "asyncGenerator", tracer });
+    const sync = traceable(
+      () => {
+        throw boom;
+      },
+      { name: "sync", tracer },
+    );
+    const async = traceable(
+      async () => {
+        throw boom;
+      },
+      { name: "async", tracer },
+    );
+    const generator = traceable(
+      function* () {
+        yield 1;
+        throw boom;
+      },
+      { name: "generator", tracer },
+    );
+    const asyncGenerator = traceable(
+      async function* () {
+        yield 1;
+        throw boom;
+      },
+      { name: "asyncGenerator", tracer },
+    );
     expect(() => sync()).toThrow(boom);
     await expect(async()).rejects.toBe(boom);
     expect(() => [...generator()]).toThrow(boom);
@@ -174,17 +205,25 @@ describe("traceable: nesting, context and the current run", () => {
   it("nests traced calls and LLM calls made through CallbackManager.configure", async () => {
     const { tracer, runs } = memoryTracer();
     const seen: Record<string, CurrentRun | undefined> = {};
-    const retrieve = traceable(async (query: string) => {
-      seen.retrieve = getCurrentRun();
-      return [`doc about ${query}`];
-    }, { name: "retrieve", runType: "retriever" });
-    const answer = traceable(async (question: string) => {
-      seen.answer = getCurrentRun();
-      const documents = await retrieve(question);
-      const llm = CallbackManager.configure().handleChatModelStart({ id: ["ChatModel"] }, [[{ role: "user", content: question }]]);
-      llm.handleLLMEnd(chatResult({ text: String(documents.length) }));
-      return "42";
-    }, { name: "answer", tracer, tags: ["root-tag"], metadata: { user: "u1" } });
+    const retrieve = traceable(
+      async (query: string) => {
+        seen.retrieve = getCurrentRun();
+        return [`doc about ${query}`];
+      },
+      { name: "retrieve", runType: "retriever" },
+    );
+    const answer = traceable(
+      async (question: string) => {
+        seen.answer = getCurrentRun();
+        const documents = await retrieve(question);
+        const llm = CallbackManager.configure().handleChatModelStart({ id: ["ChatModel"] }, [
+          [{ role: "user", content: question }],
+        ]);
+        void llm.handleLLMEnd(chatResult({ text: String(documents.length) }));
+        return "42";
+      },
+      { name: "answer", tracer, tags: ["root-tag"], metadata: { user: "u1" } },
+    );
     expect(getCurrentRun()).toBeUndefined();
     await answer("life");
     const all = await runs();
@@ -206,15 +245,21 @@ describe("traceable: nesting, context and the current run", () => {
 
   it("keeps concurrent traces apart", async () => {
     const { tracer, runs } = memoryTracer();
-    const leaf = traceable(async (i: number) => {
-      await new Promise((resolve) => setTimeout(resolve, (i * 7) % 5));
-      return getCurrentRun()?.parent_run_id;
-    }, { name: "leaf" });
-    const root = traceable(async (i: number) => {
-      await new Promise((resolve) => setTimeout(resolve, i % 3));
-      const parents = await Promise.all([leaf(i), leaf(i + 1)]);
-      return { self: getCurrentRun()?.id, parents };
-    }, { name: "root", tracer });
+    const leaf = traceable(
+      async (i: number) => {
+        await new Promise((resolve) => setTimeout(resolve, (i * 7) % 5));
+        return getCurrentRun()?.parent_run_id;
+      },
+      { name: "leaf" },
+    );
+    const root = traceable(
+      async (i: number) => {
+        await new Promise((resolve) => setTimeout(resolve, i % 3));
+        const parents = await Promise.all([leaf(i), leaf(i + 1)]);
+        return { self: getCurrentRun()?.id, parents };
+      },
+      { name: "root", tracer },
+    );
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => root(i)));
     for (const { self, parents } of results) expect(parents).toEqual([self, self]);
     const all = await runs();
@@ -242,10 +287,13 @@ describe("traceable: nesting, context and the current run", () => {
   it("nests under a run it did not start, through the tracer that knows it", async () => {
     const { tracer, runs } = memoryTracer();
     const step = traceable(() => getCurrentRun(), { name: "step" });
-    const chain = CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleChainStart({ name: "manual" }, {});
-    chain.runInContext(() => chain.getChild().handleToolStart({ name: "sibling" }, "x").handleToolEnd("y"));
+    const chain = CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleChainStart(
+      { name: "manual" },
+      {},
+    );
+    void chain.runInContext(() => chain.getChild().handleToolStart({ name: "sibling" }, "x").handleToolEnd("y"));
     const seen = chain.runInContext(() => step());
-    chain.handleChainEnd({});
+    void chain.handleChainEnd({});
     const all = await runs();
     const [manual, sibling, traced] = [named(all, "manual"), named(all, "sibling"), named(all, "step")];
     expectSameRun(seen, traced);
@@ -257,9 +305,12 @@ describe("traceable: nesting, context and the current run", () => {
   it("continues a run captured with getCurrentRun() as an explicit parent, outside its context", async () => {
     const { tracer, runs } = memoryTracer();
     let captured: CurrentRun | undefined;
-    const enqueue = traceable(() => {
-      captured = getCurrentRun();
-    }, { name: "enqueue", tracer, metadata: { job: "j1" } });
+    const enqueue = traceable(
+      () => {
+        captured = getCurrentRun();
+      },
+      { name: "enqueue", tracer, metadata: { job: "j1" } },
+    );
     enqueue();
     const work = traceable(() => getCurrentRun(), { name: "work", tracer, parent: captured });
     const seen = work();
@@ -273,8 +324,12 @@ describe("traceable: nesting, context and the current run", () => {
 
   it("joins a remote trace from headers: same trace, right dotted order, the remote project", async () => {
     const { tracer, runs } = memoryTracer({ projectName: "local-project" });
-    const remote = "20240501T120000123456Z0190f0e4-0000-7000-8000-000000000001.20240501T120000200000Z0190f0e4-0000-7000-8000-000000000002";
-    const parent = fromHeaders({ "langsmith-trace": remote, baggage: "langsmith-project=remote-project,langsmith-metadata=%7B%22tenant%22%3A%22t1%22%7D" });
+    const remote =
+      "20240501T120000123456Z0190f0e4-0000-7000-8000-000000000001.20240501T120000200000Z0190f0e4-0000-7000-8000-000000000002";
+    const parent = fromHeaders({
+      "langsmith-trace": remote,
+      baggage: "langsmith-project=remote-project,langsmith-metadata=%7B%22tenant%22%3A%22t1%22%7D",
+    });
     const handle = traceable(() => getCurrentRun(), { name: "handle", tracer, parent });
     const inner = traceable(() => getCurrentRun(), { name: "inner" });
     const outer = traceable(() => inner(), { name: "outer", tracer, parent });

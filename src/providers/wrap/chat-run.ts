@@ -1,0 +1,128 @@
+import {
+  CallbackManager,
+  emitWarning,
+  type CallbackManagerForLLMRun,
+  type NewTokenFields,
+  type NewTokenIndices,
+} from "../../../callbacks/index.js";
+import type { LLMResult } from "../../../schemas/index.js";
+import type { ChatCallSpec } from "./chat-call-spec.js";
+import { invocationParams, lsParams } from "./ls-params.js";
+import type { JsonRecord } from "../common/records.js";
+import type { WrapClientOptions } from "./wrap-options.js";
+
+// Token indices of completions other than the first (n > 1), made once per index and shared; the
+// cache is bounded, since the indices come from the provider's payload.
+const completionIndices: NewTokenIndices[] = [];
+const CACHED_INDICES = 64;
+
+/**
+ * One chat-model run of a wrapped client call: started with the request, then ended exactly once
+ * (end or error) by whichever consumption path sees the outcome first.
+ *
+ * @example
+ * const run = ChatRun.start(spec, request, { callbacks: [handler] });
+ * const response = await run.inContext(() => resource.create(request));
+ * run.end(toLLMResult(normalizeResponse(response, { provider: spec.provider })));
+ */
+export class ChatRun {
+  readonly spec: ChatCallSpec;
+  /** The model the request asked for. */
+  readonly model: string | undefined;
+  private readonly manager: CallbackManagerForLLMRun;
+  private claimed = false;
+  private _ended = false;
+
+  private constructor(manager: CallbackManagerForLLMRun, spec: ChatCallSpec, model: string | undefined) {
+    this.manager = manager;
+    this.spec = spec;
+    this.model = model;
+  }
+
+  /** Starts the run of `request` (as sent) with the ambient handlers and the wrapper's options. */
+  static start(spec: ChatCallSpec, request: JsonRecord, options: WrapClientOptions): ChatRun {
+    const manager = CallbackManager.configure({
+      callbacks: options.callbacks,
+      tags: options.tags,
+      metadata: { ...options.metadata, ...lsParams(spec, request) },
+    });
+    const run = manager.handleChatModelStart(
+      { lc: 1, type: "not_implemented", id: ["runledger", "providers", spec.runName] },
+      [spec.messages(request)],
+      undefined,
+      undefined,
+      { invocation_params: invocationParams(spec, request), batch_size: 1 },
+      undefined,
+      undefined,
+      options.runName ?? spec.runName,
+    );
+    return new ChatRun(run, spec, typeof request.model === "string" ? request.model : undefined);
+  }
+
+  get ended(): boolean {
+    return this._ended;
+  }
+
+  /** True for the first caller only: the first path that observes the call's outcome reports it. */
+  claim(): boolean {
+    if (this.claimed) return false;
+    this.claimed = true;
+    return true;
+  }
+
+  /** Runs the provider call as the run's body (children nest under it, handlers' contexts are current). */
+  inContext<T>(fn: () => T): T {
+    return this.manager.runInContext(fn);
+  }
+
+  /** One streamed text delta. Hot path: allocates nothing (indices are shared, `fields` is the caller's). */
+  token(text: string, index: number, fields: NewTokenFields): Promise<void> | undefined {
+    if (this._ended) return undefined;
+    const indices = index === 0 ? undefined : indicesOf(index);
+    return this.manager.handleLLMNewToken(text, indices, undefined, undefined, undefined, fields);
+  }
+
+  /** Ends the run with its output (no-op once ended). */
+  end(output: LLMResult): Promise<void> | undefined {
+    if (this._ended) return undefined;
+    this._ended = true;
+    return this.afterStart(() => this.manager.handleLLMEnd(output));
+  }
+
+  /**
+   * Ends the run as failed (no-op once ended). `partial` is what the model produced before the
+   * failure (a broken or abandoned stream); it goes to handlers as `extraParams.response`, as
+   * LangChain passes a failed stream's partial LLMResult in `on_llm_error(…, response=…)`.
+   */
+  fail(error: unknown, partial?: LLMResult): Promise<void> | undefined {
+    if (this._ended) return undefined;
+    this._ended = true;
+    const extra = partial === undefined ? undefined : { response: partial };
+    return this.afterStart(() => this.manager.handleLLMError(error, undefined, undefined, undefined, extra));
+  }
+
+  // Awaited start handlers (`awaitHandlers`) may still be running: the end event must not overtake them.
+  private afterStart(dispatch: () => Promise<void> | undefined): Promise<void> | undefined {
+    const started = this.manager.started;
+    return started === undefined ? dispatch() : started.then(dispatch);
+  }
+}
+
+function indicesOf(completion: number): NewTokenIndices {
+  if (completion >= CACHED_INDICES) return { prompt: 0, completion };
+  return (completionIndices[completion] ??= Object.freeze({ prompt: 0, completion }));
+}
+
+/**
+ * For end events nobody can wait for (the caller already has its value): a failing awaited
+ * handler becomes a warning instead of an unhandled rejection.
+ *
+ * @example
+ * settleInBackground(run.end(emptyLLMResult()));
+ */
+export function settleInBackground(pending: Promise<void> | undefined): void {
+  pending?.then(undefined, (error: unknown) => {
+    const reason = error instanceof Error ? error.message : String(error);
+    emitWarning("handler_error", `A callback handler failed after the call had returned: ${reason}`, error);
+  });
+}

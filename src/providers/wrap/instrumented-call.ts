@@ -1,0 +1,115 @@
+import { emitWarning } from "../../../callbacks/index.js";
+import type { ChatCallSpec, PreparedRequest } from "./chat-call-spec.js";
+import { ChatRun, settleInBackground } from "./chat-run.js";
+import { normalizeResponse } from "../payloads/normalize.js";
+import { observeResult, type OutcomeObserver } from "./observe-promise.js";
+import { observeStream } from "./observe-stream.js";
+import { isRecord, type JsonRecord } from "../common/records.js";
+import { emptyLLMResult, readLLMResult } from "./to-llm-result.js";
+import type { NormalizedResponse } from "../common/types.js";
+import type { WrapClientOptions } from "./wrap-options.js";
+
+type Method = (this: unknown, ...args: unknown[]) => unknown;
+
+/**
+ * Makes one provider call as a chat-model run: starts the run with the request, calls `original` on
+ * its own resource inside the run's context, and observes the result without changing what the
+ * caller gets (the SDK's promise, stream or helper object).
+ *
+ * @example
+ * // what a wrapped `completions.create(request)` does:
+ * callInstrumented(completions.create, completions, spec, { tags: ["demo"] }, [request]);
+ */
+export function callInstrumented(
+  original: Method,
+  owner: object,
+  spec: ChatCallSpec,
+  options: WrapClientOptions,
+  args: unknown[],
+): unknown {
+  const request = isRecord(args[0]) ? args[0] : {};
+  const prepared = spec.prepare?.(request);
+  const sent = prepared?.request ?? request;
+  if (prepared !== undefined) args[0] = sent;
+  const run = ChatRun.start(spec, sent, options);
+  let result: unknown;
+  try {
+    result = run.inContext(() => original.apply(owner, args));
+  } catch (error) {
+    settleInBackground(run.fail(error));
+    throw error;
+  }
+  return observeResult(result, new CallObserver(run, sent, prepared));
+}
+
+class CallObserver implements OutcomeObserver {
+  private readonly run: ChatRun;
+  private readonly streaming: boolean;
+  private readonly _hideEvent: PreparedRequest["hideEvent"];
+
+  constructor(run: ChatRun, request: JsonRecord, prepared: PreparedRequest | undefined) {
+    this.run = run;
+    this.streaming = request.stream === true;
+    this._hideEvent = prepared?.hideEvent;
+  }
+
+  claim(): boolean {
+    return this.run.claim();
+  }
+
+  readonly onValue = (value: unknown): unknown => {
+    if (this.streaming && isAsyncIterable(value)) {
+      observeStream(value, this.run, this._hideEvent);
+      return value;
+    }
+    const pending = this.run.end(readLLMResult(() => this.normalize(value), `${this.run.spec.provider} response`));
+    return pending === undefined ? value : pending.then(() => value);
+  };
+
+  readonly onError = (error: unknown): never | Promise<never> => {
+    const pending = this.run.fail(error);
+    if (pending === undefined) throw error;
+    return pending.then(() => {
+      throw error;
+    });
+  };
+
+  readonly onRawResponse = (response: unknown): unknown => {
+    const run = this.run;
+    const clone = isRecord(response) ? response.clone : undefined;
+    if (this.streaming || typeof clone !== "function") {
+      emitWarning(
+        "unobserved_response",
+        `A ${run.spec.provider} ${this.streaming ? "stream" : "response"} was read raw, outside the SDK's parsing (asResponse(), a message thread): its output and usage are not recorded`,
+      );
+      settleInBackground(run.end(emptyLLMResult()));
+      return response;
+    }
+    // A copy of the body, read beside the caller's: the caller's body stays unread for them.
+    const copy = (clone as () => { json(): Promise<unknown> }).call(response);
+    copy.json().then(
+      (body) => settleInBackground(run.end(readLLMResult(() => this.normalize(body), `${run.spec.provider} response`))),
+      (error: unknown) => {
+        emitWarning(
+          "unreadable_response",
+          `Could not read the ${run.spec.provider} response body; the run ends without output`,
+          error,
+        );
+        settleInBackground(run.end(emptyLLMResult()));
+      },
+    );
+    return response;
+  };
+
+  private normalize(value: unknown): NormalizedResponse {
+    return normalizeResponse(value, { provider: this.run.spec.provider, model: this.run.model });
+  }
+}
+
+function isAsyncIterable(value: unknown): value is object {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === "function"
+  );
+}

@@ -1,0 +1,198 @@
+import { emitWarning, type NewTokenFields } from "../../../callbacks/index.js";
+import type { LLMResult } from "../../../schemas/index.js";
+import type { TokenSink } from "./chat-call-spec.js";
+import type { ChatRun } from "./chat-run.js";
+import { settleInBackground } from "./chat-run.js";
+import { isRecord, type JsonRecord } from "../common/records.js";
+import { StreamAbandonedError } from "./stream-abandoned-error.js";
+import { StreamAccumulator } from "../stream/stream-accumulator.js";
+import { emptyLLMResult, readLLMResult } from "./to-llm-result.js";
+
+type IteratorFactory = (this: unknown) => AsyncIterator<unknown>;
+type Step = IteratorResult<unknown> | Promise<IteratorResult<unknown>>;
+
+interface AbortSignalLike {
+  aborted?: unknown;
+  reason?: unknown;
+}
+
+const HIDDEN = Symbol("hidden");
+
+/**
+ * Instruments an SDK stream in place, so that every way of reading it (for-await, `tee()`,
+ * `toReadableStream()`, the SDKs' stream helpers) reports to `run`, exactly once: one new-token
+ * event per text delta (with the raw event as `fields.chunk`), then the end with the merged message,
+ * or an error (with the partial output) when the stream fails, is aborted, or is abandoned.
+ * `hideEvent` marks events the wrapper itself asked for: they are counted, never yielded.
+ *
+ * @example
+ * const stream = await openai.chat.completions.create({ ...request, stream: true });
+ * observeStream(stream, run);
+ * for await (const chunk of stream) render(chunk); // tokens reported as they pass, the run ends at the end
+ */
+export function observeStream(stream: object, run: ChatRun, hideEvent?: (event: JsonRecord) => boolean): void {
+  const slots = stream as Record<PropertyKey, unknown>;
+  // The SDKs' `Stream` keeps its iterator factory in an own `iterator` property, which `[Symbol.asyncIterator]`,
+  // `tee()` and `toReadableStream()` all go through; other async iterables are instrumented at the protocol.
+  const key: PropertyKey =
+    Object.hasOwn(stream, "iterator") && typeof slots.iterator === "function" ? "iterator" : Symbol.asyncIterator;
+  const source = slots[key] as IteratorFactory;
+  const tracker = new StreamTracker(run, hideEvent, abortSignalOf(stream));
+  try {
+    Object.defineProperty(stream, key, {
+      value: function iterate(this: unknown): AsyncIterator<unknown> {
+        return tracker.attach(source.call(this));
+      },
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
+  } catch (error) {
+    // A frozen stream is the caller's to read as it is; the run cannot follow it.
+    emitWarning(
+      "unobserved_response",
+      `A ${run.spec.provider} stream could not be instrumented; its output and usage are not recorded`,
+      error,
+    );
+    settleInBackground(run.end(emptyLLMResult()));
+  }
+}
+
+class StreamTracker implements TokenSink {
+  private readonly run: ChatRun;
+  private readonly accumulator: StreamAccumulator;
+  private readonly hideEvent: ((event: JsonRecord) => boolean) | undefined;
+  private readonly _signal: AbortSignalLike | undefined;
+  // One object for every token of the stream: handlers read `fields.chunk` during the call.
+  private readonly fields: NewTokenFields = { chunk: undefined };
+  private pending: Promise<void> | undefined;
+  private attached = false;
+  private warned = false;
+
+  constructor(
+    run: ChatRun,
+    hideEvent: ((event: JsonRecord) => boolean) | undefined,
+    signal: AbortSignalLike | undefined,
+  ) {
+    this.run = run;
+    this.accumulator = new StreamAccumulator({ provider: run.spec.provider, model: run.model });
+    this.hideEvent = hideEvent;
+    this._signal = signal;
+  }
+
+  /** The first iterator taken from the stream is observed; the SDK refuses to read a stream twice anyway. */
+  attach(source: AsyncIterator<unknown>): AsyncIterator<unknown> {
+    if (this.attached) return source;
+    this.attached = true;
+    return new ObservedIterator(source, this);
+  }
+
+  /** One event: merged, then its text deltas reported. Returns HIDDEN for an event the caller must not see. */
+  event(event: JsonRecord): typeof HIDDEN | Promise<void> | undefined {
+    try {
+      this.accumulator.add(event);
+    } catch (error) {
+      // A fault in merging must never break the caller's stream; the run's output will lack the event.
+      if (!this.warned)
+        emitWarning("stream_event_dropped", "A stream event could not be merged into the run's output", error);
+      this.warned = true;
+    }
+    if (this.hideEvent !== undefined && this.hideEvent(event)) return HIDDEN;
+    this.pending = undefined;
+    this.run.spec.textDeltas(event, this);
+    return this.pending;
+  }
+
+  token(text: string, index: number, event: JsonRecord): void {
+    this.fields.chunk = event;
+    const pending = this.run.token(text, index, this.fields);
+    // Only handlers that ask to be awaited (`awaitHandlers`) and return promises land here.
+    if (pending !== undefined)
+      this.pending = this.pending === undefined ? pending : Promise.all([this.pending, pending]).then(noop);
+  }
+
+  complete(): Promise<void> | undefined {
+    if (this.run.ended) return undefined;
+    // The SDKs end a stream quietly when its request is aborted: that is no complete response.
+    const signal = this._signal;
+    if (signal?.aborted === true)
+      return this.run.fail(signal.reason ?? new Error("The request was aborted"), this.partial());
+    return this.run.end(readLLMResult(() => this.accumulator.result(), `${this.run.spec.provider} stream`));
+  }
+
+  fail(error: unknown): Promise<void> | undefined {
+    return this.run.ended ? undefined : this.run.fail(error, this.partial());
+  }
+
+  abandon(): Promise<void> | undefined {
+    return this.run.ended ? undefined : this.run.fail(new StreamAbandonedError(), this.partial());
+  }
+
+  private partial(): LLMResult {
+    return readLLMResult(() => this.accumulator.result(), `partial ${this.run.spec.provider} stream`);
+  }
+}
+
+/**
+ * The caller's iterator. Per event: one promise reaction (the least that observes an async
+ * iterator), no await, no other allocation; the SDK's own result objects are passed through.
+ */
+class ObservedIterator implements AsyncIterableIterator<unknown> {
+  private readonly source: AsyncIterator<unknown>;
+  private readonly tracker: StreamTracker;
+
+  constructor(source: AsyncIterator<unknown>, tracker: StreamTracker) {
+    this.source = source;
+    this.tracker = tracker;
+  }
+
+  private readonly step = (result: IteratorResult<unknown>): Step => {
+    if (result.done === true) return after(this.tracker.complete(), result);
+    const event = result.value;
+    if (!isRecord(event)) return result;
+    const seen = this.tracker.event(event);
+    if (seen === HIDDEN) return this.next();
+    return after(seen, result);
+  };
+
+  private readonly _fail = (error: unknown): Promise<never> => {
+    const pending = this.tracker.fail(error);
+    if (pending === undefined) throw error;
+    return pending.then(() => {
+      throw error;
+    });
+  };
+
+  next(value?: unknown): Promise<IteratorResult<unknown>> {
+    return this.source.next(value).then(this.step, this._fail);
+  }
+
+  return(value?: unknown): Promise<IteratorResult<unknown>> {
+    const close = (): Promise<IteratorResult<unknown>> =>
+      this.source.return !== undefined ? this.source.return(value) : Promise.resolve({ done: true, value });
+    const pending = this.tracker.abandon();
+    return pending === undefined ? close() : pending.then(close);
+  }
+
+  throw(error?: unknown): Promise<IteratorResult<unknown>> {
+    settleInBackground(this.tracker.fail(error));
+    return this.source.throw !== undefined ? this.source.throw(error) : Promise.reject(error);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<unknown> {
+    return this;
+  }
+}
+
+function after(pending: Promise<void> | undefined, result: IteratorResult<unknown>): Step {
+  return pending === undefined ? result : pending.then(() => result);
+}
+
+function abortSignalOf(stream: object): AbortSignalLike | undefined {
+  const controller = (stream as { controller?: unknown }).controller;
+  if (!isRecord(controller)) return undefined;
+  const signal = controller.signal;
+  return typeof signal === "object" && signal !== null ? (signal as AbortSignalLike) : undefined;
+}
+
+function noop(): void {}

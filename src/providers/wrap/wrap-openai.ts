@@ -1,0 +1,117 @@
+import type { ChatCallSpec, PreparedRequest, TokenSink } from "./chat-call-spec.js";
+import { isRecord, type JsonRecord } from "../common/records.js";
+import { defineClientWrapper } from "./wrap-client.js";
+import type { WrapClientOptions } from "./wrap-options.js";
+
+/** Options of `wrapOpenAI`. */
+export interface WrapOpenAIOptions extends WrapClientOptions {
+  /**
+   * Ask for usage on Chat Completions streams (default true): when a streaming request does not set
+   * `stream_options.include_usage`, the wrapper sends `include_usage: true`, so the run's usage is
+   * never missing. The extra final chunk this produces (`choices: []`, only `usage`) is counted but
+   * not yielded to the caller, whose stream looks exactly as it would without the wrapper. A request
+   * that sets `include_usage` itself (true or false) is sent unchanged and sees every chunk.
+   */
+  includeStreamUsage?: boolean;
+}
+
+const CHAT_COMPLETIONS_BASE: ChatCallSpec = {
+  provider: "openai",
+  runName: "ChatOpenAI",
+  promptKeys: new Set(["messages"]),
+  maxTokensKeys: ["max_tokens", "max_completion_tokens"],
+  stopKey: "stop",
+  messages: (request: JsonRecord): unknown[] => (Array.isArray(request.messages) ? request.messages : []),
+  textDeltas: chatCompletionDeltas,
+};
+
+const CHAT_COMPLETIONS_WITH_USAGE: ChatCallSpec = { ...CHAT_COMPLETIONS_BASE, prepare: requestStreamUsage };
+
+const RESPONSES: ChatCallSpec = {
+  provider: "openai",
+  runName: "ChatOpenAI",
+  promptKeys: new Set(["input", "instructions"]),
+  maxTokensKeys: ["max_output_tokens"],
+  stopKey: "stop",
+  messages: responsesMessages,
+  textDeltas: responsesDeltas,
+};
+
+const wrapper = defineClientWrapper<WrapOpenAIOptions>("openai", (options) => ({
+  "chat.completions.create": options.includeStreamUsage === false ? CHAT_COMPLETIONS_BASE : CHAT_COMPLETIONS_WITH_USAGE,
+  "responses.create": RESPONSES,
+}));
+
+/**
+ * Wraps an OpenAI client (the `openai` package, v5/v6, or anything with its shape) so that
+ * `chat.completions.create` and `responses.create`, plain and streaming, and the helpers built on
+ * them (`chat.completions.stream` / `parse` / `runTools`, `responses.stream` / `parse`) report
+ * chat-model runs to the ambient handlers (`withCallbacks`, `withUsageMetadata`) and
+ * `options.callbacks`: a start with the messages and invocation params (`ls_*` metadata as
+ * LangChain's ChatOpenAI), one `handleLLMNewToken` per streamed text delta (`fields.chunk` is the
+ * raw chunk; the `fields` object is reused across a stream's tokens, so read it during the call),
+ * then an end with usage and response metadata, or an error.
+ *
+ * The returned client has the same type and behaves the same: the SDK's own promise
+ * (`.withResponse()`, `.asResponse()`) and stream (`tee()`, `toReadableStream()`, `controller`)
+ * objects are returned, instrumented in place. A stream the caller stops reading early ends its
+ * run as an error (`StreamAbandonedError`) with the partial output. Wrapping twice is harmless
+ * (options merge); `withOptions()` returns a wrapped client.
+ *
+ * @example
+ * import OpenAI from "openai";
+ * const openai = wrapOpenAI(new OpenAI(), { tags: ["checkout"] });
+ * const { usage } = await withUsageMetadata(() =>
+ *   openai.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hi" }] }),
+ * );
+ * // usage["gpt-4o-mini-2024-07-18"].total_tokens
+ */
+export function wrapOpenAI<T extends object>(client: T, options?: WrapOpenAIOptions): T {
+  return wrapper(client, options);
+}
+
+function requestStreamUsage(request: JsonRecord): PreparedRequest | undefined {
+  if (request.stream !== true) return undefined;
+  const streamOptions = isRecord(request.stream_options) ? request.stream_options : undefined;
+  if (streamOptions !== undefined && streamOptions.include_usage !== undefined) return undefined;
+  return {
+    request: { ...request, stream_options: { ...streamOptions, include_usage: true } },
+    hideEvent: isUsageOnlyChunk,
+  };
+}
+
+/** The chunk `include_usage` adds at the end of a stream: no choices, only usage. */
+function isUsageOnlyChunk(chunk: JsonRecord): boolean {
+  return Array.isArray(chunk.choices) && chunk.choices.length === 0 && isRecord(chunk.usage);
+}
+
+function chatCompletionDeltas(chunk: JsonRecord, sink: TokenSink): void {
+  const choices = chunk.choices;
+  if (!Array.isArray(choices)) return;
+  for (let i = 0; i < choices.length; i++) {
+    const choice: unknown = choices[i];
+    if (!isRecord(choice) || !isRecord(choice.delta)) continue;
+    const content = choice.delta.content;
+    if (typeof content === "string" && content.length > 0) sink.token(content, choiceIndex(choice.index, i), chunk);
+  }
+}
+
+// The choice's own index, unless the payload's is not a usable one.
+function choiceIndex(index: unknown, position: number): number {
+  return typeof index === "number" && Number.isSafeInteger(index) && index >= 0 ? index : position;
+}
+
+function responsesMessages(request: JsonRecord): unknown[] {
+  const messages: unknown[] = [];
+  if (typeof request.instructions === "string") messages.push({ role: "system", content: request.instructions });
+  const input = request.input;
+  if (typeof input === "string") messages.push({ role: "user", content: input });
+  else if (Array.isArray(input)) messages.push(...input);
+  return messages;
+}
+
+function responsesDeltas(event: JsonRecord, sink: TokenSink): void {
+  if (event.type !== "response.output_text.delta") return;
+  const delta = event.delta;
+  if (typeof delta === "string" && delta.length > 0) sink.token(delta, 0, event);
+}
