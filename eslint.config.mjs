@@ -50,7 +50,8 @@ const srcLayerConfigs = srcFolders.map((folder) => {
 });
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "coverage/**", "**/*.cjs", "**/*.mjs"] },
+  // test/package/fixtures/app is an app of the installed package, type-checked by its own tsconfigs.
+  { ignores: ["dist/**", "node_modules/**", "coverage/**", "**/*.cjs", "**/*.mjs", "test/package/fixtures/app/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

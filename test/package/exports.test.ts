@@ -95,12 +95,14 @@ describe("the built package", () => {
     }
   }
 
-  it("declares every subpath in package.json for both module systems", () => {
+  it("declares every subpath in package.json for both module systems, with their types", () => {
+    type Target = { types: string; default: string };
     for (const [subpath, target] of Object.entries(pkg.exports)) {
       if (subpath === "./package.json") continue;
-      const { import: esm, require: cjs } = target as { import: string; require: string };
-      expect(existsSync(resolve(root, esm)), `${subpath} → ${esm}`).toBe(true);
-      expect(existsSync(resolve(root, cjs)), `${subpath} → ${cjs}`).toBe(true);
+      const { import: esm, require: cjs } = target as { import: Target; require: Target };
+      for (const file of [esm.types, esm.default, cjs.types, cjs.default]) {
+        expect(existsSync(resolve(root, file)), `${subpath} → ${file}`).toBe(true);
+      }
     }
   });
 

@@ -110,6 +110,7 @@ describe.each(["npm", "pnpm"])("installed with %s into a new app", (manager) => 
       console.log(`${manager} ${file}: ${output.trim()}`);
       expect(JSON.parse(output)).toEqual(expected);
     },
+    120_000,
   );
 
   it.each(["node10", "node16", "bundler"])(
@@ -119,6 +120,7 @@ describe.each(["npm", "pnpm"])("installed with %s into a new app", (manager) => 
       console.log(`${manager} tsc --noEmit (${resolution}): ok`);
       expect(output).toBe("");
     },
+    300_000,
   );
 
   it("resolves @langchain/core from runledger's own location (an optional peerDependency)", () => {
