@@ -8,7 +8,8 @@ import tseslint from "typescript-eslint";
 const SRC_LAYERS = {
   shared: [],
   cost: ["shared"],
-  export: ["shared"],
+  lifecycle: ["shared"],
+  export: ["shared", "lifecycle"],
   providers: ["shared"],
   langchain: ["shared"],
   tracing: ["shared", "export", "cost"],

@@ -206,6 +206,7 @@ export {
   type RunPrivacyOptions,
 } from "./export/index.js";
 export { installLangChainBridge } from "./langchain/bridge.js";
+export { DEFAULT_FLUSH_ALL_TIMEOUT_MS, flushAll, type FlushAllOptions } from "./lifecycle/flush-all.js";
 
 // Loading the main entry prices usage with the built-in table (unless the user chose an estimator
 // already) and connects runledger scopes to LangChain.js when @langchain/core is present.

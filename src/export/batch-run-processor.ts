@@ -1,7 +1,8 @@
 import type { Run } from "../../schemas/index.js";
 import { emitWarning } from "../../callbacks/index.js";
 import { settledWithin } from "../../callbacks/handler-timeout.js";
-import { registerExitFlush, type ExitFlushable } from "./exit-flush.js";
+import { registerExitFlush } from "../lifecycle/exit-hooks.js";
+import type { ProcessFlushable } from "../lifecycle/flushables.js";
 import type { RunExporter } from "./run-exporter.js";
 import { RetryingRunExporter, nonNegative, type RetryOptions } from "./retrying-run-exporter.js";
 import { RunPrivacy, type RunPrivacyOptions } from "./run-privacy.js";
@@ -62,9 +63,11 @@ type Outcome = { code: "runs_dropped" | "runs_spooled"; reason: DropReason };
  * await processor.forceFlush();
  * processor.exportedCount; // 1
  */
-export class BatchRunProcessor implements ExitFlushable {
+export class BatchRunProcessor implements ProcessFlushable {
   /** The exporter, wrapped in the retry policy. */
   private readonly exporter: RetryingRunExporter;
+  /** The exporter as given, for its synchronous path at exit. */
+  private readonly target: RunExporter;
   private readonly maxQueueSize: number;
   private readonly maxBatchSize: number;
   private readonly scheduledDelayMillis: number;
@@ -91,6 +94,7 @@ export class BatchRunProcessor implements ExitFlushable {
 
   constructor(exporter: RunExporter, options: BatchRunProcessorOptions = {}) {
     this.exporter = new RetryingRunExporter(exporter, options);
+    this.target = exporter;
     this.maxQueueSize = positive(options.maxQueueSize, 10_000);
     this.maxBatchSize = positive(options.maxBatchSize, 100);
     this.scheduledDelayMillis = nonNegative(options.scheduledDelayMillis, 500);
@@ -184,13 +188,19 @@ export class BatchRunProcessor implements ExitFlushable {
     await this.failForGood(taken, "shutdown deadline", undefined);
   }
 
-  /** @internal Called by the `exit` hook: what is still queued or in flight goes to the spool, synchronously. */
+  /**
+   * @internal Called when the process ends (`exit` hook, or after a signal's flush deadline): what is
+   * still queued or in flight is written synchronously by the exporter when it can (`exportSync`, as
+   * the JSONL exporter does), else to the spool, else counted as dropped. A batch in flight may then
+   * be delivered twice (its request may have reached the server): at least once, never lost.
+   */
   spoolOnExit(): void {
     const leftover = [...(this.inFlight ?? []), ...this.exportForms(this.queue.splice(0))];
     this.inFlight = undefined;
     if (leftover.length > 0) {
       this.settled += leftover.length;
-      if (this.spool === undefined) this.drop("process exiting", leftover.length);
+      if (this.exportSyncNow(leftover)) this.exported += leftover.length;
+      else if (this.spool === undefined) this.drop("process exiting", leftover.length);
       else {
         try {
           this.spoolWritten(this.spool.writeSync(leftover), "process exiting", undefined);
@@ -200,6 +210,15 @@ export class BatchRunProcessor implements ExitFlushable {
       }
     }
     this.reportDrops();
+  }
+
+  private exportSyncNow(runs: Run[]): boolean {
+    if (this.target.exportSync === undefined) return false;
+    try {
+      return this.target.exportSync(runs).code === "success";
+    } catch {
+      return false;
+    }
   }
 
   /** @internal Called by the `beforeExit` hook: flush, keeping the process alive until done. */

@@ -1,3 +1,4 @@
+import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { mkdir, open } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import type { Run } from "../../schemas/index.js";
@@ -39,17 +40,43 @@ export class JsonlRunExporter implements RunExporter {
   async export(runs: Run[]): Promise<ExportResult> {
     if (runs.length === 0) return { code: "success" };
     try {
-      const data = Buffer.from(`${runs.map((run) => JSON.stringify(this.privacy.prepare(run))).join("\n")}\n`);
+      const data = this.lines(runs);
       this.directoryReady ??= mkdir(dirname(this.path), { recursive: true });
       await this.directoryReady;
       await appendOnce(this.path, data);
       return { code: "success" };
     } catch (error) {
       this.directoryReady = undefined; // the directory may have been removed: create it again next time
-      const code = (error as NodeJS.ErrnoException).code;
-      return code !== undefined && TRANSIENT.has(code) ? { code: "retryable", error } : { code: "failed", error };
+      return failure(error);
     }
   }
+
+  /** `export`, synchronously: the runs still queued when the process exits are written, not lost. */
+  exportSync(runs: Run[]): ExportResult {
+    if (runs.length === 0) return { code: "success" };
+    try {
+      const data = this.lines(runs);
+      mkdirSync(dirname(this.path), { recursive: true });
+      const fd = openSync(this.path, "a");
+      try {
+        for (let offset = 0; offset < data.length;) offset += writeSync(fd, data, offset, data.length - offset);
+      } finally {
+        closeSync(fd);
+      }
+      return { code: "success" };
+    } catch (error) {
+      return failure(error);
+    }
+  }
+
+  private lines(runs: Run[]): Buffer {
+    return Buffer.from(`${runs.map((run) => JSON.stringify(this.privacy.prepare(run))).join("\n")}\n`);
+  }
+}
+
+function failure(error: unknown): ExportResult {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code !== undefined && TRANSIENT.has(code) ? { code: "retryable", error } : { code: "failed", error };
 }
 
 /** One write per batch; a regular file write only returns short on errors, then the rest follows. */

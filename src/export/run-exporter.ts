@@ -25,6 +25,11 @@ export type ExportResult =
  */
 export interface RunExporter {
   export(runs: Run[]): Promise<ExportResult>;
+  /**
+   * Optional: exports synchronously, for the moment the process ends (`process.exit()`, an uncaught
+   * exception) when nothing asynchronous runs any more. Exporters to local files implement it.
+   */
+  exportSync?(runs: Run[]): ExportResult;
   /** Releases what the exporter holds (connections, files); called once, after the last export. */
   shutdown?(): Promise<void>;
 }
