@@ -85,9 +85,11 @@ export function firstLine(text: string, max: number): string {
  * table(["model", "calls"], [["gpt-4o-mini", "3"], null, ["total", "3"]], new Set([1]));
  */
 export function table(header: string[], rows: (string[] | null)[], right: ReadonlySet<number>): string {
-  const widths = header.map((cell, column) =>
-    Math.max(cell.length, ...rows.map((row) => (row ? (row[column] ?? "").length : 0))),
-  );
+  // A loop, not Math.max(...cells): a spread of 100k+ rows overflows the call stack.
+  const widths = header.map((cell) => cell.length);
+  for (const row of rows) {
+    if (row) for (const [column, cell] of row.entries()) widths[column] = Math.max(widths[column] ?? 0, cell.length);
+  }
   const line = (cells: string[]): string =>
     cells
       .map((cell, column) =>
@@ -96,5 +98,53 @@ export function table(header: string[], rows: (string[] | null)[], right: Readon
       .join("  ")
       .trimEnd();
   const rule = widths.map((width) => "─".repeat(width)).join("  ");
-  return [line(header), rule, ...rows.map((row) => (row ? line(row) : rule))].join("\n");
+  const lines = [line(header), rule];
+  for (const row of rows) lines.push(row ? line(row) : rule);
+  return lines.join("\n");
+}
+
+// C0 and C1 control characters (ESC starts terminal escape sequences), DEL, line separators and the
+// bidirectional overrides that can reorder what a terminal shows.
+const UNSAFE_FOR_TERMINAL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text from a trace file made safe to print on a terminal: control characters, escape sequences'
+ * introducers and bidi overrides become visible `\u….` escapes, so a run name can neither clear the
+ * screen, set the title, write the clipboard nor hide text. One linear pass.
+ *
+ * @example
+ * terminalSafe("evil\u001b]52;c;aGk=\u0007"); // "evil\\u001b]52;c;aGk=\\u0007"
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(UNSAFE_FOR_TERMINAL, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/**
+ * The closest of `candidates` to `input` (edit distance at most a third of its length, at least 2),
+ * for "did you mean" hints.
+ *
+ * @example
+ * closest("--jsno", ["--json", "--since"]); // "--json"
+ */
+export function closest(input: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(input.length / 3)) + 1;
+  for (const candidate of candidates) {
+    const distance = editDistance(input.slice(0, 64), candidate);
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
 }

@@ -74,12 +74,17 @@ ${more}
 function renderTrace(trace: TraceReport, runs: Record<string, RunDetails>): string {
   const span = Math.max(trace.end - trace.start, 1e-3);
   const rows: string[] = [];
-  const walk = (node: RunNode, depth: number): void => {
-    rows.push(renderRow(node, depth, trace, span));
-    runs[node.run.id] = details(node);
-    for (const child of node.children) walk(child, depth + 1);
+  // Depth-first without recursion: traces can be thousands deep.
+  const stack: { node: RunNode; depth: number }[] = [];
+  const pushChildren = (children: RunNode[], depth: number): void => {
+    for (let index = children.length - 1; index >= 0; index--) stack.push({ node: children[index] as RunNode, depth });
   };
-  for (const root of trace.roots) walk(root, 0);
+  pushChildren(trace.roots, 0);
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    rows.push(renderRow(item.node, item.depth, trace, span));
+    runs[item.node.run.id] = details(item.node);
+    pushChildren(item.node.children, item.depth + 1);
+  }
   const ticks = [0, 0.25, 0.5, 0.75, 1]
     .map((at) => `<span style="left:${at * 100}%">${formatDuration(span * at)}</span>`)
     .join("");
@@ -154,8 +159,13 @@ function renderModelChart(models: readonly ModelUsage[]): string {
   const labelWidth = 220;
   const barWidth = 360;
   const costX = labelWidth + barWidth + 24;
-  const maxTokens = Math.max(...models.map((model) => model.input_tokens + model.output_tokens), 1);
-  const maxCost = Math.max(...models.map((model) => model.cost), 1e-12);
+  // Largest values by a loop: spreading 100k+ models into Math.max overflows the call stack.
+  let maxTokens = 1;
+  let maxCost = 1e-12;
+  for (const model of models) {
+    maxTokens = Math.max(maxTokens, model.input_tokens + model.output_tokens);
+    maxCost = Math.max(maxCost, model.cost);
+  }
   const rows = models.map((model, index) => {
     const y = 24 + index * rowHeight;
     const scale = barWidth / maxTokens;

@@ -1,6 +1,10 @@
 import type { Report, RunNode, TraceReport } from "./report.js";
 
-/** A run of the JSON report: its summary, times as ISO strings, and its children. */
+/**
+ * A run of the JSON report: its summary and times as ISO strings. A trace's runs are a flat list in
+ * tree order (depth first, siblings in execution order), each with its `depth` (0 for a root) and
+ * `parent_run_id`: flat, so the output grows linearly with the tree's depth.
+ */
 export interface JsonRun {
   id: string;
   name: string;
@@ -14,7 +18,7 @@ export interface JsonRun {
   provider: string | null;
   usage_metadata: unknown;
   cost: { input: number; output: number; total: number; source: "run" | "estimated" } | null;
-  children: JsonRun[];
+  depth: number;
 }
 
 /**
@@ -47,11 +51,26 @@ function traceJson(trace: TraceReport): Record<string, unknown> {
     run_count: trace.runCount,
     runs_not_shown: trace.runsNotShown,
     totals: trace.totals,
-    runs: trace.roots.map(runJson),
+    runs: flatRuns(trace.roots),
   };
 }
 
-function runJson(node: RunNode): JsonRun {
+/** Depth-first, without recursion (traces can be thousands deep). */
+function flatRuns(roots: RunNode[]): JsonRun[] {
+  const runs: JsonRun[] = [];
+  const stack: { node: RunNode; depth: number }[] = [];
+  for (let index = roots.length - 1; index >= 0; index--) stack.push({ node: roots[index] as RunNode, depth: 0 });
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    runs.push(runJson(item.node, item.depth));
+    const { children } = item.node;
+    for (let index = children.length - 1; index >= 0; index--) {
+      stack.push({ node: children[index] as RunNode, depth: item.depth + 1 });
+    }
+  }
+  return runs;
+}
+
+function runJson(node: RunNode, depth: number): JsonRun {
   const { run } = node;
   return {
     id: run.id,
@@ -66,7 +85,7 @@ function runJson(node: RunNode): JsonRun {
     provider: run.provider ?? null,
     usage_metadata: run.usage ?? null,
     cost: run.cost ?? null,
-    children: node.children.map(runJson),
+    depth,
   };
 }
 

@@ -20,6 +20,8 @@ export interface ReadRunsOptions {
   onProblem?: (problem: LineProblem) => void;
   /** Lines longer than this many bytes are skipped as problems (default 64 MiB). */
   maxLineBytes?: number;
+  /** Read instead of the file at `path`, e.g. standard input. */
+  input?: NodeJS.ReadableStream;
   /** Size of the chunks read from the file (default 64 KiB). */
   chunkBytes?: number;
 }
@@ -66,12 +68,14 @@ export class RunReader implements AsyncIterable<RunLine> {
 
   async *[Symbol.asyncIterator](): AsyncIterator<RunLine> {
     const maxLineBytes = this.options.maxLineBytes ?? 64 * 1024 * 1024;
-    const stream = createReadStream(this.path, { highWaterMark: this.options.chunkBytes ?? 64 * 1024 });
+    const stream =
+      this.options.input ?? createReadStream(this.path, { highWaterMark: this.options.chunkBytes ?? 64 * 1024 });
     let pending: Buffer[] = [];
     let pendingBytes = 0;
     let oversized = false;
     try {
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
+      for await (const read of stream as AsyncIterable<Buffer | string>) {
+        const chunk = typeof read === "string" ? Buffer.from(read) : read;
         this._bytesRead += chunk.length;
         let start = 0;
         for (let end = chunk.indexOf(NEWLINE); end !== -1; end = chunk.indexOf(NEWLINE, start)) {
@@ -102,7 +106,7 @@ export class RunReader implements AsyncIterable<RunLine> {
         if (result) yield result;
       }
     } finally {
-      stream.destroy();
+      if (this.options.input === undefined) (stream as ReturnType<typeof createReadStream>).destroy();
     }
   }
 
@@ -121,12 +125,18 @@ export class RunReader implements AsyncIterable<RunLine> {
       this.problem(line, `invalid JSON: ${error instanceof Error ? error.message : String(error)}`);
       return undefined;
     }
-    const parsed = RunSchema.safeParse(value);
-    if (!parsed.success) {
-      this.problem(line, `not a run: ${describeIssues(parsed.error.issues)}`);
+    try {
+      const parsed = RunSchema.safeParse(value);
+      if (!parsed.success) {
+        this.problem(line, `not a run: ${describeIssues(parsed.error.issues)}`);
+        return undefined;
+      }
+      return { run: parsed.data, line };
+    } catch (error) {
+      // A value the validator itself cannot walk (e.g. out of stack): this line only is lost.
+      this.problem(line, `unreadable run: ${error instanceof Error ? error.message : String(error)}, skipped`);
       return undefined;
     }
-    return { run: parsed.data, line };
   }
 
   private problem(line: number, message: string): void {

@@ -51,6 +51,8 @@ export interface TraceReport {
 export interface Report {
   file: string;
   lines: number;
+  /** Valid runs read (before the filters). */
+  runsRead: number;
   /** Runs that passed the filters. */
   runs: number;
   models: ModelUsage[];
@@ -67,12 +69,14 @@ export interface Report {
 /** Options of `buildReport`. */
 export interface ReportOptions {
   filter?: RunFilter;
-  /** Trace trees kept for display: the first traces met in the file (default 20). */
+  /** Trace trees kept for display: the newest traces (by start time), newest first (default 20). */
   maxTraces?: number;
   /** Runs kept per trace for display (default 5000). */
   maxRunsPerTrace?: number;
   /** Called for each malformed line or usage value, as it is met. */
   onProblem?: (problem: LineProblem) => void;
+  /** Read instead of the file (the file name is then only shown), e.g. standard input. */
+  input?: NodeJS.ReadableStream;
   /** Called after each line with the reader, for progress display. */
   onProgress?: (reader: RunReader) => void;
 }
@@ -81,7 +85,8 @@ const KEPT_PROBLEMS = 100;
 
 /**
  * Reads a JSONL file of Run records once, as a stream, and builds the report: per-model totals
- * over every matching run (aggregated on the fly), and the trees of the first `maxTraces` traces.
+ * over every matching run (aggregated on the fly), and the trees of the newest `maxTraces` traces
+ * (newest first; an older trace kept so far is let go when a newer one comes, its runs counted).
  * Memory is bounded by the number of models plus `maxTraces × maxRunsPerTrace` run summaries
  * (a few hundred bytes each), whatever the file size.
  *
@@ -98,12 +103,15 @@ export async function buildReport(file: string, options: ReportOptions = {}): Pr
     if (problems.length < KEPT_PROBLEMS) problems.push(problem);
     options.onProblem?.(problem);
   };
-  const reader = readRuns(file, { onProblem });
+  const reader = readRuns(file, options.input === undefined ? { onProblem } : { onProblem, input: options.input });
   const models = new Map<string, ModelUsage>();
   const totals = emptyTotals();
-  const kept = new Map<string, { runs: RunSummary[]; notShown: number }>();
+  const kept = new Map<string, KeptTrace>();
+  // Traces let go for newer ones: their later runs are counted, not kept again.
+  const released = new Set<string>();
   const unpriced = new Set<string>();
   let runs = 0;
+  let runsRead = 0;
   let runsInOtherTraces = 0;
   let usageProblems = 0;
 
@@ -113,6 +121,7 @@ export async function buildReport(file: string, options: ReportOptions = {}): Pr
       onProblem({ line, message });
     });
     options.onProgress?.(reader);
+    runsRead++;
     if (!matchesFilter(summary, filter)) continue;
     runs++;
     if (summary.runType === "llm") {
@@ -125,12 +134,23 @@ export async function buildReport(file: string, options: ReportOptions = {}): Pr
     }
     let trace = kept.get(summary.traceId);
     if (!trace) {
-      if (kept.size >= maxTraces) {
+      if (released.has(summary.traceId)) {
         runsInOtherTraces++;
         continue;
       }
-      kept.set(summary.traceId, (trace = { runs: [], notShown: 0 }));
+      if (kept.size >= maxTraces) {
+        const oldest = oldestTrace(kept);
+        if (oldest === undefined || oldest[1].start >= summary.start) {
+          runsInOtherTraces++;
+          continue;
+        }
+        kept.delete(oldest[0]);
+        released.add(oldest[0]);
+        runsInOtherTraces += oldest[1].runs.length + oldest[1].notShown;
+      }
+      kept.set(summary.traceId, (trace = { runs: [], notShown: 0, start: summary.start }));
     }
+    trace.start = Math.min(trace.start, summary.start);
     if (trace.runs.length < maxRunsPerTrace) trace.runs.push(summary);
     else trace.notShown++;
   }
@@ -139,15 +159,31 @@ export async function buildReport(file: string, options: ReportOptions = {}): Pr
   return {
     file,
     lines: reader.linesRead,
+    runsRead,
     runs,
     models: [...models.values()].sort((a, b) => b.cost - a.cost || a.model.localeCompare(b.model)),
     totals,
-    traces: [...kept].map(([traceId, trace]) => buildTrace(traceId, trace.runs, trace.notShown)),
+    traces: [...kept]
+      .sort(([, a], [, b]) => b.start - a.start)
+      .map(([traceId, trace]) => buildTrace(traceId, trace.runs, trace.notShown)),
     runsInOtherTraces,
     problems,
     problemCount: reader.problemCount + usageProblems,
     unpricedModels: [...unpriced],
   };
+}
+
+interface KeptTrace {
+  runs: RunSummary[];
+  notShown: number;
+  /** The earliest start among its runs: the trace's age. */
+  start: number;
+}
+
+function oldestTrace(kept: Map<string, KeptTrace>): [string, KeptTrace] | undefined {
+  let oldest: [string, KeptTrace] | undefined;
+  for (const entry of kept) if (oldest === undefined || entry[1].start < oldest[1].start) oldest = entry;
+  return oldest;
 }
 
 /**

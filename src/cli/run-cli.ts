@@ -9,43 +9,94 @@ import { parseSince, type RunFilter } from "./filters.js";
 import { renderHtmlReport } from "./html.js";
 import { toJsonReport } from "./json-report.js";
 import { createProgress, type ProgressStream } from "./progress.js";
+import { closest, terminalSafe } from "./format.js";
 import { buildReport } from "./report.js";
 import { renderTextReport } from "./text-report.js";
+import { VERSION } from "./version.js";
 
 /** The streams and clock the CLI uses (process.stdout/stderr in the bin; fakes in tests). */
 export interface CliIo {
   stdout: ProgressStream;
   stderr: ProgressStream;
+  /** Read when the file is "-" (default process.stdin). */
+  stdin?: NodeJS.ReadableStream;
   now?: () => number;
 }
 
-const USAGE = `Usage:
-  runledger report <traces.jsonl> [--json] [filters]
-  runledger html <traces.jsonl> -o <report.html> [filters]
-  runledger replay <spool-dir> [--to <traces.jsonl>]
+const USAGE = `Usage: runledger <command> [options]
 
-Replay re-sends the runs a tracer spooled (spoolDir) and deletes each spool file once its runs were
-accepted: to the JSONL file --to names, else to LangSmith when LANGSMITH_API_KEY is set (with
-LANGSMITH_ENDPOINT and LANGSMITH_PROJECT), else to RUNLEDGER_TRACES_FILE.
+Commands:
+  report <traces.jsonl | ->     run trees (newest traces first) and the per-model usage and cost table
+  html <traces.jsonl | -> -o <report.html>
+                                the same as one self-contained HTML page
+  replay <spool-dir>            re-send the runs a tracer spooled
+  help [command]                this help, or a command's
 
-Filters:
+Options:
+  -h, --help                    help (after a command: that command's help)
+  -v, --version                 the version of runledger
+
+A file of "-" is read from standard input.
+`;
+
+const FILTERS = `Filters:
   --since <time|duration>   runs started at or after an ISO time, or within a duration (30m, 2h, 7d)
   --model <name>            runs of this model (dated and prefixed names match their base)
   --trace <id>              runs of this trace
-
-Options:
-  --max-traces <n>          trace trees drawn (default 20; totals always cover every run)
+  --limit <n>               trace trees drawn, newest first (default 20; totals always cover every run)
   --max-runs-per-trace <n>  runs drawn per trace (default 5000)
-  -o, --output <file>       where html writes the page
-  --to <file>               where replay appends the runs (JSON Lines)
-  -h, --help                this help
 `;
+
+const COMMAND_HELP: Record<Command, string> = {
+  report: `Usage: runledger report <traces.jsonl | -> [--json] [filters]
+
+Prints each trace as a tree (newest first) and the usage and cost per model. Costs estimated from the
+price table are marked "~". Malformed lines are reported on stderr and skipped; the exit code is 1
+when nothing valid was read.
+
+  --json                    the same data as JSON (exact costs; runs as a flat list with depth)
+${FILTERS}`,
+  html: `Usage: runledger html <traces.jsonl | -> -o <report.html> [filters]
+
+Writes one self-contained page: a waterfall per trace (newest first), run details on click, usage
+and cost per model.
+
+  -o, --output <file>       where the page is written (required)
+${FILTERS}`,
+  replay: `Usage: runledger replay <spool-dir> [--to <traces.jsonl>]
+
+Re-sends the runs a tracer spooled (spoolDir) and deletes each spool file once its runs were
+accepted: to the JSONL file --to names, else to LangSmith when LANGSMITH_API_KEY is set (with
+LANGSMITH_ENDPOINT and LANGSMITH_PROJECT), else to RUNLEDGER_TRACES_FILE. A file that cannot be read
+is reported and kept; the others are still replayed.
+
+  --to <file>               where the runs are appended (JSON Lines)
+`,
+};
+
+type Command = "report" | "html" | "replay";
+const COMMANDS: readonly Command[] = ["report", "html", "replay"];
+
+const OPTIONS = {
+  json: { type: "boolean" },
+  since: { type: "string" },
+  model: { type: "string" },
+  trace: { type: "string" },
+  limit: { type: "string" },
+  "max-traces": { type: "string" },
+  "max-runs-per-trace": { type: "string" },
+  output: { type: "string", short: "o" },
+  to: { type: "string" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "v" },
+} as const;
 
 const MAX_PRINTED_PROBLEMS = 100;
 
 /**
  * Runs the `runledger` command line and resolves to its exit code: 0 done, 1 the input or
- * output failed, 2 bad arguments. Malformed lines are reported on stderr and skipped.
+ * output failed (or held no valid run), 2 bad arguments. Malformed lines are reported on stderr and
+ * skipped. Everything printed from a trace file is made terminal-safe.
  *
  * @example
  * process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });
@@ -55,17 +106,41 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     args = parse(argv);
   } catch (error) {
-    io.stderr.write(`runledger: ${message(error)}\n\n${USAGE}`);
+    io.stderr.write(`runledger: ${argumentError(error)}\nRun "runledger help" for usage.\n`);
     return 2;
   }
   const { values, positionals } = args;
-  const [command, file, ...rest] = positionals;
-  if (values.help || command === undefined) {
+  if (values.version) {
+    io.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const [first, ...restPositionals] = positionals;
+  if (first === "help") {
+    const topic = restPositionals[0];
+    io.stdout.write(isCommand(topic) ? COMMAND_HELP[topic] : USAGE);
+    return 0;
+  }
+  if (first === undefined) {
     (values.help ? io.stdout : io.stderr).write(USAGE);
     return values.help ? 0 : 2;
   }
-  if ((command !== "report" && command !== "html" && command !== "replay") || file === undefined || rest.length > 0) {
-    io.stderr.write(`runledger: expected "report <file>", "html <file> -o <out>" or "replay <dir>"\n\n${USAGE}`);
+  if (!isCommand(first)) {
+    const hint = closest(first, [...COMMANDS, "help"]);
+    io.stderr.write(
+      `runledger: unknown command "${terminalSafe(first)}"${hint ? ` (did you mean "${hint}"?)` : ""}\nRun "runledger help" for usage.\n`,
+    );
+    return 2;
+  }
+  const command = first;
+  if (values.help) {
+    io.stdout.write(COMMAND_HELP[command]);
+    return 0;
+  }
+  const [file, ...rest] = restPositionals;
+  if (file === undefined || rest.length > 0) {
+    io.stderr.write(
+      `runledger: ${command} takes one ${command === "replay" ? "directory" : "file"}\n\n${COMMAND_HELP[command]}`,
+    );
     return 2;
   }
   if (command === "replay") return replay(file, values.to, io);
@@ -78,7 +153,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     filter = buildFilter(values, io.now?.() ?? Date.now());
     limits = {
-      maxTraces: positiveInt(values["max-traces"], "--max-traces", 20),
+      maxTraces: positiveInt(values.limit ?? values["max-traces"], values.limit ? "--limit" : "--max-traces", 20),
       maxRunsPerTrace: positiveInt(values["max-runs-per-trace"], "--max-runs-per-trace", 5000),
     };
   } catch (error) {
@@ -86,12 +161,18 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 2;
   }
 
-  let size: number;
-  try {
-    size = statSync(file).size;
-  } catch (error) {
-    io.stderr.write(`runledger: cannot read ${file}: ${message(error)}\n`);
-    return 1;
+  const fromStdin = file === "-";
+  const shownFile = fromStdin ? "<stdin>" : terminalSafe(file);
+  let size = 0;
+  if (!fromStdin) {
+    try {
+      const info = statSync(file);
+      if (info.isDirectory()) throw new Error("it is a directory, not a JSONL file");
+      size = info.size;
+    } catch (error) {
+      io.stderr.write(`runledger: cannot read ${shownFile}: ${terminalSafe(message(error))}\n`);
+      return 1;
+    }
   }
   const progress = createProgress(io.stderr, size, io.now);
   let printed = 0;
@@ -101,17 +182,23 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const report = await buildReport(file, {
       filter,
       ...limits,
+      ...(fromStdin ? { input: io.stdin ?? process.stdin } : {}),
       onProblem: (problem) => {
-        if (printed++ < MAX_PRINTED_PROBLEMS) io.stderr.write(`${clear}${file}:${problem.line}: ${problem.message}\n`);
-        else if (printed === MAX_PRINTED_PROBLEMS + 1) io.stderr.write("… further problems not printed\n");
+        if (printed++ < MAX_PRINTED_PROBLEMS) {
+          io.stderr.write(`${clear}${shownFile}:${problem.line}: ${terminalSafe(problem.message)}\n`);
+        } else if (printed === MAX_PRINTED_PROBLEMS + 1) io.stderr.write("… further problems not printed\n");
       },
       onProgress: (reader) => progress.update(reader.bytesRead, reader.linesRead),
     });
     progress.done();
+    if (report.runsRead === 0 && report.problemCount > 0) {
+      io.stderr.write(`runledger: no valid run in ${shownFile} (${report.problemCount} malformed line(s))\n`);
+      return 1;
+    }
     if (command === "html") {
       const output = values.output ?? "";
       writeFileSync(output, renderHtmlReport(report));
-      io.stderr.write(`wrote ${output}: ${report.traces.length} trace(s), ${report.runs} run(s)\n`);
+      io.stderr.write(`wrote ${terminalSafe(output)}: ${report.traces.length} trace(s), ${report.runs} run(s)\n`);
     } else if (values.json) {
       io.stdout.write(`${JSON.stringify(toJsonReport(report), null, 2)}\n`);
     } else {
@@ -120,28 +207,32 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 0;
   } catch (error) {
     progress.done();
-    io.stderr.write(`runledger: ${message(error)}\n`);
+    io.stderr.write(`runledger: ${terminalSafe(message(error))}\n`);
     return 1;
   }
 }
 
+function isCommand(value: string | undefined): value is Command {
+  return (COMMANDS as readonly (string | undefined)[]).includes(value);
+}
+
 function parse(argv: readonly string[]) {
-  return parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      json: { type: "boolean" },
-      since: { type: "string" },
-      model: { type: "string" },
-      trace: { type: "string" },
-      "max-traces": { type: "string" },
-      "max-runs-per-trace": { type: "string" },
-      output: { type: "string", short: "o" },
-      to: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
+  return parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: OPTIONS });
+}
+
+/** parseArgs' error, in our words, with a "did you mean" for an unknown option. */
+function argumentError(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  const option = /'(-{1,2}[^']*)'/.exec(message(error))?.[1];
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && option !== undefined) {
+    const names = Object.keys(OPTIONS).map((name) => `--${name}`);
+    const hint = closest(option.replace(/=.*$/, ""), names);
+    return `unknown option ${terminalSafe(option)}${hint ? ` (did you mean ${hint}?)` : ""}`;
+  }
+  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && option !== undefined) {
+    return `option ${terminalSafe(option)} needs a value`;
+  }
+  return terminalSafe(message(error));
 }
 
 /** `runledger replay <dir>`: 0 when the spool is empty afterwards, 1 when runs are left, 2 with nowhere to send them. */
@@ -179,7 +270,10 @@ function replayTarget(to: string | undefined): { exporter: RunExporter; name: st
   return file ? { exporter: new JsonlRunExporter({ path: file }), name: file } : undefined;
 }
 
-function buildFilter(values: { since?: string; model?: string; trace?: string }, now: number): RunFilter {
+function buildFilter(
+  values: { since?: string | undefined; model?: string | undefined; trace?: string | undefined },
+  now: number,
+): RunFilter {
   const filter: RunFilter = {};
   if (values.since !== undefined) filter.since = parseSince(values.since, now);
   if (values.model !== undefined) filter.model = values.model;

@@ -1,4 +1,4 @@
-import { firstLine, formatCount, formatDuration, formatTime, formatUsd, table } from "./format.js";
+import { firstLine, formatCount, formatDuration, formatTime, formatUsd, table, terminalSafe } from "./format.js";
 import type { Report, RunNode, TraceReport, UsageTotals } from "./report.js";
 
 /** How the text report is drawn. */
@@ -28,7 +28,12 @@ export function renderTextReport(report: Report, options: TextReportOptions = {}
   if (report.traces.length === 0) out.push("No matching runs.", "");
   out.push(renderModelTable(report));
   if (report.unpricedModels.length > 0) {
-    out.push("", `No price for: ${report.unpricedModels.join(", ")} (register one with registerPrices)`);
+    const shown = report.unpricedModels.slice(0, MAX_LISTED_MODELS).map(terminalSafe).join(", ");
+    const more = report.unpricedModels.length - MAX_LISTED_MODELS;
+    out.push(
+      "",
+      `No price for: ${shown}${more > 0 ? ` and ${formatCount(more)} more` : ""} (register one with registerPrices)`,
+    );
   }
   if (report.problemCount > 0) {
     out.push(
@@ -39,25 +44,44 @@ export function renderTextReport(report: Report, options: TextReportOptions = {}
   return `${out.join("\n")}\n`;
 }
 
+/** Unpriced models named in the text report; the rest are counted. */
+const MAX_LISTED_MODELS = 20;
+
+/** Tree levels drawn with indentation; deeper runs keep the last indentation and show their depth. */
+const MAX_DRAWN_DEPTH = 48;
+
 function renderTrace(trace: TraceReport, red: (text: string) => string): string {
   const head =
-    `Trace ${trace.traceId}  ${formatTime(trace.start)}  ${formatDuration(trace.end - trace.start)}  ` +
+    `Trace ${terminalSafe(trace.traceId)}  ${formatTime(trace.start)}  ${formatDuration(trace.end - trace.start)}  ` +
     `${formatCount(trace.runCount)} run(s)${costText(trace.totals)}`;
   const lines = [head];
-  const walk = (node: RunNode, prefix: string, last: boolean): void => {
-    lines.push(`${prefix}${last ? "└─ " : "├─ "}${describeRun(node, red)}`);
-    const childPrefix = `${prefix}${last ? "   " : "│  "}`;
-    node.children.forEach((child, index) => walk(child, childPrefix, index === node.children.length - 1));
+  // Depth-first without recursion (traces can be thousands deep); past MAX_DRAWN_DEPTH the tree
+  // lines stop growing and the depth is written instead, so each line stays short (output linear).
+  const stack: { node: RunNode; prefix: string; last: boolean; depth: number }[] = [];
+  const pushChildren = (children: RunNode[], prefix: string, depth: number): void => {
+    for (let index = children.length - 1; index >= 0; index--) {
+      stack.push({ node: children[index] as RunNode, prefix, last: index === children.length - 1, depth });
+    }
   };
-  trace.roots.forEach((root, index) => walk(root, "", index === trace.roots.length - 1));
+  pushChildren(trace.roots, "", 0);
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const { node, prefix, last, depth } = item;
+    const marker = depth >= MAX_DRAWN_DEPTH ? `[depth ${depth}] ` : "";
+    lines.push(`${prefix}${last ? "└─ " : "├─ "}${marker}${describeRun(node, red)}`);
+    const childPrefix = depth + 1 >= MAX_DRAWN_DEPTH ? prefix : `${prefix}${last ? "   " : "│  "}`;
+    pushChildren(node.children, childPrefix, depth + 1);
+  }
   if (trace.runsNotShown > 0) lines.push(`   … ${formatCount(trace.runsNotShown)} more runs of this trace not drawn`);
   return lines.join("\n");
 }
 
 function describeRun(node: RunNode, red: (text: string) => string): string {
   const { run } = node;
-  const kind = run.model ? `${run.runType} ${run.model}` : run.runType;
-  const parts = [`${run.name} (${kind})`, run.end === undefined ? "unfinished" : formatDuration(run.end - run.start)];
+  const kind = run.model ? `${run.runType} ${terminalSafe(run.model)}` : run.runType;
+  const parts = [
+    `${terminalSafe(run.name)} (${kind})`,
+    run.end === undefined ? "unfinished" : formatDuration(run.end - run.start),
+  ];
   const ownUsage = run.runType === "llm";
   const totals = node.subtree;
   if (totals.input_tokens + totals.output_tokens > 0) parts.push(`${ownUsage ? "" : "Σ "}${tokensText(totals)}`);
@@ -66,7 +90,7 @@ function describeRun(node: RunNode, red: (text: string) => string): string {
   else if (!ownUsage && totals.cost > 0) parts.push(`Σ ${formatUsd(totals.cost)}`);
   else if (ownUsage && run.usage) parts.push("no price");
   let text = parts.join("  ");
-  if (run.error) text += `  ${red(`✗ ERROR: ${firstLine(run.error, 100)}`)}`;
+  if (run.error) text += `  ${red(`✗ ERROR: ${terminalSafe(firstLine(run.error, 100))}`)}`;
   return text;
 }
 
@@ -100,6 +124,6 @@ function renderModelTable(report: Report): string {
       ? "no price"
       : `${formatUsd(totals.cost)}${totals.unpriced_calls > 0 ? ` (+${formatCount(totals.unpriced_calls)} unpriced)` : ""}`,
   ];
-  const rows = report.models.map((model) => row(model.model, model));
+  const rows = report.models.map((model) => row(terminalSafe(model.model), model));
   return `Usage by model\n${table(header, [...rows, null, row("total", report.totals)], new Set([1, 2, 3, 4, 5, 6, 7]))}`;
 }

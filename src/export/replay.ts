@@ -58,7 +58,15 @@ export async function replaySpool(
   retrying.keepProcessAlive(true); // the replay is what the process is waiting for
   for (const [index, name] of files.entries()) {
     const path = join(dir, name);
-    const lines = await readSpoolFile(path, name, result, options);
+    let lines: SpooledLine[];
+    try {
+      lines = await readSpoolFile(path, name, result, options);
+    } catch (error) {
+      // One unreadable file is reported and kept; the later files are still replayed.
+      options.onProblem?.({ file: name, line: 0, message: `unreadable, kept for later: ${errorText(error)}` });
+      result.remaining += 1; // at least one run stays behind
+      continue;
+    }
     let sent = 0;
     while (sent < lines.length) {
       const batch = lines.slice(sent, sent + batchSize);
@@ -104,14 +112,12 @@ async function readSpoolFile(
 
 /** The run on a line, or why it is not one. */
 function parseLine(text: string): Run | string {
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    const parsed = RunSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : `not a run: ${describeIssues(parsed.error.issues)}`;
   } catch (error) {
     return `invalid JSON: ${error instanceof Error ? error.message : String(error)}`;
   }
-  const parsed = RunSchema.safeParse(value);
-  return parsed.success ? parsed.data : `not a run: ${describeIssues(parsed.error.issues)}`;
 }
 
 /** Replaces a spool file's content atomically (a crash leaves the old or the new file, never half). */
@@ -128,4 +134,8 @@ async function countRuns(dir: string, names: readonly string[]): Promise<number>
     count += text.split("\n").filter((line) => line.trim().length > 0).length;
   }
   return count;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

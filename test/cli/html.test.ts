@@ -130,24 +130,24 @@ describe.skipIf(chromiumPath === undefined)("runledger html (in a real Chromium)
     expect(requests).toEqual([]);
   });
 
-  it("draws one bar per run, nested by depth in execution order", async () => {
+  it("draws one bar per run, newest trace first, nested by depth in execution order", async () => {
     const boxes = await bars();
     expect(boxes).toHaveLength(9);
     expect(boxes.map((box) => [box.id.slice(-2), box.depth])).toEqual([
-      ["01", 0],
+      ["01", 0], // summarize_ticket (11:30)
+      ["02", 1],
+      ["03", 2],
+      ["01", 0], // support_agent (10:00)
       ["02", 1],
       ["03", 1],
       ["04", 1],
       ["05", 1],
       ["06", 1],
-      ["01", 0],
-      ["02", 1],
-      ["03", 2],
     ]);
     const labels = await page.$$eval(".row .label", (cells) =>
       cells.map((cell) => (cell as unknown as { style: { paddingLeft: string } }).style.paddingLeft),
     );
-    expect(labels.slice(0, 3)).toEqual(["0px", "14px", "14px"]);
+    expect(labels.slice(3, 6)).toEqual(["0px", "14px", "14px"]);
   });
 
   it("places and sizes bars in proportion to start times and durations", async () => {

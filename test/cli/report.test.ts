@@ -1,5 +1,8 @@
 import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { Readable } from "node:stream";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildReport, type RunNode } from "../../src/cli/index.js";
@@ -23,7 +26,9 @@ const HAIKU_4_5 = (420 * 1 + 60 * 5) / M;
 async function cli(...argv: string[]) {
   const stdout = new Sink();
   const stderr = new Sink();
-  const code = await runCli(argv, { stdout, stderr, now: () => Date.parse("2026-11-20T12:00:00Z") });
+  // Standard input ("-") holds the fixture's traces.
+  const stdin = Readable.from([readFileSync(traces)]);
+  const code = await runCli(argv, { stdout, stderr, stdin, now: () => Date.parse("2026-11-20T12:00:00Z") });
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
@@ -36,13 +41,13 @@ afterEach(() => {
 });
 
 describe("buildReport", () => {
-  it("builds each trace's tree whatever the order of the lines (children come before parents)", async () => {
+  it("builds each trace's tree whatever the order of the lines (children come before parents), newest trace first", async () => {
     const report = await buildReport(traces);
     expect(report.traces.map((trace) => trace.traceId)).toEqual([
-      "0b8e3a52-6f1d-4c2a-9e57-2d4c1f0a9b01",
-      "5c1d7e90-3a4b-4f6c-8d2e-9a0b1c2d3e01",
+      "5c1d7e90-3a4b-4f6c-8d2e-9a0b1c2d3e01", // summarize_ticket, 11:30
+      "0b8e3a52-6f1d-4c2a-9e57-2d4c1f0a9b01", // support_agent, 10:00
     ]);
-    expect(report.traces[0]?.roots.map(shape)).toEqual([
+    expect(report.traces[1]?.roots.map(shape)).toEqual([
       {
         name: "support_agent",
         children: [
@@ -54,7 +59,7 @@ describe("buildReport", () => {
         ],
       },
     ]);
-    expect(report.traces[1]?.roots.map(shape)).toEqual([
+    expect(report.traces[0]?.roots.map(shape)).toEqual([
       {
         name: "summarize_ticket",
         children: [{ name: "RunnableSequence", children: [{ name: "ChatAnthropic", children: [] }] }],
@@ -117,7 +122,7 @@ describe("buildReport", () => {
     });
     expect(report.totals.cost).toBeCloseTo(GPT_4O_MINI + SONNET_4_5 + O4_MINI_RECORDED + HAIKU_4_5, 15);
     // A trace's total is the sum over its LLM runs.
-    expect(report.traces[1]?.totals.cost).toBeCloseTo(HAIKU_4_5, 15);
+    expect(report.traces[0]?.totals.cost).toBeCloseTo(HAIKU_4_5, 15);
   });
 
   it("reads past malformed lines to the same report", async () => {
@@ -128,13 +133,13 @@ describe("buildReport", () => {
     expect(report.problemCount).toBe(2);
     expect(report.totals).toEqual(clean.totals);
     expect(report.models).toEqual(clean.models);
-    expect(report.traces.map((trace) => trace.runCount)).toEqual([6, 3]);
+    expect(report.traces.map((trace) => trace.runCount)).toEqual([3, 6]);
   });
 
-  it("keeps only the first traces for drawing but counts every run", async () => {
+  it("keeps only the newest traces for drawing but counts every run", async () => {
     const report = await buildReport(traces, { maxTraces: 1 });
-    expect(report.traces).toHaveLength(1);
-    expect(report.runsInOtherTraces).toBe(3);
+    expect(report.traces.map((trace) => trace.traceId)).toEqual(["5c1d7e90-3a4b-4f6c-8d2e-9a0b1c2d3e01"]);
+    expect(report.runsInOtherTraces).toBe(6);
     expect(report.totals.calls).toBe(5);
   });
 
@@ -190,23 +195,24 @@ describe("runledger report", () => {
       models: { model: string }[];
       traces: {
         trace_id: string;
-        runs: { name: string; children: { name: string; error: string | null; cost: unknown }[] }[];
+        runs: { name: string; depth: number; parent_run_id: string | null; error: string | null; cost: unknown }[];
       }[];
     };
     expect(json.runs).toBe(9);
     expect(json.totals.calls).toBe(5);
     expect(json.totals.cost).toBeCloseTo(GPT_4O_MINI + SONNET_4_5 + O4_MINI_RECORDED + HAIKU_4_5, 15);
-    const agent = json.traces[0]?.runs[0];
-    expect(agent?.name).toBe("support_agent");
-    expect(agent?.children.map((child) => child.name)).toEqual([
-      "ChatOpenAI",
-      "search_orders",
-      "ChatAnthropic",
-      "ChatOpenAI",
-      "ChatAnthropic",
+    // A flat list in tree order: the root at depth 0, its children after it at depth 1.
+    const [agent, ...children] = json.traces[1]?.runs ?? [];
+    expect([agent?.name, agent?.depth]).toEqual(["support_agent", 0]);
+    expect(children.map((child) => [child.name, child.depth])).toEqual([
+      ["ChatOpenAI", 1],
+      ["search_orders", 1],
+      ["ChatAnthropic", 1],
+      ["ChatOpenAI", 1],
+      ["ChatAnthropic", 1],
     ]);
-    expect(agent?.children[4]?.error).toMatch(/^RateLimitError/);
-    expect(agent?.children[3]?.cost).toEqual({ input: 0.00055, output: 0.00352, total: 0.00407, source: "run" });
+    expect(children[4]?.error).toMatch(/^RateLimitError/);
+    expect(children[3]?.cost).toEqual({ input: 0.00055, output: 0.00352, total: 0.00407, source: "run" });
   });
 
   it("filters by --trace, --model and --since (time or duration)", async () => {
@@ -245,7 +251,55 @@ describe("runledger report", () => {
     expect(missing.stderr).toMatch(/cannot read .*missing\.jsonl/);
     const help = await cli("--help");
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/runledger report <traces.jsonl>/);
+    expect(help.stdout).toMatch(/report <traces.jsonl \| ->/);
+  });
+
+  it("has --version, help, per-command help and did-you-mean hints", async () => {
+    const pkg = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { version: string };
+    expect(await cli("--version")).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
+    expect(await cli("help")).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Usage: runledger <command>/) });
+    const reportHelp = await cli("report", "--help");
+    expect(reportHelp).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Usage: runledger report /) });
+    expect((await cli("help", "replay")).stdout).toMatch(/^Usage: runledger replay /);
+    expect(await cli("report", traces, "--jsno")).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("unknown option --jsno (did you mean --json?)"),
+    });
+    expect(await cli("reprot", traces)).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('unknown command "reprot" (did you mean "report"?)'),
+    });
+  });
+
+  it("reads standard input for -, names a directory, and exits 1 when nothing valid was read", async () => {
+    const fromStdin = await cli("report", "-", "--json");
+    expect(fromStdin.code).toBe(0);
+    expect((JSON.parse(fromStdin.stdout) as { runs: number }).runs).toBe(9);
+    const directory = await cli("report", fixtures);
+    expect(directory).toMatchObject({ code: 1, stderr: expect.stringContaining("it is a directory") });
+    const garbage = path.join(mkdtempSync(path.join(os.tmpdir(), "runledger-cli-")), "garbage.jsonl");
+    writeFileSync(garbage, 'not json\n{"also": "not a run"}\n\u0000\u0001\n');
+    expect(await cli("report", garbage)).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining("no valid run in"),
+    });
+  });
+
+  it("prints run names, models and errors terminal-safe: no escape sequence reaches the terminal", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "runledger-cli-"));
+    const hostile = path.join(dir, "hostile.jsonl");
+    const name = "clear\u001b[2J\u001b]0;title\u0007\u001b]52;c;aGk=\u0007\u009b31m\u202eevil";
+    writeFileSync(
+      hostile,
+      readFileSync(traces, "utf8").replaceAll('"name":"support_agent"', `"name":${JSON.stringify(name)}`),
+    );
+    const { code, stdout } = await cli("report", hostile);
+    expect(code).toBe(0);
+    expect(stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+    expect(stdout).toContain("clear\\u001b[2J\\u001b]0;title\\u0007");
+    // --json keeps the exact name (JSON escapes it).
+    const json = await cli("report", hostile, "--json");
+    expect(json.stdout).toContain(JSON.stringify(name).slice(1, -1));
   });
 });
 

@@ -70,10 +70,16 @@ describe("hostile JSONL input to the CLI: no crash, a clear problem per bad line
             .sort((a, b) => a[0] - b[0]);
           const file = write(Buffer.concat(order.flatMap(([, i]) => [pieces[i] as Buffer, Buffer.from("\n")])));
           const { code, stdout, stderr } = await cli("report", file, "--json");
+          const expectedProblems = junk.reduce((sum, bytes) => sum + garbageLines(bytes), 0);
+          if (runs.length === 0 && expectedProblems > 0) {
+            // Nothing valid was read: a clear error and exit code 1, never a report of nothing.
+            expect(code).toBe(1);
+            expect(stderr).toContain(`no valid run in ${file} (${expectedProblems} malformed line(s))`);
+            return;
+          }
           expect(code).toBe(0);
           const report = JSON.parse(stdout) as { runs: number; problem_count: number };
           expect(report.runs).toBe(runs.length);
-          const expectedProblems = junk.reduce((sum, bytes) => sum + garbageLines(bytes), 0);
           expect(report.problem_count).toBe(expectedProblems);
           expect(stderr.split("\n").filter((line) => line.startsWith(file)).length).toBe(
             Math.min(expectedProblems, 100),
