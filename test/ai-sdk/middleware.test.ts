@@ -1,6 +1,6 @@
 import { createAnthropic } from "@ai-sdk/anthropic";
 import { createOpenAI } from "@ai-sdk/openai";
-import { generateText, jsonSchema, stepCountIs, streamText, tool, wrapLanguageModel } from "ai";
+import { generateText, jsonSchema, stepCountIs, streamText, tool, wrapLanguageModel, wrapProvider } from "ai";
 import { MockLanguageModelV3, simulateReadableStream } from "ai/test";
 import { createAnthropic as createAnthropicV2 } from "ai-sdk-anthropic-v2";
 import { describe, expect, it } from "vitest";
@@ -405,5 +405,19 @@ describe("runledgerMiddleware with the AI SDK's mock models", () => {
     const { usage } = await withUsageMetadata(() => generateText({ model, prompt: "Hi" }));
     expect(usage).toEqual({});
     expect(warnings.some((warning) => warning.code === "missing_usage")).toBe(true);
+  });
+});
+
+describe("runledgerMiddleware on a whole provider (the AI SDK's wrapProvider)", () => {
+  it("traces every model the provider makes: here the Responses API model of openai(id)", async () => {
+    loopback().reply(jsonReply(fixtureRaw("openai", "responses_plain")));
+    const provider = wrapProvider({ provider: openai(), languageModelMiddleware: runledgerMiddleware() });
+    const handler = new RecordingHandler();
+    const { usage } = await withUsageMetadata(() =>
+      withCallbacks([handler], () => generateText({ model: provider.languageModel("gpt-4.1"), prompt: "A story" })),
+    );
+    expect(loopback().requests[0]?.url).toBe("/v1/responses");
+    expect(handler.start().runName).toBe("openai.responses");
+    expect(aiSdkVisible(usage["gpt-4.1-2025-04-14"])).toEqual(aiSdkVisible(fixtureUsage("openai", "responses_plain")));
   });
 });
