@@ -1,9 +1,10 @@
-import { emitWarning, type NewTokenFields } from "../../callbacks/index.js";
+import { emitWarning } from "../../callbacks/index.js";
 import type { LLMResult } from "../../schemas/index.js";
 import { asRecord, isRecord, type JsonRecord } from "../providers/common/records.js";
 import type { ChatCallSpec, TokenSink } from "../providers/wrap/chat-call-spec.js";
 import { ChatRun, settleInBackground } from "../providers/wrap/chat-run.js";
 import { StreamAbandonedError } from "../providers/wrap/stream-abandoned-error.js";
+import { TokenReporter } from "../providers/wrap/token-reporter.js";
 import { emptyLLMResult } from "../providers/wrap/to-llm-result.js";
 import type { WrapClientOptions } from "../providers/wrap/wrap-options.js";
 import { AISDKOutput } from "./ai-sdk-output.js";
@@ -31,16 +32,8 @@ export async function generateAsRun<R>(
   options: WrapClientOptions,
   doGenerate: () => PromiseLike<R>,
 ): Promise<R> {
-  const spec = specOf(model);
-  const run = ChatRun.start(spec, requestOf(model, params), options);
-  let result: R;
-  try {
-    result = await run.inContext(doGenerate);
-  } catch (error) {
-    await run.fail(error);
-    throw error;
-  }
-  const output = outputOf(model, spec);
+  const { run, result } = await callAsRun(model, params, options, doGenerate);
+  const output = outputOf(model, run.spec);
   output.addGenerateResult(result);
   await run.end(run.output(() => output.result(), `${model.provider} result`));
   return result;
@@ -63,15 +56,7 @@ export async function streamAsRun<R>(
   options: WrapClientOptions,
   doStream: () => PromiseLike<R>,
 ): Promise<R> {
-  const spec = specOf(model);
-  const run = ChatRun.start(spec, requestOf(model, params), options);
-  let result: R;
-  try {
-    result = await run.inContext(doStream);
-  } catch (error) {
-    await run.fail(error);
-    throw error;
-  }
+  const { run, result } = await callAsRun(model, params, options, doStream);
   const record = asRecord(result);
   const stream = record?.stream;
   if (!isReadableStream(stream)) {
@@ -82,8 +67,24 @@ export async function streamAsRun<R>(
     settleInBackground(run.end(emptyLLMResult()));
     return result;
   }
-  const tracker = new StreamTracker(run, outputOf(model, spec), abortSignalOf(params));
+  const tracker = new StreamTracker(run, outputOf(model, run.spec), abortSignalOf(params));
   return { ...record, stream: observed(stream, tracker) } as R;
+}
+
+/** Starts the run and makes the call in its context; a call that fails fails the run. */
+async function callAsRun<R>(
+  model: AISDKLanguageModel,
+  params: AISDKCallOptions,
+  options: WrapClientOptions,
+  call: () => PromiseLike<R>,
+): Promise<{ run: ChatRun; result: R }> {
+  const run = ChatRun.start(specOf(model), requestOf(model, params), options);
+  try {
+    return { run, result: await run.inContext(call) };
+  } catch (error) {
+    await run.fail(error);
+    throw error;
+  }
 }
 
 /**
@@ -134,13 +135,11 @@ function streamTextDeltas(part: JsonRecord, sink: TokenSink): void {
   if (typeof delta === "string" && delta.length > 0) sink.token(delta, 0, part);
 }
 
-class StreamTracker implements TokenSink {
+class StreamTracker {
   private readonly run: ChatRun;
   private readonly output: AISDKOutput;
   private readonly signal: AbortSignal | undefined;
-  // One object for every token of the stream: handlers read `fields.chunk` during the call.
-  private readonly fields: NewTokenFields = { chunk: undefined };
-  private pending: Promise<void> | undefined;
+  private readonly tokens: TokenReporter;
   private streamError: unknown;
   private sawError = false;
 
@@ -148,6 +147,7 @@ class StreamTracker implements TokenSink {
     this.run = run;
     this.output = output;
     this.signal = signal;
+    this.tokens = new TokenReporter(run);
   }
 
   /** One stream part: merged into the output, its text delta reported. */
@@ -158,16 +158,7 @@ class StreamTracker implements TokenSink {
       this.sawError = true;
       this.streamError = part.error;
     }
-    this.pending = undefined;
-    this.run.spec.textDeltas(part, this);
-    return this.pending;
-  }
-
-  token(text: string, index: number, part: JsonRecord): void {
-    this.fields.chunk = part;
-    const pending = this.run.token(text, index, this.fields);
-    // Only handlers that ask to be awaited (`awaitHandlers`) and return promises land here.
-    if (pending !== undefined) this.pending = pending;
+    return this.tokens.report(part);
   }
 
   complete(): Promise<void> | undefined {
