@@ -156,6 +156,8 @@ export {
   wrapAnthropic,
   type WrapAnthropicOptions,
   type WrapClientOptions,
+  wrapGroq,
+  type WrapGroqOptions,
   wrapOpenAI,
   type WrapOpenAIOptions,
 } from "./providers/index.js";

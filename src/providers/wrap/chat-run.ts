@@ -39,8 +39,9 @@ export class ChatRun {
     this.model = model;
   }
 
-  /** Starts the run of `request` (as sent) with the ambient handlers and the wrapper's options. */
-  static start(spec: ChatCallSpec, request: JsonRecord, options: WrapClientOptions): ChatRun {
+  /** Starts the run of `sent` (the request as it goes out) with the ambient handlers and the wrapper's options. */
+  static start(spec: ChatCallSpec, sent: JsonRecord, options: WrapClientOptions): ChatRun {
+    const request = spec.view === undefined ? sent : spec.view(sent);
     const manager = CallbackManager.configure({
       callbacks: options.callbacks,
       tags: options.tags,
