@@ -158,6 +158,8 @@ export {
   type WrapClientOptions,
   wrapGroq,
   type WrapGroqOptions,
+  wrapMistral,
+  type WrapMistralOptions,
   wrapOpenAI,
   type WrapOpenAIOptions,
 } from "./providers/index.js";
