@@ -46,6 +46,8 @@ describe("wrapGroq: chat.completions.create", () => {
       ls_temperature: 0.2,
       ls_max_tokens: 64,
       ls_stop: ["END"],
+      server_address: "127.0.0.1",
+      server_port: Number(new URL(loopback().url()).port),
     });
     expect(generationOf(handler).message.response_metadata).toMatchObject({
       model_name: MODEL,

@@ -45,6 +45,8 @@ describe("wrapMistral: chat.complete", () => {
       ls_temperature: 0,
       ls_max_tokens: 32,
       ls_stop: ["END"],
+      server_address: "127.0.0.1",
+      server_port: Number(new URL(loopback().url()).port),
     });
     expect(generationOf(handler).text).toBe("Hello!");
     expect(generationOf(handler).message.response_metadata).toMatchObject({

@@ -27,7 +27,8 @@ export type ClientWrapper<O extends WrapClientOptions> = <T extends object>(clie
 
 /**
  * Builds a client wrapper from the dotted paths of the methods to instrument (e.g.
- * `"chat.completions.create"`), given per options and client (a client's mode may name the provider). The wrapper returns a Proxy of the client: the listed methods make
+ * `"chat.completions.create"`), chosen per client (`calls` sees the options and the client, e.g. to
+ * read its base URL; a `withOptions()` copy gets its own). The wrapper returns a Proxy of the client: the listed methods make
  * chat-model runs; every other member is the client's own. Wrapping a wrapped client again wraps
  * the original with both option sets merged (no event is ever emitted twice).
  *

@@ -1,12 +1,15 @@
 import { chatCompletionsCall } from "./chat-completions-call.js";
+import { serverLocation } from "./openai-hosts.js";
 import { defineClientWrapper } from "./wrap-client.js";
 import type { WrapClientOptions } from "./wrap-options.js";
 
 /** Options of `wrapGroq`. */
 export type WrapGroqOptions = WrapClientOptions;
 
-const wrapper = defineClientWrapper<WrapGroqOptions>("groq", () => ({
-  "chat.completions.create": chatCompletionsCall("groq", "ChatGroq"),
+const wrapper = defineClientWrapper<WrapGroqOptions>("groq", (_options, client) => ({
+  "chat.completions.create": chatCompletionsCall("groq", "ChatGroq", {
+    server: serverLocation((client as { baseURL?: unknown }).baseURL),
+  }),
 }));
 
 /**
@@ -16,6 +19,7 @@ const wrapper = defineClientWrapper<WrapGroqOptions>("groq", () => ({
  * invocation params (`ls_*` metadata as LangChain's ChatGroq), one `handleLLMNewToken` per streamed
  * text delta (`fields.chunk` is the raw chunk), then an end with usage (read from `x_groq.usage` or
  * the final `usage` chunk, counted once), tool calls, finish reason and response metadata, or an error.
+ * The run's metadata records the client's `server_address` / `server_port`.
  *
  * The returned client has the same type and behaves the same (the SDK's own `APIPromise` and
  * `Stream` are returned, instrumented in place). A stream the caller stops reading early ends its
