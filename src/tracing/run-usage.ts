@@ -1,5 +1,5 @@
 import type { ModelUsage } from "../../callbacks/index.js";
-import { addUsage, type CostEstimator, type UsageMetadata } from "../../schemas/index.js";
+import { addUsage, type CostContext, type CostEstimator, type UsageMetadata } from "../../schemas/index.js";
 
 /** An LLM run's usage summed over its generations, and its cost when every part has a price. */
 export interface RunUsage {
@@ -12,23 +12,28 @@ const ZERO: UsageMetadata = Object.freeze(addUsage());
 
 /**
  * Sums the usage records of one LLM run and prices each with `estimate` (the default cost estimator
- * as of the run's end), under the model its response named, else the model the request named. Cost
- * is left out when any record has no price (a partial sum would understate it).
+ * as of the run's end), under the model its response named, else the model the request named, with
+ * `context` (the run's start time and provider: a run is priced at the prices in force when it
+ * started). Cost is left out when any record has no price (a partial sum would understate it).
  *
  * @example
- * usageOfRun(usageFromOutput(output), requestedModel(extraParams, metadata), getDefaultCostEstimator());
+ * usageOfRun(usageFromOutput(output), requestedModel(extraParams, metadata), getDefaultCostEstimator(), {
+ *   at: startMicros / 1000,
+ *   provider: "openai",
+ * });
  */
 export function usageOfRun(
   records: readonly ModelUsage[],
   requestModel: string | undefined,
   estimate: CostEstimator | undefined,
+  context: CostContext = {},
 ): RunUsage | undefined {
   const [first] = records;
   if (first === undefined) return undefined;
   // One record needs no sum: it is already a validated object of its own (usageFromOutput and
   // usageFromChunk parse into new objects), so it is used as it is.
   const usage = records.length === 1 ? first.usage : records.reduce((sum, record) => addUsage(sum, record.usage), ZERO);
-  const cost = estimate === undefined ? undefined : costOf(records, requestModel, estimate);
+  const cost = estimate === undefined ? undefined : costOf(records, requestModel, estimate, context);
   return cost === undefined ? { usage } : { usage, cost };
 }
 
@@ -36,11 +41,12 @@ function costOf(
   records: readonly ModelUsage[],
   requestModel: string | undefined,
   estimate: CostEstimator,
+  context: CostContext,
 ): RunUsage["cost"] {
   const total = { prompt: 0, completion: 0, total: 0 };
   for (const record of records) {
     const model = record.model ?? requestModel;
-    const cost = model === undefined ? undefined : estimate(model, record.usage);
+    const cost = model === undefined ? undefined : estimate(model, record.usage, context);
     if (cost === undefined) return undefined;
     total.prompt += cost.input_cost;
     total.completion += cost.output_cost;
