@@ -1,7 +1,7 @@
 import { isTokenCount, type CostContext, type CostEstimate, type UsageMetadata } from "../../schemas/index.js";
 import { lookupBuiltIn, sourceProviderId, type PricedModel } from "./built-in-prices.js";
 import { normalizeModelName } from "./model-name.js";
-import { SERVICE_TIERS } from "./price-overrides.js";
+import { EXTRA_MODELS, SERVICE_TIERS } from "./price-overrides.js";
 import { periodAt, ratesForInput, scaleRates, type Rates, type TieredRates } from "./price-rates.js";
 import { registeredPriceTable } from "./price-registry.js";
 import type { ModelPriceInput } from "./price-schema.js";
@@ -60,6 +60,8 @@ const RAW_USAGE_KEYS = [
 const resolved = new Map<string, Map<string, PricedModel | null>>();
 const RESOLVED_LIMIT = 4096;
 let resolvedCount = 0;
+// runledger's own additions for models the source lacks, built on first miss.
+let extraTable: PriceTable | undefined;
 // Tables built from the `prices` option, kept per array so repeated calls do not re-validate.
 const optionTables = new WeakMap<readonly unknown[], PriceTable>();
 // Service-tier prices derived from a period's standard ones, built once each.
@@ -115,15 +117,11 @@ export function estimateCost(
   const prices = tier === STANDARD ? period.rates : pricesForTier(priced, period.rates, tier);
   const inputTokens = count(usage.input_tokens);
   const rates = ratesForInput(prices, inputTokens);
-  const input = priceInput(inputTokens, inputDetails, rates, tier);
-  const output = priceOutput(count(usage.output_tokens), outputDetails, rates, tier);
-  return {
-    input_cost: input.cost,
-    output_cost: output.cost,
-    total_cost: input.cost + output.cost,
-    input_cost_details: input.details,
-    output_cost_details: output.details,
-  };
+  const input_cost_details: Record<string, number> = {};
+  const output_cost_details: Record<string, number> = {};
+  const input_cost = priceInput(inputTokens, inputDetails, rates, tier, input_cost_details);
+  const output_cost = priceOutput(count(usage.output_tokens), outputDetails, rates, tier, output_cost_details);
+  return { input_cost, output_cost, total_cost: input_cost + output_cost, input_cost_details, output_cost_details };
 }
 
 function checkArguments(model: unknown, usage: unknown, options: unknown): void {
@@ -191,7 +189,10 @@ function lookup(model: string, options: EstimateCostOptions): PricedModel | unde
   if (cached !== undefined) return cached ?? undefined;
   const name = normalizeModelName(model);
   const wanted = provider ?? name.provider;
-  const found = lookupBuiltIn(name.candidates, wanted === undefined ? undefined : sourceProviderId(wanted)) ?? null;
+  const found =
+    lookupBuiltIn(name.candidates, wanted === undefined ? undefined : sourceProviderId(wanted)) ??
+    (extraTable ??= new PriceTable(EXTRA_MODELS)).lookup(model, wanted) ??
+    null;
   if (resolvedCount >= RESOLVED_LIMIT) {
     resolved.clear();
     resolvedCount = 0;
@@ -236,18 +237,12 @@ function pricesForTier(priced: PricedModel, standard: TieredRates, tier: Tier): 
   return prices;
 }
 
-interface SideCost {
-  cost: number;
-  details: Record<string, number>;
-}
+// One side's running charge (tokens not yet claimed by a detail, cost so far). Module state rather than
+// an object per side: every traced model run is priced, and the result is the only allocation.
+let remaining = 0;
+let sideCost = 0;
 
-// One side's running charge. Filled detail by detail rather than from a list of [key, tokens, price]
-// tuples: every traced model run is priced, and those arrays were most of the cost.
-interface Charge extends SideCost {
-  remaining: number;
-}
-
-function priceInput(total: number, details: Details, rates: Rates, tier: Tier): SideCost {
+function priceInput(total: number, details: Details, rates: Rates, tier: Tier, out: Record<string, number>): number {
   const writePrice = rates.cacheWrite ?? rates.input;
   // Anthropic's TTL breakdown: when present, the ephemeral keys carry the writes and
   // `cache_creation` is 0 or their sum; either way the writes are counted once.
@@ -255,43 +250,36 @@ function priceInput(total: number, details: Details, rates: Rates, tier: Tier): 
   const writes1h = count(details.ephemeral_1h_input_tokens);
   const reads = count(details[tier.cacheRead] ?? details.cache_read);
   const writes = count(details[tier.cacheCreation] ?? details.cache_creation);
-  const side: Charge = { remaining: total, cost: 0, details: {} };
-  charge(side, tier.cacheRead, reads, rates.cacheRead ?? rates.input);
-  charge(side, tier.cacheCreation, Math.max(0, writes - writes5m - writes1h), writePrice);
-  charge(side, "ephemeral_5m_input_tokens", writes5m, writePrice);
-  charge(side, "ephemeral_1h_input_tokens", writes1h, rates.cacheWrite1h ?? writePrice);
-  charge(side, "audio", count(details.audio), rates.inputAudio ?? rates.input);
-  return settle(side, rates.input);
+  remaining = total;
+  sideCost = 0;
+  charge(out, tier.cacheRead, reads, rates.cacheRead ?? rates.input);
+  charge(out, tier.cacheCreation, Math.max(0, writes - writes5m - writes1h), writePrice);
+  charge(out, "ephemeral_5m_input_tokens", writes5m, writePrice);
+  charge(out, "ephemeral_1h_input_tokens", writes1h, rates.cacheWrite1h ?? writePrice);
+  charge(out, "audio", count(details.audio), rates.inputAudio ?? rates.input);
+  return sideCost + (remaining * rates.input) / MILLION;
 }
 
-function priceOutput(total: number, details: Details, rates: Rates, tier: Tier): SideCost {
-  const side: Charge = { remaining: total, cost: 0, details: {} };
-  charge(
-    side,
-    tier.reasoning,
-    count(details[tier.reasoning] ?? details.reasoning),
-    rates.outputReasoning ?? rates.output,
-  );
-  charge(side, "audio", count(details.audio), rates.outputAudio ?? rates.output);
-  return settle(side, rates.output);
+function priceOutput(total: number, details: Details, rates: Rates, tier: Tier, out: Record<string, number>): number {
+  remaining = total;
+  sideCost = 0;
+  const reasoning = count(details[tier.reasoning] ?? details.reasoning);
+  charge(out, tier.reasoning, reasoning, rates.outputReasoning ?? rates.output);
+  charge(out, "audio", count(details.audio), rates.outputAudio ?? rates.output);
+  return sideCost + (remaining * rates.output) / MILLION;
 }
 
 /**
  * Charges a detail from what is left of the side's tokens (so inconsistent details never charge
- * more tokens than the side has).
+ * more tokens than the side has); the rest is charged at the plain price by the caller.
  */
-function charge(side: Charge, key: string, tokens: number, price: number): void {
-  const charged = Math.min(tokens, side.remaining);
+function charge(out: Record<string, number>, key: string, tokens: number, price: number): void {
+  const charged = Math.min(tokens, remaining);
   if (charged === 0) return;
-  side.remaining -= charged;
+  remaining -= charged;
   const partCost = (charged * price) / MILLION;
-  side.details[key] = partCost;
-  side.cost += partCost;
-}
-
-/** The side's cost, with the tokens no detail claimed charged at the plain price. */
-function settle(side: Charge, plainPrice: number): SideCost {
-  return { cost: side.cost + (side.remaining * plainPrice) / MILLION, details: side.details };
+  out[key] = partCost;
+  sideCost += partCost;
 }
 
 function epochMs(at: CostContext["at"]): number {

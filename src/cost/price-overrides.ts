@@ -1,5 +1,6 @@
 // runledger's own additions to the generated table (generated-prices.ts): what the source does not model.
 // Written by hand, each with its source; everything else comes from the maintained source.
+import type { ModelPrice } from "./price-schema.js";
 
 /**
  * LangChain `ls_provider` names (and common spellings) → the source's provider ids. A source id is
@@ -65,5 +66,25 @@ export const SERVICE_TIERS: readonly ServiceTierRule[] = [
         "gpt-4o-mini": { input: 0.25, cache_read: 0.125, output: 1 },
       },
     },
+  },
+];
+
+/** A model the source does not price yet, with where its price was read. */
+export interface ExtraModelPrice extends ModelPrice {
+  provider: string;
+  sources: readonly string[];
+}
+
+/**
+ * Models named in runledger's seeds and fixtures that the source lacks. Each goes once the source
+ * prices it (the generated table is searched first).
+ */
+export const EXTRA_MODELS: readonly ExtraModelPrice[] = [
+  {
+    // Fireworks' serverless price for base models of 16.1B to 80B parameters, input and output alike.
+    provider: "fireworks",
+    model: "accounts/fireworks/models/llama-v3p1-70b-instruct",
+    prices: { input: 0.9, output: 0.9 },
+    sources: ["https://fireworks.ai/pricing"],
   },
 ];
