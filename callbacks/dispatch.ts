@@ -1,4 +1,9 @@
-import type { CallbackHandler, CallbackHandlerMethods, NewTokenFields, NewTokenIndices } from "./base-callback-handler.js";
+import type {
+  CallbackHandler,
+  CallbackHandlerMethods,
+  NewTokenFields,
+  NewTokenIndices,
+} from "./base-callback-handler.js";
 import { getDefaultHandlerTimeout, settledWithin, withHandlerTimeout } from "./handler-timeout.js";
 import { emitWarning } from "./warnings.js";
 

@@ -17,15 +17,6 @@ export interface EstimateCostOptions extends CostContext {
   prices?: PriceTable | readonly ModelPriceInput[];
 }
 
-/** Cost keys a usage may already carry: the provider's own figure (e.g. OpenRouter's `usage.cost`). */
-interface ReportedCost {
-  input_cost?: unknown;
-  output_cost?: unknown;
-  total_cost?: unknown;
-  input_cost_details?: unknown;
-  output_cost_details?: unknown;
-}
-
 const MILLION = 1_000_000;
 type Details = Readonly<Record<string, number | undefined>>;
 const NO_DETAILS: Details = Object.freeze({});
@@ -102,7 +93,7 @@ export function estimateCost(
   options: EstimateCostOptions = NO_OPTIONS,
 ): CostEstimate | undefined {
   checkArguments(model, usage, options);
-  const reported = reportedCost(usage as UsageMetadata & ReportedCost);
+  const reported = reportedCost(usage);
   if (reported) return reported;
   const priced = lookup(model, options);
   if (!priced) {
@@ -153,8 +144,9 @@ function describe(value: unknown): string {
   return value === null ? "null" : Array.isArray(value) ? "an array" : typeof value;
 }
 
-function reportedCost(usage: ReportedCost): CostEstimate | undefined {
-  const total = usage.total_cost;
+// The usage's own cost keys (the provider's figure); read as unknown: JavaScript callers pass anything.
+function reportedCost(usage: UsageMetadata): CostEstimate | undefined {
+  const total: unknown = usage.total_cost;
   if (typeof total !== "number" || !(total >= 0) || total === Infinity) return undefined;
   const input = usd(usage.input_cost);
   const output = usd(usage.output_cost);

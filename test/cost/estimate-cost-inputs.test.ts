@@ -97,6 +97,32 @@ describe("estimateCost: a cost the response reports wins", () => {
     expect(estimateCost("some/private-model", { ...usage, total_cost: 0.01 } as UsageMetadata)?.total_cost).toBe(0.01);
   });
 
+  it("keeps OpenRouter's usage.cost through normalizeResponse, and it wins over the estimate", () => {
+    // The response shape of OpenRouter's usage accounting (openrouter.ai/docs/use-cases/usage-accounting).
+    const raw = {
+      id: "gen-1",
+      object: "chat.completion",
+      created: 1,
+      model: "anthropic/claude-sonnet-4.5",
+      choices: [{ index: 0, message: { role: "assistant", content: "hi" }, finish_reason: "stop" }],
+      usage: {
+        prompt_tokens: 1000,
+        completion_tokens: 100,
+        total_tokens: 1100,
+        cost: 0.0049,
+        is_byok: false,
+        prompt_tokens_details: { cached_tokens: 0 },
+        completion_tokens_details: { reasoning_tokens: 0 },
+      },
+    };
+    const normalized = normalizeResponse(raw, { provider: "openai" }).usage_metadata as UsageMetadata;
+    expect(normalized.total_cost).toBe(0.0049);
+    const cost = estimateCost(raw.model, normalized, { provider: "openrouter" });
+    expect(cost).toMatchObject({ total_cost: 0.0049, reported: true });
+    const { total_cost: _reported, ...withoutCost } = normalized;
+    expect(estimateCost(raw.model, withoutCost, { provider: "openrouter" })?.reported).toBeUndefined();
+  });
+
   it("ignores a total_cost that is not a non-negative number", () => {
     const estimate = estimateCost("gpt-4o", usage);
     expect(estimateCost("gpt-4o", { ...usage, total_cost: -1 } as UsageMetadata)).toEqual(estimate);
