@@ -11,6 +11,7 @@ const SRC_LAYERS = {
   lifecycle: ["shared"],
   export: ["shared", "lifecycle"],
   providers: ["shared"],
+  "ai-sdk": ["shared", "providers"],
   langchain: ["shared"],
   tracing: ["shared", "export", "cost"],
   otel: ["shared", "export", "tracing", "cost"],

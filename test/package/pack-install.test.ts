@@ -43,7 +43,7 @@ beforeAll(async () => {
   // What a clone of this working tree holds: tracked files and new ones not ignored.
   const tracked = (await run("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], root))
     .split("\0")
-    .filter(Boolean);
+    .filter((file) => file !== "" && !/^(node_modules|dist)(\/|$)/.test(file)); // a symlinked node_modules is not ignored by "node_modules/"
   for (const file of tracked) if (existsSync(join(root, file))) cpSync(join(root, file), join(clone, file));
   symlinkSync(join(root, "node_modules"), join(clone, "node_modules"), "dir");
   const [result] = JSON.parse(await run("npm", ["pack", "--json", "--pack-destination", work], clone)) as {
