@@ -8,7 +8,6 @@ export {
   UsageMetadataSchema,
 } from "./usage.js";
 export { addUsage, subtractUsage } from "./usage-math.js";
-export { isTokenCount, type ParsedUsage, parseUsage } from "./usage-parse.js";
 export {
   IsoTimeSchema,
   type Run,

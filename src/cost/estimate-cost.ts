@@ -1,4 +1,5 @@
-import { isTokenCount, type CostEstimate, type UsageMetadata } from "../../schemas/index.js";
+import type { CostEstimate, UsageMetadata } from "../../schemas/index.js";
+import { isTokenCount } from "../../schemas/usage-parse.js";
 import { registeredPriceTable } from "./price-registry.js";
 import { builtInPriceTable, PriceTable } from "./price-table.js";
 import { TokenPricesSchema, type ModelPrices, type TokenPrices } from "./price-schema.js";

@@ -5,6 +5,7 @@ import { describeIssues } from "../shared/describe-issues.js";
 import { moduleDir } from "./module-dir.cjs";
 import { normalizeModelName } from "./model-name.js";
 import { ModelPriceSchema, PriceFileSchema, type ModelPrice, type PriceEntry } from "./price-schema.js";
+import { RunledgerError } from "../../callbacks/runledger-error.js";
 
 /**
  * Model prices indexed by normalized name. When several providers price the same model (e.g.
@@ -51,13 +52,16 @@ export class PriceTable {
 
   /**
    * Builds a table from untrusted price records, validating each one.
-   * Throws a `TypeError` naming the first invalid record and the problem.
+   * Throws a `RunledgerError` (`invalid_argument`) naming the first invalid record and the problem.
    */
   static from(records: readonly unknown[]): PriceTable {
     const entries = records.map((record, index) => {
       const parsed = ModelPriceSchema.safeParse(record);
       if (!parsed.success) {
-        throw new TypeError(`invalid price at index ${index}: ${describeIssues(parsed.error.issues)}`);
+        throw new RunledgerError(
+          "invalid_argument",
+          `invalid price at index ${index}: ${describeIssues(parsed.error.issues)}`,
+        );
       }
       return parsed.data;
     });

@@ -1,4 +1,4 @@
-import type { ModelUsage } from "../../callbacks/index.js";
+import type { ModelUsage } from "../../callbacks/usage-from-output.js";
 import { addUsage, type CostEstimator, type UsageMetadata } from "../../schemas/index.js";
 
 /** An LLM run's usage summed over its generations, and its cost when every part has a price. */

@@ -206,7 +206,9 @@ describe("estimateCost: user prices", () => {
 
   it("rejects invalid price records with a message naming the problem", () => {
     expect(() => registerPrices([{ model: "x", prices: { input: -1, output: 1 } }])).toThrow(/index 0: prices\.input/);
-    expect(() => registerPrices([{ model: "", prices: { input: 1, output: 1 } }])).toThrow(TypeError);
+    expect(() => registerPrices([{ model: "", prices: { input: 1, output: 1 } }])).toThrow(
+      expect.objectContaining({ code: "invalid_argument" }),
+    );
     expect(() => estimateCost("x", usage(1, 1), { prices: [{ model: "x", prices: { input: 1 } }] })).toThrow(
       /prices\.output/,
     );

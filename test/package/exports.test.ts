@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
 // The built package, as users get it: `npm test` builds before running the suites.
@@ -67,6 +68,18 @@ const expected: Record<string, string[]> = {
   ],
 };
 
+/** Every name a subpath's declarations export (values and types), as a consumer's type checker sees them. */
+function declaredNames(specifier: string): string[] {
+  const subpath = specifier === "runledger" ? "." : `./${specifier.slice("runledger/".length)}`;
+  const { import: esm } = pkg.exports[subpath] as { import: string };
+  const file = resolve(root, esm.replace(/\.js$/, ".d.ts"));
+  const program = ts.createProgram([file], { skipLibCheck: true, noEmit: true });
+  const checker = program.getTypeChecker();
+  const source = program.getSourceFile(file);
+  const symbol = source === undefined ? undefined : checker.getSymbolAtLocation(source);
+  return symbol === undefined ? [] : checker.getExportsOfModule(symbol).map((s) => s.name);
+}
+
 function namesVia(kind: "esm" | "cjs", specifier: string): string[] {
   const script =
     kind === "esm"
@@ -95,6 +108,22 @@ describe("the built package", () => {
     }
   }
 
+  // The exact public surface, per subpath: a change to it is a visible diff of public-surface.json.
+  // After an intended change: `npx vitest run test/package -u` (see CONTRIBUTING.md).
+  it("exports exactly the recorded surface from every subpath, the same in ESM, CJS and the declarations", async () => {
+    const surface: Record<string, { values: string[]; types: string[] }> = {};
+    for (const subpath of Object.keys(pkg.exports)) {
+      if (subpath === "./package.json") continue;
+      const specifier = subpath === "." ? "runledger" : `runledger/${subpath.slice(2)}`;
+      const values = namesVia("esm", specifier).sort();
+      expect(namesVia("cjs", specifier).sort(), `${specifier}: CJS and ESM differ`).toEqual(values);
+      const declared = declaredNames(specifier).sort();
+      expect(declared, `${specifier}: a runtime export has no declaration`).toEqual(expect.arrayContaining(values));
+      surface[specifier] = { values, types: declared.filter((name) => !values.includes(name)) };
+    }
+    await expect(JSON.stringify(surface, null, 2) + "\n").toMatchFileSnapshot("./public-surface.json");
+  });
+
   it("declares every subpath in package.json for both module systems", () => {
     for (const [subpath, target] of Object.entries(pkg.exports)) {
       if (subpath === "./package.json") continue;
@@ -102,6 +131,19 @@ describe("the built package", () => {
       expect(existsSync(resolve(root, esm)), `${subpath} → ${esm}`).toBe(true);
       expect(existsSync(resolve(root, cjs)), `${subpath} → ${cjs}`).toBe(true);
     }
+  });
+
+  it("recognizes a RunledgerError thrown by the CJS build as an instance of the ESM build's classes", () => {
+    const script = `
+      const cjs = require("runledger/providers");
+      import("runledger").then((esm) => {
+        try { cjs.normalizeResponse(42); } catch (e) {
+          console.log(JSON.stringify([e instanceof esm.RunledgerError, e instanceof esm.ProviderPayloadError,
+            esm.RunledgerError.isInstance(e), e instanceof esm.HandlerTimeoutError, e.code, e.name]));
+        }
+      });`;
+    const out = execFileSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8" });
+    expect(JSON.parse(out)).toEqual([true, true, true, false, "invalid_payload", "ProviderPayloadError"]);
   });
 
   it("shares ambient handlers between the ESM and CJS builds", () => {

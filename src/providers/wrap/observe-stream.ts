@@ -1,4 +1,5 @@
-import { emitWarning, type NewTokenFields } from "../../../callbacks/index.js";
+import type { NewTokenFields } from "../../../callbacks/index.js";
+import { emitWarning } from "../../../callbacks/warnings.js";
 import type { LLMResult } from "../../../schemas/index.js";
 import type { TokenSink } from "./chat-call-spec.js";
 import type { ChatRun } from "./chat-run.js";
