@@ -6,10 +6,13 @@ export {
   TokenCountSchema,
   type UsageMetadata,
   UsageMetadataSchema,
+  UsdSchema,
 } from "./usage.js";
+export { cacheWriteTokens, hasCacheWrites } from "./cache-writes.js";
 export { addUsage, subtractUsage } from "./usage-math.js";
 export {
   IsoTimeSchema,
+  RunTimeSchema,
   type Run,
   type RunCreate,
   RunCreateSchema,
