@@ -72,28 +72,47 @@ const expected: Record<string, string[]> = {
   ],
 };
 
-/** Every name a subpath's declarations export (values and types), as a consumer's type checker sees them. */
-function declaredNames(specifier: string): string[] {
-  const subpath = specifier === "runledger" ? "." : `./${specifier.slice("runledger/".length)}`;
-  const { import: esm } = pkg.exports[subpath] as { import: string };
-  const file = resolve(root, esm.replace(/\.js$/, ".d.ts"));
-  const program = ts.createProgram([file], { skipLibCheck: true, noEmit: true });
+const specifiers = Object.keys(pkg.exports)
+  .filter((subpath) => subpath !== "./package.json")
+  .map((subpath) => (subpath === "." ? "runledger" : `runledger/${subpath.slice(2)}`));
+
+/** Every name each subpath's declarations export (values and types), as a consumer's type checker sees them. */
+function declaredNames(): Record<string, string[]> {
+  const files = specifiers.map((specifier) => {
+    const subpath = specifier === "runledger" ? "." : `./${specifier.slice("runledger/".length)}`;
+    return resolve(root, (pkg.exports[subpath] as { import: string }).import.replace(/\.js$/, ".d.ts"));
+  });
+  const program = ts.createProgram(files, { skipLibCheck: true, noEmit: true });
   const checker = program.getTypeChecker();
-  const source = program.getSourceFile(file);
-  const symbol = source === undefined ? undefined : checker.getSymbolAtLocation(source);
-  return symbol === undefined ? [] : checker.getExportsOfModule(symbol).map((s) => s.name);
+  return Object.fromEntries(
+    specifiers.map((specifier, index) => {
+      const source = program.getSourceFile(files[index]!);
+      const symbol = source === undefined ? undefined : checker.getSymbolAtLocation(source);
+      return [specifier, symbol === undefined ? [] : checker.getExportsOfModule(symbol).map((s) => s.name)];
+    }),
+  );
 }
 
-function namesVia(kind: "esm" | "cjs", specifier: string): string[] {
+const loaded: Partial<Record<"esm" | "cjs", Record<string, string[]>>> = {};
+
+/** The runtime export names of every subpath, loaded in one fresh process per module system. */
+function namesVia(kind: "esm" | "cjs"): Record<string, string[]> {
+  const list = JSON.stringify(specifiers);
   const script =
     kind === "esm"
-      ? `import(${JSON.stringify(specifier)}).then((m) => console.log(JSON.stringify(Object.keys(m))))`
-      : `console.log(JSON.stringify(Object.keys(require(${JSON.stringify(specifier)}))))`;
-  const out = execFileSync(process.execPath, kind === "esm" ? ["--input-type=module", "-e", script] : ["-e", script], {
-    cwd: root,
-    encoding: "utf8",
-  });
-  return JSON.parse(out) as string[];
+      ? `Promise.all(${list}.map((s) => import(s))).then((ms) => console.log(JSON.stringify(ms.map((m) => Object.keys(m)))))`
+      : `console.log(JSON.stringify(${list}.map((s) => Object.keys(require(s)))))`;
+  loaded[kind] ??= Object.fromEntries(
+    (
+      JSON.parse(
+        execFileSync(process.execPath, kind === "esm" ? ["--input-type=module", "-e", script] : ["-e", script], {
+          cwd: root,
+          encoding: "utf8",
+        }),
+      ) as string[][]
+    ).map((names, index) => [specifiers[index]!, names]),
+  );
+  return loaded[kind];
 }
 
 describe("the built package", () => {
@@ -106,7 +125,7 @@ describe("the built package", () => {
   for (const [specifier, names] of Object.entries(expected)) {
     for (const kind of ["esm", "cjs"] as const) {
       it(`exports the public names from ${specifier} (${kind})`, () => {
-        const exported = namesVia(kind, specifier);
+        const exported = namesVia(kind)[specifier];
         for (const name of names) expect(exported).toContain(name);
       });
     }
@@ -116,12 +135,11 @@ describe("the built package", () => {
   // After an intended change: `npx vitest run test/package -u` (see CONTRIBUTING.md).
   it("exports exactly the recorded surface from every subpath, the same in ESM, CJS and the declarations", async () => {
     const surface: Record<string, { values: string[]; types: string[] }> = {};
-    for (const subpath of Object.keys(pkg.exports)) {
-      if (subpath === "./package.json") continue;
-      const specifier = subpath === "." ? "runledger" : `runledger/${subpath.slice(2)}`;
-      const values = namesVia("esm", specifier).sort();
-      expect(namesVia("cjs", specifier).sort(), `${specifier}: CJS and ESM differ`).toEqual(values);
-      const declared = declaredNames(specifier).sort();
+    const declarations = declaredNames();
+    for (const specifier of specifiers) {
+      const values = [...namesVia("esm")[specifier]!].sort();
+      expect([...namesVia("cjs")[specifier]!].sort(), `${specifier}: CJS and ESM differ`).toEqual(values);
+      const declared = [...declarations[specifier]!].sort();
       expect(declared, `${specifier}: a runtime export has no declaration`).toEqual(expect.arrayContaining(values));
       surface[specifier] = { values, types: declared.filter((name) => !values.includes(name)) };
     }
