@@ -156,6 +156,8 @@ export {
   wrapAnthropic,
   type WrapAnthropicOptions,
   type WrapClientOptions,
+  wrapCohere,
+  type WrapCohereOptions,
   wrapGroq,
   type WrapGroqOptions,
   wrapMistral,
