@@ -158,6 +158,8 @@ export {
   type WrapClientOptions,
   wrapCohere,
   type WrapCohereOptions,
+  wrapGoogleGenAI,
+  type WrapGoogleGenAIOptions,
   wrapGroq,
   type WrapGroqOptions,
   wrapMistral,
