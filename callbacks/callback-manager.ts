@@ -276,9 +276,16 @@ function handlerList(callbacks: Callbacks | undefined): readonly CallbackHandler
 
 // Handler and tag lists are short and a manager is built per child run: a linear scan is several
 // times cheaper than a Set for them (same result: first occurrences, in order, SameValueZero).
+// The distinct handlers, in order; a null or non-object entry (a handler list built with a missing
+// handler) is left out, so no run manager meets it.
 function unique<T>(items: readonly T[]): T[] {
-  if (items.length > 16) return [...new Set(items)];
   const out: T[] = [];
-  for (const item of items) if (!out.includes(item)) out.push(item);
+  const seen = items.length > 16 ? new Set<T>() : undefined;
+  for (const item of items) {
+    if (typeof item !== "object" || item === null) continue;
+    if (seen === undefined ? out.includes(item) : seen.has(item)) continue;
+    seen?.add(item);
+    out.push(item);
+  }
   return out;
 }
