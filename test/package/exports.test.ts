@@ -51,7 +51,7 @@ const expected: Record<string, string[]> = {
     "StreamAbandonedError",
   ],
   "runledger/otel": ["OpenTelemetryCallbackHandler"],
-  "runledger/ai-sdk": ["runledgerMiddleware", "wrapAISDKModel", "StreamAbandonedError"],
+  "runledger/ai-sdk": ["runledgerMiddleware", "wrapAISDKModel", "runledgerTelemetry", "StreamAbandonedError"],
   "runledger/langsmith": ["toHeaders", "fromHeaders", "LangSmithRunExporter"],
   "runledger/schemas": [
     "UsageMetadataSchema",
