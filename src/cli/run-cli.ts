@@ -13,6 +13,7 @@ import { closest, terminalSafe } from "./format.js";
 import { buildReport } from "./report.js";
 import { renderTextReport } from "./text-report.js";
 import { VERSION } from "./version.js";
+import { RunledgerError } from "../../callbacks/runledger-error.js";
 
 /** The streams and clock the CLI uses (process.stdout/stderr in the bin; fakes in tests). */
 export interface CliIo {
@@ -285,7 +286,7 @@ function positiveInt(value: string | undefined, name: string, fallback: number):
   if (value === undefined) return fallback;
   const number = Number(value);
   if (!Number.isSafeInteger(number) || number < 1)
-    throw new RangeError(`${name}: "${value}" is not a positive integer`);
+    throw new RunledgerError("invalid_argument", `${name}: "${value}" is not a positive integer`);
   return number;
 }
 

@@ -1,4 +1,6 @@
-import { awaitAllCallbacks, emitWarning } from "../../callbacks/index.js";
+import { awaitAllCallbacks } from "../../callbacks/index.js";
+import { RunledgerError } from "../../callbacks/runledger-error.js";
+import { emitWarning } from "../../callbacks/warnings.js";
 import { settledWithin } from "../../callbacks/handler-timeout.js";
 import { liveFlushables } from "./flushables.js";
 
@@ -18,7 +20,7 @@ export const DEFAULT_FLUSH_ALL_TIMEOUT_MS = 10_000;
  * warning) when the deadline passed first; it rejects only for an invalid `timeoutMs`. For serverless platforms that freeze the
  * process once the response is sent: hand it to `waitUntil`, or await it before returning.
  *
- * @throws RangeError when `timeoutMs` is not a non-negative number.
+ * @throws RunledgerError (`invalid_argument`) when `timeoutMs` is not a non-negative number.
  * @example
  * import { waitUntil } from "@vercel/functions";
  * import { flushAll } from "runledger";
@@ -32,7 +34,10 @@ export const DEFAULT_FLUSH_ALL_TIMEOUT_MS = 10_000;
 export async function flushAll(options: FlushAllOptions = {}): Promise<boolean> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_FLUSH_ALL_TIMEOUT_MS;
   if (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs) || timeoutMs < 0) {
-    throw new RangeError(`flushAll: timeoutMs must be a non-negative number of ms, got ${String(timeoutMs)}`);
+    throw new RunledgerError(
+      "invalid_argument",
+      `flushAll: timeoutMs must be a non-negative number of ms, got ${String(timeoutMs)}`,
+    );
   }
   const deadline = Date.now() + timeoutMs;
   await awaitAllCallbacks({ timeoutMs });

@@ -1,5 +1,5 @@
 import { constants } from "node:os";
-import { emitWarning } from "../../callbacks/index.js";
+import { emitWarning } from "../../callbacks/warnings.js";
 import { flushAll } from "./flush-all.js";
 import { lifecycleState, spoolAll } from "./flushables.js";
 

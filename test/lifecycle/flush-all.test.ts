@@ -35,6 +35,6 @@ describe("flushAll", () => {
 
   it("rejects an invalid timeout with a clear error", async () => {
     await expect(flushAll({ timeoutMs: -1 })).rejects.toThrow(/timeoutMs must be a non-negative number/);
-    await expect(flushAll({ timeoutMs: Number.NaN })).rejects.toThrow(RangeError);
+    await expect(flushAll({ timeoutMs: Number.NaN })).rejects.toMatchObject({ code: "invalid_argument" });
   });
 });
