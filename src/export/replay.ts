@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { readdir, rename, unlink, writeFile } from "node:fs/promises";
-import { emitWarning } from "../../callbacks/index.js";
+import { emitWarning } from "../../callbacks/warnings.js";
 import { dirname, join } from "node:path";
 import { RunSchema, type Run } from "../../schemas/index.js";
 import { describeIssues } from "../shared/describe-issues.js";
