@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { lstatSync, mkdirSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import { lstat, mkdir, readdir, rename, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { RunledgerError } from "../../callbacks/runledger-error.js";
 import type { Run } from "../../schemas/index.js";
 import { PRIVATE_FILE_MODE, unsafeDirectory, unsafeDirectorySync } from "./private-files.js";
 
@@ -43,7 +44,7 @@ export class RunSpool {
     if (runs.length === 0) return { written: 0, overCap: 0 };
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const problem = await unsafeDirectory(this.dir);
-    if (problem !== undefined) throw new Error(`spool directory not used: ${problem}`);
+    if (problem !== undefined) throw new RunledgerError("unsafe_spool", `spool directory not used: ${problem}`);
     const used = await this.usedBytes();
     const { data, written } = fitting(runs, this.maxBytes - used);
     if (written > 0) {
@@ -59,7 +60,7 @@ export class RunSpool {
     if (runs.length === 0) return { written: 0, overCap: 0 };
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const problem = unsafeDirectorySync(this.dir);
-    if (problem !== undefined) throw new Error(`spool directory not used: ${problem}`);
+    if (problem !== undefined) throw new RunledgerError("unsafe_spool", `spool directory not used: ${problem}`);
     const used = this.usedBytesSync();
     const { data, written } = fitting(runs, this.maxBytes - used);
     if (written > 0) {
