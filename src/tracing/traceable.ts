@@ -1,10 +1,6 @@
 import { newRunId } from "../../callbacks/run-id.js";
-import {
-  CallbackManager,
-  emitWarning,
-  type CallbackHandler,
-  type CallbackManagerForChainRun,
-} from "../../callbacks/index.js";
+import { CallbackManager, type CallbackHandler, type CallbackManagerForChainRun } from "../../callbacks/index.js";
+import { emitWarning } from "../../callbacks/warnings.js";
 import type { RunType } from "../../schemas/index.js";
 import { nowMicros } from "./clock.js";
 import { describeRun, getCurrentRun, placementOfRun, runAsCurrent, type CurrentRun } from "./current-run.js";
