@@ -1,3 +1,4 @@
+import { RunledgerError } from "../../../callbacks/index.js";
 import type { ChatCallSpec, TokenSink } from "./chat-call-spec.js";
 import { asRecord, isRecord, omitKeys, type JsonRecord } from "../common/records.js";
 import { instrumentCall } from "./instrumented-call.js";
@@ -97,7 +98,10 @@ const COMMANDS: Readonly<Record<string, ChatCallSpec>> = {
 export function wrapBedrockRuntime<T extends object>(client: T, options?: WrapBedrockRuntimeOptions): T {
   const stack = (client as { middlewareStack?: MiddlewareStackShape }).middlewareStack;
   if (stack === undefined || typeof stack.addRelativeTo !== "function") {
-    throw new TypeError("wrapBedrockRuntime: expected an AWS SDK client with a middlewareStack");
+    throw new RunledgerError(
+      "invalid_argument",
+      "wrapBedrockRuntime: expected an AWS SDK client with a middlewareStack",
+    );
   }
   const given = options ?? {};
   const previous = clientOptions.get(client);
