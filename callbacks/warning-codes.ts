@@ -28,6 +28,7 @@ export const WARNING_CODES = {
   duplicate_run: "a run started twice; the second start ignored",
   otel_attribute_dropped: "a value not serializable as a span attribute; left out",
   otel_open_run_limit: "too many runs open at once; the oldest trace was ended",
+  runs_evicted: "runs that never ended were let go of (maxOpenRuns / maxOpenMillis); exported unfinished",
   content_mask_failed: "maskContent threw or changed the content's kind; nothing recorded",
   invalid_option: "an option with an unusable value; its default used instead",
   // Export
@@ -36,6 +37,7 @@ export const WARNING_CODES = {
   shutdown_timeout: "the exporter's shutdown did not finish by the deadline",
   flush_timeout: "flushAll's deadline passed with runs still being exported; they stay queued",
   signal_reraise_failed: "after flushing on a signal, the process could not be ended by that signal",
+  unsafe_spool: "a spool directory that is a link, another user's or writable by others; not replayed",
   hide_failed: "hideInputs / hideOutputs threw or returned a non-object; {} sent instead",
   langsmith_no_api_key: "LangSmithRunExporter has no API key",
   // Cost

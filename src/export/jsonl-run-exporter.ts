@@ -1,7 +1,8 @@
-import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
-import { mkdir, open } from "node:fs/promises";
+import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { mkdir, open, type FileHandle } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import type { Run } from "../../schemas/index.js";
+import { APPEND, PRIVATE_FILE_MODE } from "./private-files.js";
 import type { ExportResult, RunExporter } from "./run-exporter.js";
 import { RunPrivacy, type RunPrivacyOptions } from "./run-privacy.js";
 
@@ -12,6 +13,8 @@ export const DEFAULT_TRACES_FILE = "runledger-traces.jsonl";
 export interface JsonlRunExporterOptions extends RunPrivacyOptions {
   /** The file to append to; default `RUNLEDGER_TRACES_FILE`, else `runledger-traces.jsonl` (cwd). */
   path?: string;
+  /** Permissions of the file when this exporter creates it. Default 0o600 (runs carry prompts and outputs). */
+  fileMode?: number;
 }
 
 // Errors after which the same write may well succeed a little later.
@@ -29,11 +32,13 @@ const TRANSIENT = new Set(["EAGAIN", "EBUSY", "EMFILE", "ENFILE", "EINTR"]);
  */
 export class JsonlRunExporter implements RunExporter {
   readonly path: string;
+  private readonly fileMode: number;
   private readonly privacy: RunPrivacy;
   private directoryReady: Promise<unknown> | undefined;
 
   constructor(options: JsonlRunExporterOptions = {}) {
     this.path = resolve(options.path ?? (process.env.RUNLEDGER_TRACES_FILE || DEFAULT_TRACES_FILE));
+    this.fileMode = options.fileMode ?? PRIVATE_FILE_MODE;
     this.privacy = new RunPrivacy(options);
   }
 
@@ -43,7 +48,7 @@ export class JsonlRunExporter implements RunExporter {
       const data = this.lines(runs);
       this.directoryReady ??= mkdir(dirname(this.path), { recursive: true });
       await this.directoryReady;
-      await appendOnce(this.path, data);
+      await appendOnce(this.path, data, this.fileMode);
       return { code: "success" };
     } catch (error) {
       this.directoryReady = undefined; // the directory may have been removed: create it again next time
@@ -57,12 +62,7 @@ export class JsonlRunExporter implements RunExporter {
     try {
       const data = this.lines(runs);
       mkdirSync(dirname(this.path), { recursive: true });
-      const fd = openSync(this.path, "a");
-      try {
-        for (let offset = 0; offset < data.length;) offset += writeSync(fd, data, offset, data.length - offset);
-      } finally {
-        closeSync(fd);
-      }
+      appendOnceSync(this.path, data, this.fileMode);
       return { code: "success" };
     } catch (error) {
       return failure(error);
@@ -79,16 +79,60 @@ function failure(error: unknown): ExportResult {
   return code !== undefined && TRANSIENT.has(code) ? { code: "retryable", error } : { code: "failed", error };
 }
 
-/** One write per batch; a regular file write only returns short on errors, then the rest follows. */
-async function appendOnce(path: string, data: Buffer): Promise<void> {
-  const handle = await open(path, "a");
+/**
+ * One write per batch; a regular file write only returns short on errors, then the rest follows.
+ * When the disk fills (or a size limit is reached) part way, the part written is rolled back, so no
+ * line is ever cut short and the next batch never glues onto one; if another process appended
+ * meanwhile, the cut line is ended instead (it reads as one bad line, reported, never a lost run).
+ */
+async function appendOnce(path: string, data: Buffer, mode: number): Promise<void> {
+  const handle = await open(path, APPEND, mode);
+  let offset = 0;
+  let start = 0;
   try {
-    let offset = 0;
+    start = (await handle.stat()).size;
     while (offset < data.length) {
       const { bytesWritten } = await handle.write(data, offset, data.length - offset);
       offset += bytesWritten;
     }
+  } catch (error) {
+    if (offset > 0) await undoPartial(handle, start, offset);
+    throw error;
   } finally {
     await handle.close();
+  }
+}
+
+async function undoPartial(handle: FileHandle, start: number, written: number): Promise<void> {
+  try {
+    if ((await handle.stat()).size === start + written) await handle.truncate(start);
+    else await handle.write("\n");
+  } catch {
+    // Nothing more can be done with this file now; the batch is reported failed either way.
+  }
+}
+
+/** `appendOnce`, synchronously (the process's `exit` hook): same file mode, same rollback of a partial line. */
+function appendOnceSync(path: string, data: Buffer, mode: number): void {
+  const fd = openSync(path, APPEND, mode);
+  let offset = 0;
+  let start = 0;
+  try {
+    start = fstatSync(fd).size;
+    while (offset < data.length) offset += writeSync(fd, data, offset, data.length - offset);
+  } catch (error) {
+    if (offset > 0) undoPartialSync(fd, start, offset);
+    throw error;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function undoPartialSync(fd: number, start: number, written: number): void {
+  try {
+    if (fstatSync(fd).size === start + written) ftruncateSync(fd, start);
+    else writeSync(fd, "\n");
+  } catch {
+    // As in undoPartial: the batch is reported failed either way.
   }
 }
