@@ -10,6 +10,8 @@ const SLOW = [
   "test/tracing/retained-memory.test.ts", // memory, 100,000 traces
   "test/reliability/exit-and-restart.test.ts", // child processes
   "test/reliability/load.test.ts",
+  "test/reliability/process-endings.test.ts", // child processes ended by signals, exit() and throws
+  "test/reliability/cli-scale.test.ts", // 130,000 model names, traces thousands of runs deep
   "test/reliability/fuzz-*.test.ts", // property tests over thousands of generated inputs
   "test/reliability/masking-time.test.ts", // linear-time checks on megabyte inputs
   "test/examples/demo.test.ts",
