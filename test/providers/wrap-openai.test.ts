@@ -226,6 +226,11 @@ describe("wrapOpenAI: streams", () => {
     // OpenAI reports usage only at the end of a stream: none was seen, so none is invented.
     expect(partial?.message.usage_metadata).toBeUndefined();
     expect(handler.ofKind("end")).toHaveLength(0);
+    // The wrapper asked for usage itself: the warning says the stream was cut off, not "request it".
+    expect(loopback().requests[0]?.body).toMatchObject({ stream_options: { include_usage: true } });
+    const missing = warnings.filter((warning) => warning.code === "missing_usage").map((warning) => warning.message);
+    expect(missing.some((message) => message.includes("ended before its usage chunk"))).toBe(true);
+    expect(missing.some((message) => message.includes("request it"))).toBe(false);
   });
 
   it("ends an abandoned stream (early break) as a StreamAbandonedError with the partial output", async () => {

@@ -40,7 +40,13 @@ export interface NormalizeOptions {
 }
 
 /** Options of `StreamAccumulator`. */
-export type StreamAccumulatorOptions = NormalizeOptions;
+export interface StreamAccumulatorOptions extends NormalizeOptions {
+  /**
+   * The request asked for usage in the stream (OpenAI's `stream_options: { include_usage: true }`):
+   * a stream without it then reads as ended before its usage chunk, not as a request to set the option.
+   */
+  usageRequested?: boolean;
+}
 
 /** One provider response (or one whole stream) in LangChain's terms. */
 export interface NormalizedResponse {

@@ -35,5 +35,6 @@ export interface ApiAdapter {
   matchesResponse(raw: JsonRecord): boolean;
   matchesChunk(chunk: JsonRecord): boolean;
   normalize(raw: JsonRecord): Extraction;
-  createStream(): StreamState;
+  /** `usageRequested`: the request asked for usage in the stream (it only changes why usage is missing). */
+  createStream(usageRequested?: boolean): StreamState;
 }

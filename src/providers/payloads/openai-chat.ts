@@ -52,7 +52,7 @@ export function chatCompletionsAdapter(profile: ChatCompletionsProfile): ApiAdap
     matchesResponse: isChatCompletion,
     matchesChunk: isChatCompletion,
     normalize: (raw) => normalizeChatCompletion(raw, profile),
-    createStream: () => new ChatCompletionsStream(profile),
+    createStream: (usageRequested) => new ChatCompletionsStream(profile, usageRequested === true),
   };
 }
 
@@ -128,6 +128,7 @@ function contentText(content: unknown): string {
  */
 class ChatCompletionsStream implements StreamState {
   private readonly profile: ChatCompletionsProfile;
+  private readonly usageRequested: boolean;
   private readonly texts: string[] = [];
   private readonly _tools = new ToolCallAccumulator();
   /** Merged logprobs: each list field (OpenAI's `content`, Together's `tokens`, …) appended in order. */
@@ -141,8 +142,9 @@ class ChatCompletionsStream implements StreamState {
   private fingerprint: unknown;
   private extra: JsonRecord | undefined;
 
-  constructor(profile: ChatCompletionsProfile) {
+  constructor(profile: ChatCompletionsProfile, usageRequested: boolean) {
     this.profile = profile;
+    this.usageRequested = usageRequested;
   }
 
   add(chunk: JsonRecord): void {
@@ -215,7 +217,12 @@ class ChatCompletionsStream implements StreamState {
     if (this._logprobs !== undefined) metadata.logprobs = this._logprobs;
     else if (this.sawLogprobsKey) metadata.logprobs = null;
     if (this.extra !== undefined) Object.assign(metadata, this.extra);
-    const hint = profile.provider === "openai" ? "; request it with stream_options: { include_usage: true }" : "";
+    // The hint only where it helps: a stream that asked for usage and lacks it was cut off before the end.
+    const hint = this.usageRequested
+      ? "; the stream ended before its usage chunk"
+      : profile.provider === "openai"
+        ? "; request it with stream_options: { include_usage: true }"
+        : "";
     return {
       text: this.texts.join(""),
       toolCalls: this._tools.result(),

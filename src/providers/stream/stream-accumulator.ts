@@ -25,6 +25,7 @@ import type { NormalizeOptions, ProviderName, StreamAccumulatorOptions, StreamRe
  */
 export class StreamAccumulator {
   private readonly _options: NormalizeOptions;
+  private readonly usageRequested: boolean;
   private readonly _requested: ProviderName | undefined;
   private _match: AdapterMatch | undefined;
   private _state: StreamState | undefined;
@@ -34,6 +35,7 @@ export class StreamAccumulator {
   constructor(options: StreamAccumulatorOptions = {}) {
     this._requested = resolveProvider(options.provider);
     this._options = { ...options };
+    this.usageRequested = options.usageRequested === true;
   }
 
   /** The provider, once the first recognizable chunk has been seen (or as given). */
@@ -73,7 +75,7 @@ export class StreamAccumulator {
       return;
     }
     this._match = match;
-    this._state = match.adapter.createStream();
+    this._state = match.adapter.createStream(this.usageRequested);
     this._result = undefined;
     this._state.add(rawChunk);
   }
@@ -100,7 +102,7 @@ export class StreamAccumulator {
         );
       }
       match = { provider: requested, adapter };
-      state = adapter.createStream();
+      state = adapter.createStream(this.usageRequested);
     }
     this._result = assemble(state.finish(), match, this._options);
     return this._result;

@@ -65,11 +65,14 @@ class CallObserver implements OutcomeObserver {
   private readonly run: ChatRun;
   private readonly streaming: boolean;
   private readonly _hideEvent: PreparedRequest["hideEvent"];
+  private readonly usageRequested: boolean;
 
   constructor(run: ChatRun, request: JsonRecord, prepared: PreparedRequest | undefined) {
     this.run = run;
     this.streaming = run.spec.streams === true || request.stream === true;
     this._hideEvent = prepared?.hideEvent;
+    // Asked for by runledger or by the caller: either way the hint to ask for it would be wrong.
+    this.usageRequested = isRecord(request.stream_options) && request.stream_options.include_usage === true;
   }
 
   claim(): boolean {
@@ -81,7 +84,7 @@ class CallObserver implements OutcomeObserver {
     if (this.streaming) {
       const stream = spec.stream === undefined ? value : spec.stream(value);
       if (isAsyncIterable(stream)) {
-        observeStream(stream, this.run, this._hideEvent);
+        observeStream(stream, this.run, this._hideEvent, this.usageRequested);
         return value;
       }
     }

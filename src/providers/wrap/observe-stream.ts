@@ -30,14 +30,19 @@ const HIDDEN = Symbol("hidden");
  * observeStream(stream, run);
  * for await (const chunk of stream) render(chunk); // tokens reported as they pass, the run ends at the end
  */
-export function observeStream(stream: object, run: ChatRun, hideEvent?: (event: JsonRecord) => boolean): void {
+export function observeStream(
+  stream: object,
+  run: ChatRun,
+  hideEvent?: (event: JsonRecord) => boolean,
+  usageRequested = false,
+): void {
   const slots = stream as Record<PropertyKey, unknown>;
   // The SDKs' `Stream` keeps its iterator factory in an own `iterator` property, which `[Symbol.asyncIterator]`,
   // `tee()` and `toReadableStream()` all go through; other async iterables are instrumented at the protocol.
   const key: PropertyKey =
     Object.hasOwn(stream, "iterator") && typeof slots.iterator === "function" ? "iterator" : Symbol.asyncIterator;
   const source = slots[key] as IteratorFactory;
-  const tracker = new StreamTracker(run, hideEvent, abortSignalOf(stream));
+  const tracker = new StreamTracker(run, hideEvent, abortSignalOf(stream), usageRequested);
   try {
     Object.defineProperty(stream, key, {
       value: function iterate(this: unknown): AsyncIterator<unknown> {
@@ -71,9 +76,10 @@ class StreamTracker {
     run: ChatRun,
     hideEvent: ((event: JsonRecord) => boolean) | undefined,
     signal: AbortSignalLike | undefined,
+    usageRequested: boolean,
   ) {
     this.run = run;
-    this.accumulator = new StreamAccumulator({ provider: run.spec.provider, model: run.model });
+    this.accumulator = new StreamAccumulator({ provider: run.spec.provider, model: run.model, usageRequested });
     this.tokens = new TokenReporter(run);
     this.hideEvent = hideEvent;
     this._signal = signal;
