@@ -33,7 +33,9 @@ section { min-width:0; }
 .axis .ticks span:first-child { transform:none; } .axis .ticks span:last-child { transform:translateX(-100%); }
 aside { position:sticky; top:16px; align-self:start; background:#fff; border:1px solid var(--line); border-radius:8px; padding:12px; margin-top:24px; }
 aside dl { display:grid; grid-template-columns:auto 1fr; gap:4px 12px; margin:8px 0 0; font-size:13px; }
-aside dt { color:var(--muted); } aside dd { margin:0; word-break:break-word; }
+aside dt { color:var(--muted); } aside dd { margin:0; word-break:break-word; white-space:pre-wrap; }
+aside dd.block { grid-column:1 / -1; font:12px/1.4 ui-monospace, Menlo, monospace; background:#f9fafb;
+  border:1px solid var(--line); border-radius:4px; padding:6px; max-height:320px; overflow:auto; }
 #tooltip { position:fixed; z-index:10; pointer-events:none; background:#111827; color:#fff; padding:8px 10px; border-radius:6px;
   font-size:12px; max-width:360px; white-space:pre-line; box-shadow:0 4px 12px rgba(0,0,0,.2); }
 table { border-collapse:collapse; background:#fff; font-size:13px; }
@@ -52,11 +54,15 @@ export const SCRIPT = `
   const panel = document.getElementById("run-details");
   const fields = [["Name","name"],["Type","type"],["Model","model"],["Provider","provider"],["Start","start"],
     ["Duration","duration"],["Input tokens","input"],["Cached input","cached"],["Cache writes","cacheWrite"],
-    ["Output tokens","output"],["Reasoning","reasoning"],["Cost","cost"],["Error","error"],["Run id","id"],["Parent","parent"]];
+    ["Output tokens","output"],["Reasoning","reasoning"],["Cost","cost"],["Error","error"],["Run id","id"],["Parent","parent"],["Inputs","inputs"],["Outputs","outputs"]];
+  // The tooltip stays short: an error's first line (the panel has all of it), no inputs or outputs.
+  const blocks = new Set(["inputs", "outputs"]);
   const lines = (run) => fields.filter(([, key]) => run[key] !== undefined && run[key] !== null && run[key] !== "")
-    .map(([label, key]) => [label, String(run[key])]);
+    .map(([label, key]) => [label, String(run[key]), key]);
+  const firstLine = (text) => { const end = text.indexOf("\\n"); return end < 0 ? text : text.slice(0, end) + " …"; };
   function show(run, event) {
-    tooltip.textContent = lines(run).slice(0, 12).map(([label, value]) => label + ": " + value).join("\\n");
+    tooltip.textContent = lines(run).filter(([, , key]) => !blocks.has(key)).slice(0, 12)
+      .map(([label, value, key]) => label + ": " + (key === "error" ? firstLine(value) : value)).join("\\n");
     tooltip.hidden = false;
     const x = Math.min(event.clientX + 12, window.innerWidth - tooltip.offsetWidth - 8);
     const y = Math.min(event.clientY + 12, window.innerHeight - tooltip.offsetHeight - 8);
@@ -69,10 +75,11 @@ export const SCRIPT = `
     const row = document.querySelector('.row[data-run-id="' + id + '"]');
     if (row) row.classList.add("selected");
     const list = document.createElement("dl");
-    for (const [label, value] of lines(run)) {
+    for (const [label, value, key] of lines(run)) {
       const dt = document.createElement("dt"); dt.textContent = label;
       const dd = document.createElement("dd"); dd.textContent = value;
-      if (label === "Error") dd.className = "err";
+      if (key === "error") dd.className = "err";
+      if (blocks.has(key)) dd.className = "block";
       list.append(dt, dd);
     }
     panel.replaceChildren(list);

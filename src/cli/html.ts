@@ -19,6 +19,8 @@ interface RunDetails {
   reasoning?: string;
   cost?: string;
   error?: string;
+  inputs?: string;
+  outputs?: string;
 }
 
 /**
@@ -150,6 +152,8 @@ function details(node: RunNode): RunDetails {
   else if (own && run.usage) result.cost = "no price";
   else if (usage.cost > 0) result.cost = `Σ ${formatUsd(usage.cost)}`;
   if (run.error) result.error = run.error;
+  if (run.inputs !== undefined) result.inputs = run.inputs;
+  if (run.outputs !== undefined) result.outputs = run.outputs;
   return result;
 }
 

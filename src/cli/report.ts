@@ -1,6 +1,6 @@
 import { matchesFilter, type RunFilter } from "./filters.js";
 import { readRuns, type LineProblem, type RunReader } from "./read-runs.js";
-import { summarizeRun, type RunSummary } from "./run-summary.js";
+import { preview, summarizeRun, type RunSummary } from "./run-summary.js";
 import { cacheWriteTokens } from "../../schemas/index.js";
 
 /** Token and cost totals of a set of LLM calls. */
@@ -110,6 +110,8 @@ export async function buildReport(file: string, options: ReportOptions = {}): Pr
   // Traces let go for newer ones: their later runs are counted, not kept again.
   const released = new Set<string>();
   const unpriced = new Set<string>();
+  // Models some response named; the others only ever appear as requested (failed calls).
+  const responseNamed = new Set<string>();
   let runs = 0;
   let runsRead = 0;
   let runsInOtherTraces = 0;
@@ -128,6 +130,7 @@ export async function buildReport(file: string, options: ReportOptions = {}): Pr
       const model = summary.model ?? "unknown";
       let usage = models.get(model);
       if (!usage) models.set(model, (usage = { model, ...emptyTotals() }));
+      if (!summary.modelRequested) responseNamed.add(model);
       addCall(usage, summary);
       addCall(totals, summary);
       if (summary.usage && !summary.cost) unpriced.add(model);
@@ -151,8 +154,13 @@ export async function buildReport(file: string, options: ReportOptions = {}): Pr
       kept.set(summary.traceId, (trace = { runs: [], notShown: 0, start: summary.start }));
     }
     trace.start = Math.min(trace.start, summary.start);
-    if (trace.runs.length < maxRunsPerTrace) trace.runs.push(summary);
-    else trace.notShown++;
+    if (trace.runs.length < maxRunsPerTrace) {
+      const inputs = preview(run.inputs);
+      const outputs = preview(run.outputs);
+      if (inputs !== undefined) summary.inputs = inputs;
+      if (outputs !== undefined) summary.outputs = outputs;
+      trace.runs.push(summary);
+    } else trace.notShown++;
   }
   options.onProgress?.(reader);
 
@@ -161,7 +169,9 @@ export async function buildReport(file: string, options: ReportOptions = {}): Pr
     lines: reader.linesRead,
     runsRead,
     runs,
-    models: [...models.values()].sort((a, b) => b.cost - a.cost || a.model.localeCompare(b.model)),
+    models: [...groupRequestedNames(models, responseNamed, unpriced).values()].sort(
+      (a, b) => b.cost - a.cost || a.model.localeCompare(b.model),
+    ),
     totals,
     traces: [...kept]
       .sort(([, a], [, b]) => b.start - a.start)
@@ -178,6 +188,36 @@ interface KeptTrace {
   notShown: number;
   /** The earliest start among its runs: the trace's age. */
   start: number;
+}
+
+// A dated snapshot name: `claude-haiku-4-5-20251001`, `gpt-4o-2024-08-06`.
+const DATED = /^(.+)-(\d{8}|\d{4}-\d{2}-\d{2})$/;
+
+/**
+ * Moves the calls of a model that only requests named (a failed call says `claude-haiku-4-5`) into
+ * the dated model the responses named (`claude-haiku-4-5-20251001`), when exactly one dated name
+ * has it as its base: a failed call and its retry are then counted under one model.
+ */
+function groupRequestedNames(
+  models: Map<string, ModelUsage>,
+  responseNamed: ReadonlySet<string>,
+  unpriced: Set<string>,
+): Map<string, ModelUsage> {
+  const datedByBase = new Map<string, string | null>(); // null: more than one dated name
+  for (const name of responseNamed) {
+    const base = DATED.exec(name)?.[1];
+    if (base !== undefined) datedByBase.set(base, datedByBase.has(base) ? null : name);
+  }
+  for (const [name, usage] of models) {
+    if (responseNamed.has(name)) continue;
+    const dated = datedByBase.get(name);
+    const into = dated == null ? undefined : models.get(dated);
+    if (into === undefined) continue;
+    mergeTotals(into, usage);
+    models.delete(name);
+    if (unpriced.delete(name)) unpriced.add(into.model);
+  }
+  return models;
 }
 
 function oldestTrace(kept: Map<string, KeptTrace>): [string, KeptTrace] | undefined {
@@ -231,8 +271,11 @@ export function addCall(totals: UsageTotals, run: RunSummary): UsageTotals {
   return totals;
 }
 
+const TOTAL_KEYS = Object.keys(emptyTotals()) as (keyof UsageTotals)[];
+
+// The totals' keys only: a ModelUsage's `model` name is not summed.
 function mergeTotals(into: UsageTotals, from: UsageTotals): void {
-  for (const key of Object.keys(into) as (keyof UsageTotals)[]) into[key] += from[key];
+  for (const key of TOTAL_KEYS) into[key] += from[key];
 }
 
 function buildTrace(traceId: string, runs: RunSummary[], runsNotShown: number): TraceReport {

@@ -166,12 +166,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const shownFile = fromStdin ? "<stdin>" : terminalSafe(file);
   let size = 0;
   if (!fromStdin) {
+    let problem: string | undefined;
     try {
       const info = statSync(file);
-      if (info.isDirectory()) throw new Error("it is a directory, not a JSONL file");
+      if (info.isDirectory()) problem = "it is a directory, not a JSONL file";
       size = info.size;
     } catch (error) {
-      io.stderr.write(`runledger: cannot read ${shownFile}: ${terminalSafe(message(error))}\n`);
+      problem = message(error);
+    }
+    if (problem !== undefined) {
+      io.stderr.write(`runledger: cannot read ${shownFile}: ${terminalSafe(problem)}\n`);
       return 1;
     }
   }

@@ -26,9 +26,14 @@ export interface RunSummary {
   end?: number;
   error?: string;
   model?: string;
+  /** The model name comes from the request (no response named one: a failed call, say). */
+  modelRequested?: boolean;
   provider?: string;
   usage?: UsageMetadata;
   cost?: RunCost;
+  /** The run's inputs and outputs as indented JSON, cut short; only for the runs a report draws. */
+  inputs?: string;
+  outputs?: string;
 }
 
 type Dict = Record<string, unknown>;
@@ -47,7 +52,8 @@ export function summarizeRun(run: Run, onProblem: (message: string) => void = ()
   const outputs = asDict(run.outputs);
   const extra = asDict(run.extra);
   const metadata = asDict(extra?.metadata);
-  const model = modelName(outputs, metadata, extra);
+  const responseModel = responseModelName(outputs);
+  const model = responseModel ?? requestModelName(metadata, extra);
   const provider = firstString(metadata?.ls_provider, responseMetadata(outputs)?.model_provider);
   const usage = runUsage(run, outputs, metadata, onProblem);
   const summary: RunSummary = {
@@ -62,6 +68,7 @@ export function summarizeRun(run: Run, onProblem: (message: string) => void = ()
   if (run.end_time) summary.end = isoToMillis(run.end_time);
   if (run.error) summary.error = run.error;
   if (model) summary.model = model;
+  if (model && !responseModel) summary.modelRequested = true;
   if (provider) summary.provider = provider;
   if (usage) summary.usage = usage;
   const cost = recordedCost(usage) ?? recordedCost(run) ?? estimatedCost(model, usage, provider);
@@ -107,17 +114,40 @@ function estimatedCost(
   return { input: estimate.input_cost, output: estimate.output_cost, total: estimate.total_cost, source: "estimated" };
 }
 
-function modelName(outputs: Dict | undefined, metadata: Dict | undefined, extra: Dict | undefined): string | undefined {
+function responseModelName(outputs: Dict | undefined): string | undefined {
   const llmOutput = asDict(outputs?.llm_output);
+  return firstString(llmOutput?.model_name, llmOutput?.model, responseMetadata(outputs)?.model_name);
+}
+
+function requestModelName(metadata: Dict | undefined, extra: Dict | undefined): string | undefined {
   const invocation = asDict(extra?.invocation_params);
-  return firstString(
-    llmOutput?.model_name,
-    llmOutput?.model,
-    responseMetadata(outputs)?.model_name,
-    metadata?.ls_model_name,
-    invocation?.model,
-    invocation?.model_name,
-  );
+  return firstString(metadata?.ls_model_name, invocation?.model, invocation?.model_name);
+}
+
+/** Longest text kept of a run's inputs or outputs for the details panel. */
+const PREVIEW_CHARS = 4000;
+
+/**
+ * A run's inputs or outputs for people: indented JSON cut to a few thousand characters (undefined
+ * when empty). Only the runs a report draws get one, so memory stays bounded.
+ *
+ * @example
+ * preview({ messages: [{ role: "user", content: "Hi" }] }); // '{\n  "messages": [ …'
+ */
+export function preview(value: unknown): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === "object" && Object.keys(value).length === 0) return undefined;
+  let text: string;
+  try {
+    text = JSON.stringify(value, null, 2);
+  } catch {
+    return "(not shown: too deeply nested)";
+  }
+  // A string's line breaks shown as line breaks (escape pairs read left to right: "\\\\n" stays).
+  text = text.replace(/\\[\\n]/g, (pair) => (pair === "\\n" ? "\n" : pair));
+  return text.length > PREVIEW_CHARS
+    ? `${text.slice(0, PREVIEW_CHARS)}\n… (${text.length - PREVIEW_CHARS} more characters)`
+    : text;
 }
 
 /** The response metadata of the run's output message (LangChain's serialized or plain form). */

@@ -211,6 +211,19 @@ describe.skipIf(chromiumPath === undefined)("runledger html (in a real Chromium)
     expect(panel).toContain("claude-haiku-4-5-20251001");
     expect(await page.getAttribute(".row.selected", "data-run-id")).toBe("0b8e3a52-6f1d-4c2a-9e57-2d4c1f0a9b06");
 
+    // The tooltip shows an error's first line only; the panel keeps all of it, line breaks included.
+    await page.locator('.bar[data-run-id="0b8e3a52-6f1d-4c2a-9e57-2d4c1f0a9b06"]').hover();
+    await expect.poll(async () => (await tooltip.textContent()) ?? "").toContain("Error: RateLimitError: 429");
+    expect(await tooltip.textContent()).not.toContain("retry-after");
+    const errorText = await page.locator("#run-details dd.err").evaluate((dd) => (dd as HTMLElement).innerText);
+    expect(errorText).toBe("RateLimitError: 429 Too Many Requests\nretry-after: 2");
+
+    // Inputs and outputs in the panel, never in the tooltip.
+    await page.locator('.bar[data-run-id="0b8e3a52-6f1d-4c2a-9e57-2d4c1f0a9b05"]').click();
+    const blocks = await page.$$eval("#run-details dd.block", (dds) => dds.map((dd) => (dd as HTMLElement).innerText));
+    expect(blocks.some((text) => text.includes('"text": "Verified."'))).toBe(true);
+    expect(await tooltip.textContent()).not.toContain("Verified.");
+
     await bar.hover();
     const screenshot = path.join(os.tmpdir(), "runledger-html-report.png");
     await page.screenshot({ path: screenshot, fullPage: true });

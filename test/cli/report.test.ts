@@ -6,6 +6,7 @@ import { Readable } from "node:stream";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildReport, type RunNode } from "../../src/cli/index.js";
+import { renderHtmlReport } from "../../src/cli/html.js";
 import { renderTextReport } from "../../src/cli/text-report.js";
 import { runCli } from "../../src/cli/run-cli.js";
 import { clearUnpricedModels } from "../../src/cost/index.js";
@@ -150,6 +151,69 @@ describe("buildReport", () => {
       ["ChatAnthropic"],
       ["ChatAnthropic"],
     ]);
+  });
+
+  it("counts a failed call under the dated model its retry reported; costs rounded for display, exact in --json", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "runledger-group-"));
+    const file = path.join(dir, "traces.jsonl");
+    const llm = (id: string, fields: Record<string, unknown>) => ({
+      id: `7d9e1f20-2222-4aaa-8bbb-00000000000${id}`,
+      trace_id: "7d9e1f20-2222-4aaa-8bbb-000000000001",
+      dotted_order: `20261121T09000${id}000000Z7d9e1f20-2222-4aaa-8bbb-00000000000${id}`,
+      name: "ChatAnthropic",
+      run_type: "llm",
+      start_time: `2026-11-21T09:00:0${id}.000000Z`,
+      end_time: `2026-11-21T09:00:0${id}.500000Z`,
+      inputs: { messages: [{ role: "user", content: "first line\nsecond line" }] },
+      ...fields,
+    });
+    const runs = [
+      // The request names the alias; the call fails before any response names the snapshot.
+      llm("1", {
+        outputs: null,
+        error: "RateLimitError: 429\n    at retry (client.js:1:1)",
+        extra: { metadata: { ls_model_name: "claude-haiku-4-5" } },
+      }),
+      // Its retry: the response names the dated snapshot. Recorded costs whose sum is float noise.
+      llm("2", {
+        outputs: {
+          llm_output: { model_name: "claude-haiku-4-5-20251001" },
+          usage_metadata: {
+            input_tokens: 1,
+            output_tokens: 1,
+            total_tokens: 2,
+            input_cost: 0.0000012,
+            output_cost: 0.000006,
+          },
+        },
+        extra: { metadata: { ls_model_name: "claude-haiku-4-5" } },
+      }),
+      // A failed call with no response anywhere keeps the name it asked for.
+      llm("3", { outputs: null, error: "APIError: 500", extra: { metadata: { ls_model_name: "gpt-4o" } } }),
+    ];
+    writeFileSync(file, runs.map((run) => JSON.stringify(run)).join("\n") + "\n");
+    const noisy = 0.0000012 + 0.000006;
+    expect(String(noisy)).toBe("0.0000072000000000000005");
+
+    const report = await buildReport(file);
+    expect(report.models.map((model) => [model.model, model.calls, model.errors])).toEqual([
+      ["claude-haiku-4-5-20251001", 2, 1],
+      ["gpt-4o", 1, 1],
+    ]);
+    const html = renderHtmlReport(report);
+    expect(html).toContain("$0.00000720");
+    expect(html).not.toContain("0000000005");
+    // The details panel's data: inputs with their line break, the whole error.
+    const data = JSON.parse(/id="runledger-data">([^<]*)</.exec(html)?.[1] ?? "{}") as {
+      runs: Record<string, { inputs?: string; error?: string }>;
+    };
+    const failed = data.runs["7d9e1f20-2222-4aaa-8bbb-000000000001"];
+    expect(failed?.inputs).toContain("first line\nsecond line");
+    expect(failed?.error).toBe("RateLimitError: 429\n    at retry (client.js:1:1)");
+
+    const { stdout } = await cli("report", file, "--json");
+    const json = JSON.parse(stdout) as { totals: { cost: number } };
+    expect(json.totals.cost).toBe(noisy);
   });
 
   it("lists models that have usage but no price", async () => {
