@@ -215,12 +215,16 @@ describe.skipIf(chromiumPath === undefined)("runledger html (in a real Chromium)
     await page.locator('.bar[data-run-id="0b8e3a52-6f1d-4c2a-9e57-2d4c1f0a9b06"]').hover();
     await expect.poll(async () => (await tooltip.textContent()) ?? "").toContain("Error: RateLimitError: 429");
     expect(await tooltip.textContent()).not.toContain("retry-after");
-    const errorText = await page.locator("#run-details dd.err").evaluate((dd) => (dd as HTMLElement).innerText);
+    const errorText = await page
+      .locator("#run-details dd.err")
+      .evaluate((dd) => (dd as unknown as { innerText: string }).innerText);
     expect(errorText).toBe("RateLimitError: 429 Too Many Requests\nretry-after: 2");
 
     // Inputs and outputs in the panel, never in the tooltip.
     await page.locator('.bar[data-run-id="0b8e3a52-6f1d-4c2a-9e57-2d4c1f0a9b05"]').click();
-    const blocks = await page.$$eval("#run-details dd.block", (dds) => dds.map((dd) => (dd as HTMLElement).innerText));
+    const blocks = await page.$$eval("#run-details dd.block", (dds) =>
+      dds.map((dd) => (dd as unknown as { innerText: string }).innerText),
+    );
     expect(blocks.some((text) => text.includes('"text": "Verified."'))).toBe(true);
     expect(await tooltip.textContent()).not.toContain("Verified.");
 
