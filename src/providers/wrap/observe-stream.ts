@@ -6,7 +6,7 @@ import { settleInBackground } from "./chat-run.js";
 import { isRecord, type JsonRecord } from "../common/records.js";
 import { StreamAbandonedError } from "./stream-abandoned-error.js";
 import { StreamAccumulator } from "../stream/stream-accumulator.js";
-import { emptyLLMResult, readLLMResult } from "./to-llm-result.js";
+import { emptyLLMResult } from "./to-llm-result.js";
 
 type IteratorFactory = (this: unknown) => AsyncIterator<unknown>;
 type Step = IteratorResult<unknown> | Promise<IteratorResult<unknown>>;
@@ -87,16 +87,23 @@ class StreamTracker implements TokenSink {
     return new ObservedIterator(source, this);
   }
 
-  /** One event: merged, then its text deltas reported. Returns HIDDEN for an event the caller must not see. */
-  event(event: JsonRecord): typeof HIDDEN | Promise<void> | undefined {
+  /**
+   * One stream item: read as the provider's event, merged, then its text deltas reported. Returns
+   * HIDDEN for an event the caller must not see.
+   */
+  event(item: JsonRecord): typeof HIDDEN | Promise<void> | undefined {
+    const decode = this.run.spec.event;
+    let event: JsonRecord | undefined = item;
     try {
-      this.accumulator.add(event);
+      if (decode !== undefined) event = decode(item);
+      if (event !== undefined) this.accumulator.add(event);
     } catch (error) {
-      // A fault in merging must never break the caller's stream; the run's output will lack the event.
+      // A fault in reading or merging must never break the caller's stream; the run's output will lack the event.
       if (!this.warned)
         emitWarning("stream_event_dropped", "A stream event could not be merged into the run's output", error);
       this.warned = true;
     }
+    if (event === undefined) return undefined;
     if (this.hideEvent !== undefined && this.hideEvent(event)) return HIDDEN;
     this.pending = undefined;
     this.run.spec.textDeltas(event, this);
@@ -117,7 +124,7 @@ class StreamTracker implements TokenSink {
     const signal = this._signal;
     if (signal?.aborted === true)
       return this.run.fail(signal.reason ?? new Error("The request was aborted"), this.partial());
-    return this.run.end(readLLMResult(() => this.accumulator.result(), `${this.run.spec.provider} stream`));
+    return this.run.end(this.run.output(() => this.accumulator.result(), `${this.run.spec.provider} stream`));
   }
 
   fail(error: unknown): Promise<void> | undefined {
@@ -129,7 +136,7 @@ class StreamTracker implements TokenSink {
   }
 
   private partial(): LLMResult {
-    return readLLMResult(() => this.accumulator.result(), `partial ${this.run.spec.provider} stream`);
+    return this.run.output(() => this.accumulator.result(), `partial ${this.run.spec.provider} stream`);
   }
 }
 

@@ -1,7 +1,9 @@
 import type { ChatCallSpec, PreparedRequest, TokenSink } from "./chat-call-spec.js";
 import { isRecord, type JsonRecord } from "../common/records.js";
+import { chatCompletionsCall } from "./chat-completions-call.js";
 import { defineClientWrapper } from "./wrap-client.js";
 import type { WrapClientOptions } from "./wrap-options.js";
+import { servingHost } from "./openai-hosts.js";
 
 /** Options of `wrapOpenAI`. */
 export interface WrapOpenAIOptions extends WrapClientOptions {
@@ -15,15 +17,7 @@ export interface WrapOpenAIOptions extends WrapClientOptions {
   includeStreamUsage?: boolean;
 }
 
-const CHAT_COMPLETIONS_BASE: ChatCallSpec = {
-  provider: "openai",
-  runName: "ChatOpenAI",
-  promptKeys: new Set(["messages"]),
-  maxTokensKeys: ["max_tokens", "max_completion_tokens"],
-  stopKey: "stop",
-  messages: (request: JsonRecord): unknown[] => (Array.isArray(request.messages) ? request.messages : []),
-  textDeltas: chatCompletionDeltas,
-};
+const CHAT_COMPLETIONS_BASE = chatCompletionsCall("openai", "ChatOpenAI");
 
 const CHAT_COMPLETIONS_WITH_USAGE: ChatCallSpec = { ...CHAT_COMPLETIONS_BASE, prepare: requestStreamUsage };
 
@@ -37,10 +31,14 @@ const RESPONSES: ChatCallSpec = {
   textDeltas: responsesDeltas,
 };
 
-const wrapper = defineClientWrapper<WrapOpenAIOptions>("openai", (options) => ({
-  "chat.completions.create": options.includeStreamUsage === false ? CHAT_COMPLETIONS_BASE : CHAT_COMPLETIONS_WITH_USAGE,
-  "responses.create": RESPONSES,
-}));
+const wrapper = defineClientWrapper<WrapOpenAIOptions>("openai", (options, client) => {
+  const host = servingHost((client as { baseURL?: unknown }).baseURL, client.constructor?.name);
+  const chat = options.includeStreamUsage === false ? CHAT_COMPLETIONS_BASE : CHAT_COMPLETIONS_WITH_USAGE;
+  return {
+    "chat.completions.create": { ...chat, provider: host.chatPayload, host },
+    "responses.create": { ...RESPONSES, provider: host.responsesPayload, host },
+  };
+});
 
 /**
  * Wraps an OpenAI client (the `openai` package, v5/v6, or anything with its shape) so that
@@ -51,6 +49,12 @@ const wrapper = defineClientWrapper<WrapOpenAIOptions>("openai", (options) => ({
  * LangChain's ChatOpenAI), one `handleLLMNewToken` per streamed text delta (`fields.chunk` is the
  * raw chunk; the `fields` object is reused across a stream's tokens, so read it during the call),
  * then an end with usage and response metadata, or an error.
+ *
+ * The provider is named from the client's base URL (see `servingHost`): a client pointed at Groq,
+ * Together, Fireworks, OpenRouter, DeepSeek, Ollama, Azure OpenAI, … reports that host as
+ * `ls_provider` and `response_metadata.model_provider`, and its usage by that host's rule; vLLM,
+ * LM Studio and other compatible servers report `openai`. Each run's metadata also records the
+ * base URL's `server_address` and `server_port` (OpenTelemetry's `server.address` / `server.port`).
  *
  * The returned client has the same type and behaves the same: the SDK's own promise
  * (`.withResponse()`, `.asResponse()`) and stream (`tee()`, `toReadableStream()`, `controller`)
@@ -83,22 +87,6 @@ function requestStreamUsage(request: JsonRecord): PreparedRequest | undefined {
 /** The chunk `include_usage` adds at the end of a stream: no choices, only usage. */
 function isUsageOnlyChunk(chunk: JsonRecord): boolean {
   return Array.isArray(chunk.choices) && chunk.choices.length === 0 && isRecord(chunk.usage);
-}
-
-function chatCompletionDeltas(chunk: JsonRecord, sink: TokenSink): void {
-  const choices = chunk.choices;
-  if (!Array.isArray(choices)) return;
-  for (let i = 0; i < choices.length; i++) {
-    const choice: unknown = choices[i];
-    if (!isRecord(choice) || !isRecord(choice.delta)) continue;
-    const content = choice.delta.content;
-    if (typeof content === "string" && content.length > 0) sink.token(content, choiceIndex(choice.index, i), chunk);
-  }
-}
-
-// The choice's own index, unless the payload's is not a usable one.
-function choiceIndex(index: unknown, position: number): number {
-  return typeof index === "number" && Number.isSafeInteger(index) && index >= 0 ? index : position;
 }
 
 function responsesMessages(request: JsonRecord): unknown[] {
