@@ -40,8 +40,8 @@ const MAX_INFO_BYTES = 64 * 1024;
 /**
  * The LangSmith server's `GET /info`, fetched once and cached, as the langsmith client does. When it
  * fails (an unreachable server, an error status, a body that is not the info, too long, a redirect
- * off the endpoint's origin), `{}` stands in: the client's defaults apply, and the next export asks
- * again; a 404 (a server without /info) is an answer and is cached.
+ * off the endpoint's origin), `{}` stands in: the client's defaults apply, the next export asks again,
+ * and a warning says so once (not for a network failure: the export reports that); a 404 (a server without /info) is an answer and is cached.
  *
  * @example
  * const info = await new ServerInfoCache().get({ url: `${apiUrl}/info`, headers, timeoutMillis: 10_000, fetch });
@@ -49,6 +49,7 @@ const MAX_INFO_BYTES = 64 * 1024;
  */
 export class ServerInfoCache {
   private info: Promise<LangSmithServerInfo> | undefined;
+  private warned = false;
 
   get(request: ServerInfoRequest): Promise<LangSmithServerInfo> {
     this.info ??= this.fetchInfo(request);
@@ -66,9 +67,12 @@ export class ServerInfoCache {
     if (reply.kind === "response" && reply.status === 404) return {};
     const info = reply.kind === "response" && reply.status === 200 ? parseInfo(reply.body) : undefined;
     if (info !== undefined) return info;
+    this.info = undefined; // asked again at the next export
+    // A network failure is not the server's answer: the ingest request that follows reports it.
+    if (this.warned || (reply.kind === "failure" && reply.retryable)) return {};
+    this.warned = true;
     const why = reply.kind === "failure" ? reply.error.message : `status ${reply.status} or an unreadable body`;
     emitWarning("langsmith_info_failed", `LangSmith GET /info failed (${why}); using the client's defaults`);
-    this.info = undefined; // asked again at the next export
     return {};
   }
 }
