@@ -54,8 +54,9 @@ export class CallbackManager {
 
   constructor(init: CallbackManagerInit = {}) {
     this.parentRunId = init.parentRunId;
-    this.handlers = unique(init.handlers ?? []);
-    this.inheritableHandlers = unique(init.inheritableHandlers ?? []);
+    // A null entry (a handler list built with a missing handler) is left out: no run manager meets it.
+    this.handlers = unique((init.handlers ?? []).filter(isHandler));
+    this.inheritableHandlers = unique((init.inheritableHandlers ?? []).filter(isHandler));
     this.tags = unique(init.tags ?? []);
     this.inheritableTags = unique(init.inheritableTags ?? []);
     this.metadata = { ...init.metadata };
@@ -276,6 +277,10 @@ function handlerList(callbacks: Callbacks | undefined): readonly CallbackHandler
 
 // Handler and tag lists are short and a manager is built per child run: a linear scan is several
 // times cheaper than a Set for them (same result: first occurrences, in order, SameValueZero).
+function isHandler(handler: CallbackHandler | null | undefined): handler is CallbackHandler {
+  return typeof handler === "object" && handler !== null;
+}
+
 function unique<T>(items: readonly T[]): T[] {
   if (items.length > 16) return [...new Set(items)];
   const out: T[] = [];

@@ -5,6 +5,7 @@ import type {
   NewTokenIndices,
 } from "./base-callback-handler.js";
 import { getDefaultHandlerTimeout, settledWithin, withHandlerTimeout } from "./handler-timeout.js";
+import { describeValue } from "./describe-value.js";
 import { emitWarning } from "./warnings.js";
 
 /** The flag that makes a handler skip a family of events. */
@@ -147,6 +148,7 @@ export function dispatch(
   let awaited: Promise<unknown>[] | undefined;
   for (let i = 0; i < handlers.length; i++) {
     const handler = handlers[i] as CallbackHandler;
+    if (typeof handler !== "object" || handler === null) continue; // a null entry in a handler list
     const fn = event.methodOf(handler);
     if (fn === undefined) continue;
     let result: unknown;
@@ -181,6 +183,7 @@ export function dispatchToken(
   let awaited: Promise<unknown>[] | undefined;
   for (let i = 0; i < handlers.length; i++) {
     const handler = handlers[i] as CallbackHandler;
+    if (typeof handler !== "object" || handler === null) continue;
     const fn = handler.handleLLMNewToken as AnyCallback | undefined;
     if (fn === undefined || handler.ignoreLLM === true) continue;
     let result: unknown;
@@ -263,8 +266,8 @@ function warnOnce(handler: CallbackHandler, method: CallbackMethod, error: unkno
   if (methods === undefined) warned.set(handler, (methods = new Set()));
   if (methods.has(method)) return;
   methods.add(method);
-  const name = handler.name ?? handler.constructor?.name ?? "handler";
-  const reason = error instanceof Error ? error.message : String(error);
+  const name = describeValue(handler.name ?? handler.constructor?.name ?? "handler");
+  const reason = describeValue(error);
   emitWarning("handler_error", `Error in callback handler ${name}, ${method}: ${reason}`, error);
 }
 

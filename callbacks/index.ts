@@ -1,3 +1,5 @@
+// runledger/callbacks: the event surface. Only what callers use is exported here; src/ imports the
+// plumbing (dispatch, scope extensions, usage extraction, emitWarning) from its modules directly.
 export {
   BaseCallbackHandler,
   type CallbackHandler,
@@ -7,23 +9,8 @@ export {
   type NewTokenIndices,
   type Serialized,
 } from "./base-callback-handler.js";
-export { type CallbackContext, getCallbackContext, runWithCallbackContext, withCallbacks } from "./context.js";
-export {
-  applyScopeExtensions,
-  registerScopeExtension,
-  type ScopeExtension,
-  scopeExtensionsReady,
-} from "./scope-extensions.js";
-export {
-  CALLBACK_EVENTS,
-  dispatch,
-  awaitAllCallbacks,
-  reportHandlerError,
-  type CallbackEvent,
-  type CallbackMethod,
-  type DispatchedMethod,
-  type IgnoreFlag,
-} from "./dispatch.js";
+export { withCallbacks } from "./context.js";
+export { awaitAllCallbacks } from "./dispatch.js";
 export {
   CallbackManager,
   type CallbackManagerInit,
@@ -36,13 +23,13 @@ export {
   CallbackManagerForLLMRun,
   CallbackManagerForRetrieverRun,
   CallbackManagerForToolRun,
-  type RunManagerInit,
 } from "./run-managers.js";
-export { modelOf, type ModelUsage, usageFromChunk, usageFromOutput } from "./usage-from-output.js";
 export { UsageMetadataCallbackHandler, type UsageMetadataCallbackHandlerOptions } from "./usage-handler.js";
 export { type UsageMetadataResult, withUsageMetadata } from "./with-usage-metadata.js";
 export { getDefaultCostEstimator, setDefaultCostEstimator } from "./default-cost-estimator.js";
-export { emitWarning, onWarning, type RunledgerWarning, type WarningListener } from "./warnings.js";
+export { onWarning, type RunledgerWarning, type WarningListener } from "./warnings.js";
+export { WARNING_CODES, type WarningCode } from "./warning-codes.js";
+export { ERROR_CODES, RunledgerError, type RunledgerErrorCode } from "./runledger-error.js";
 export {
   DEFAULT_HANDLER_TIMEOUT_MS,
   HandlerTimeoutError,

@@ -1,5 +1,5 @@
 import type { Run } from "../../schemas/index.js";
-import { emitWarning } from "../../callbacks/index.js";
+import { emitWarning } from "../../callbacks/warnings.js";
 import type { MultipartPart } from "./multipart.js";
 
 /**

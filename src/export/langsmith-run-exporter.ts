@@ -1,7 +1,7 @@
 import { promisify } from "node:util";
 import { gzip as gzipCallback } from "node:zlib";
 import type { Run, RunEvent } from "../../schemas/index.js";
-import { emitWarning } from "../../callbacks/index.js";
+import { emitWarning } from "../../callbacks/warnings.js";
 import { attachmentParts } from "./langsmith-attachments.js";
 import { resolveLangSmithConfig, type LangSmithConfig } from "./langsmith-config.js";
 import { requestLangSmith } from "./langsmith-http.js";

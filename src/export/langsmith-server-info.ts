@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { emitWarning } from "../../callbacks/index.js";
+import { emitWarning } from "../../callbacks/warnings.js";
 import { requestLangSmith } from "./langsmith-http.js";
 
 /**

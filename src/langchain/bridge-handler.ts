@@ -1,10 +1,5 @@
-import {
-  CALLBACK_EVENTS,
-  dispatch,
-  type CallbackContext,
-  type CallbackEvent,
-  type CallbackMethod,
-} from "../../callbacks/index.js";
+import { CALLBACK_EVENTS, dispatch, type CallbackEvent, type CallbackMethod } from "../../callbacks/dispatch.js";
+import type { CallbackContext } from "../../callbacks/context.js";
 
 // Position of the parentRunId argument in each start method (LangChain.js's signatures).
 const START_METHODS = new Set<CallbackMethod>([

@@ -1,5 +1,5 @@
 import type { AsyncLocalStorage } from "node:async_hooks";
-import { registerScopeExtension, type ScopeExtension } from "../../callbacks/index.js";
+import { registerScopeExtension, type ScopeExtension } from "../../callbacks/scope-extensions.js";
 import { LangChainBridgeHandler } from "./bridge-handler.js";
 
 // @langchain/core keeps its context (run trees, context variables, configure hooks) in one

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { emitWarning } from "../../callbacks/index.js";
+import { emitWarning } from "../../callbacks/warnings.js";
 import type { RunType } from "../../schemas/index.js";
 import { placementFromDottedOrder, placementStartTime, type RunPlacement } from "./run-placement.js";
 

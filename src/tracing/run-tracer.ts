@@ -1,13 +1,12 @@
 import {
   BaseCallbackHandler,
-  emitWarning,
   getDefaultCostEstimator,
-  usageFromChunk,
-  usageFromOutput,
   type NewTokenFields,
   type NewTokenIndices,
   type Serialized,
 } from "../../callbacks/index.js";
+import { emitWarning } from "../../callbacks/warnings.js";
+import { usageFromChunk, usageFromOutput } from "../../callbacks/usage-from-output.js";
 import { assignFields } from "../../callbacks/assign-fields.js";
 import { requestedModel } from "../../callbacks/requested-model.js";
 import { RunTable } from "../../callbacks/run-table.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { scopeExtensionsReady } from "../../callbacks/index.js";
+import { scopeExtensionsReady } from "../../callbacks/scope-extensions.js";
 import { installLangChainBridge } from "../../src/langchain/bridge.js";
 import { getCurrentRun, traceable } from "../../src/tracing/index.js";
 import { captureWarnings } from "../callbacks/warnings-capture.js";
