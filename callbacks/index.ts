@@ -7,7 +7,18 @@ export {
   type NewTokenIndices,
   type Serialized,
 } from "./base-callback-handler.js";
-export { type CallbackContext, getCallbackContext, runWithCallbackContext, withCallbacks } from "./context.js";
+export {
+  type CallbackContext,
+  getCallbackContext,
+  insideRunContext,
+  insideTokenHandler,
+  registerRunContextStorage,
+  runOutsideContext,
+  runWithCallbackContext,
+  withCallbacks,
+} from "./context.js";
+export { bufferString } from "./buffer-string.js";
+export { validHandlers } from "./valid-handlers.js";
 export {
   applyScopeExtensions,
   registerScopeExtension,

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { emitWarning } from "../../callbacks/index.js";
+import { emitWarning, insideTokenHandler, registerRunContextStorage } from "../../callbacks/index.js";
 import type { RunType } from "../../schemas/index.js";
 import { placementFromDottedOrder, placementStartTime, type RunPlacement } from "./run-placement.js";
 
@@ -33,6 +33,8 @@ interface Shared {
 const KEY = Symbol.for("runledger.current-run");
 const holder = globalThis as { [KEY]?: Shared };
 const shared: Shared = (holder[KEY] ??= { storage: new AsyncLocalStorage(), placements: new WeakMap() });
+// Handlers run outside the run they handle (getCurrentRun() in a handler is not that run).
+registerRunContextStorage(shared.storage as AsyncLocalStorage<unknown>);
 
 /**
  * The run of the innermost `traceable` function being executed, or undefined outside any.
@@ -44,7 +46,7 @@ const shared: Shared = (holder[KEY] ??= { storage: new AsyncLocalStorage(), plac
  * });
  */
 export function getCurrentRun(): CurrentRun | undefined {
-  return shared.storage.getStore();
+  return insideTokenHandler() ? undefined : shared.storage.getStore();
 }
 
 /**

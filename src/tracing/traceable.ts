@@ -87,8 +87,8 @@ function prepare(options: TraceableOptions): RunSetup {
   const manager = CallbackManager.configure({
     // A manager as `callbacks` sets the parent run id of what it starts.
     callbacks: explicit === undefined ? undefined : new CallbackManager({ parentRunId: explicit.id }),
-    tags: options.tags,
-    inheritableMetadata: options.metadata,
+    localTags: options.tags,
+    metadata: options.metadata,
   });
   if (options.tracer !== undefined) manager.addHandler(options.tracer);
   return { manager, parent: explicit ?? ambientParent(manager) };

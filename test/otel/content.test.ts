@@ -41,7 +41,7 @@ const answer: LLMResult = {
 function runEverything(options: OpenTelemetryCallbackHandlerOptions): ReadableSpan[] {
   const tracing = testTracing();
   const handler = new OpenTelemetryCallbackHandler({ tracerProvider: tracing.provider, ...options });
-  const manager = CallbackManager.configure({ inheritableCallbacks: [handler] });
+  const manager = CallbackManager.configure({ callbacks: [handler] });
   const chat = manager.handleChatModelStart({ name: "m" }, [[{ role: "user", content: `What is ${SECRET}?` }]]);
   void chat.handleLLMNewToken(SECRET);
   void chat.handleLLMEnd(answer);

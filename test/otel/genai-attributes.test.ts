@@ -11,7 +11,7 @@ const warnings = captureWarnings();
 function setup() {
   const tracing = testTracing();
   const handler = new OpenTelemetryCallbackHandler({ tracerProvider: tracing.provider });
-  const manager = CallbackManager.configure({ inheritableCallbacks: [handler] });
+  const manager = CallbackManager.configure({ callbacks: [handler] });
   return { tracing, handler, manager };
 }
 
@@ -26,7 +26,7 @@ describe("model spans", () => {
   it("chat: name, kind, provider, request parameters, response and usage summed over generations incl. cache and reasoning", () => {
     const { tracing, manager } = setup();
     const run = CallbackManager.configure({
-      inheritableCallbacks: manager.handlers,
+      callbacks: manager.handlers,
       metadata: { ls_provider: "openai", ls_model_name: "gpt-4o-mini", ls_temperature: 0.2, thread_id: "thread-7" },
     }).handleChatModelStart({ id: ["langchain", "chat_models", "openai", "ChatOpenAI"] }, [[]], undefined, undefined, {
       invocation_params: {
@@ -240,7 +240,7 @@ describe("model spans", () => {
   it("a chain reporting as an llm run (traceable) is a model span with usage from outputs.usage_metadata", () => {
     const { tracing, manager } = setup();
     const run = CallbackManager.configure({
-      inheritableCallbacks: manager.handlers,
+      callbacks: manager.handlers,
       metadata: { ls_provider: "anthropic", ls_model_name: "claude-sonnet-4-5" },
     }).handleChainStart({ name: "call_claude" }, { prompt: "hi" }, undefined, "llm");
     void run.handleChainEnd({
@@ -264,7 +264,7 @@ describe("model spans", () => {
   it("a chain reporting as an embedding run is an embeddings span", () => {
     const { tracing, manager } = setup();
     void CallbackManager.configure({
-      inheritableCallbacks: manager.handlers,
+      callbacks: manager.handlers,
       metadata: { ls_model_name: "text-embedding-3-small" },
     })
       .handleChainStart({ name: "embed" }, {}, undefined, "embedding")
@@ -342,7 +342,7 @@ describe("tool, retriever and chain spans", () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     void CallbackManager.configure({
-      inheritableCallbacks: manager.handlers,
+      callbacks: manager.handlers,
       tags: ["prod", "v2"],
       metadata: { user: "u1", attempt: 2, beta: true, config: { region: "eu" }, nothing: null, cyclic },
     })

@@ -13,7 +13,7 @@ const usage = { input_tokens: 10, output_tokens: 4, total_tokens: 14 };
 describe("RunTracer: the shape of a trace", () => {
   it("links a chain and its children by trace id, parent id, dotted order and execution order", async () => {
     const { tracer, runs } = memoryTracer();
-    const chain = CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleChainStart(
+    const chain = CallbackManager.configure({ callbacks: [tracer] }).handleChainStart(
       { name: "agent" },
       { question: "q" },
     );
@@ -59,7 +59,7 @@ describe("RunTracer: the shape of a trace", () => {
     const frozen = 1_714_564_800_123_456;
     for (const clock of [() => frozen, undefined]) {
       const { tracer, runs } = memoryTracer(clock === undefined ? {} : { clock });
-      const parent = CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleChainStart(
+      const parent = CallbackManager.configure({ callbacks: [tracer] }).handleChainStart(
         { name: "parent" },
         {},
       );
@@ -85,7 +85,7 @@ describe("RunTracer: the shape of a trace", () => {
   it("clamps a child whose clock reads earlier than its parent's start", async () => {
     const { clock } = scriptedClock(2_000_000, 1_000_000, 1_500_000, 1_000_000);
     const { tracer, runs } = memoryTracer({ clock });
-    const parent = CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleChainStart(
+    const parent = CallbackManager.configure({ callbacks: [tracer] }).handleChainStart(
       { name: "parent" },
       {},
     );
@@ -103,7 +103,7 @@ describe("RunTracer: the shape of a trace", () => {
 
   it("names runs after runName, serialized.name, the last serialized.id element, then the run type", async () => {
     const { tracer, runs } = memoryTracer();
-    const manager = CallbackManager.configure({ inheritableCallbacks: [tracer] });
+    const manager = CallbackManager.configure({ callbacks: [tracer] });
     void manager
       .handleChainStart(
         { name: "fromName", id: ["x", "Ignored"] },
@@ -124,7 +124,7 @@ describe("RunTracer: the shape of a trace", () => {
   it("keeps invocation params, metadata, tags and serialized; records errors with an error event", async () => {
     const { tracer, runs } = memoryTracer({ projectName: "proj" });
     const manager = CallbackManager.configure({
-      inheritableCallbacks: [tracer],
+      callbacks: [tracer],
       tags: ["t1"],
       metadata: { user: "u1" },
     });
@@ -157,7 +157,7 @@ describe("RunTracer: the shape of a trace", () => {
 
   it("records retriever inputs and outputs as LangSmith does", async () => {
     const { tracer, runs } = memoryTracer();
-    const retriever = CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleRetrieverStart(
+    const retriever = CallbackManager.configure({ callbacks: [tracer] }).handleRetrieverStart(
       { name: "docs" },
       "what?",
     );
@@ -170,7 +170,7 @@ describe("RunTracer: the shape of a trace", () => {
 
   it("records an unknown run type as a chain, with a warning", async () => {
     const { tracer, runs } = memoryTracer();
-    void CallbackManager.configure({ inheritableCallbacks: [tracer] })
+    void CallbackManager.configure({ callbacks: [tracer] })
       .handleChainStart({ name: "x" }, {}, undefined, "agent")
       .handleChainEnd({});
     expect((await runs())[0]?.run_type).toBe("chain");
@@ -185,7 +185,7 @@ describe("RunTracer: LLM runs", () => {
   it("stores chat inputs and LangChain.js message outputs as plain JSON", async () => {
     const { tracer, runs } = memoryTracer();
     const messages = [new HumanMessage("What is 2 + 2?")];
-    const llm = CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleChatModelStart({ id: ["ChatX"] }, [
+    const llm = CallbackManager.configure({ callbacks: [tracer] }).handleChatModelStart({ id: ["ChatX"] }, [
       messages,
     ]);
     messages.push(new HumanMessage("appended later")); // must not change the recorded inputs
@@ -221,13 +221,13 @@ describe("RunTracer: LLM runs", () => {
     };
     setDefaultCostEstimator(estimator);
     const { tracer, runs } = memoryTracer();
-    const manager = CallbackManager.configure({ inheritableCallbacks: [tracer] });
+    const manager = CallbackManager.configure({ callbacks: [tracer] });
     const second = { input_tokens: 5, output_tokens: 6, total_tokens: 11, input_token_details: { cache_read: 2 } };
     void manager
       .handleChatModelStart({ name: "responseModel" }, [[]])
       .handleLLMEnd(chatResult({ usage, model: "m-1" }, { usage: second, model: "m-1" }));
     // No model in the response: the request's ls_model_name prices it.
-    void CallbackManager.configure({ inheritableCallbacks: [tracer], metadata: { ls_model_name: "m-1" } })
+    void CallbackManager.configure({ callbacks: [tracer], metadata: { ls_model_name: "m-1" } })
       .handleChatModelStart({ name: "requestModel" }, [[]])
       .handleLLMEnd(chatResult({ usage }));
     void manager.handleChatModelStart({ name: "unpriced" }, [[]]).handleLLMEnd(chatResult({ usage, model: "other" }));
@@ -256,7 +256,7 @@ describe("RunTracer: LLM runs", () => {
   it("sets first_token_time at the first token and reads the clock no more for later tokens", async () => {
     const clock = scriptedClock(1_000_000, 1_000_250, 1_000_900);
     const { tracer, runs } = memoryTracer({ clock: clock.clock });
-    const llm = CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleChatModelStart(
+    const llm = CallbackManager.configure({ callbacks: [tracer] }).handleChatModelStart(
       { name: "streamer" },
       [[]],
     );
@@ -272,7 +272,7 @@ describe("RunTracer: LLM runs", () => {
 
   it("keeps one new_token event per token when asked", async () => {
     const { tracer, runs } = memoryTracer({ keepTokenEvents: true });
-    const llm = CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleChatModelStart(
+    const llm = CallbackManager.configure({ callbacks: [tracer] }).handleChatModelStart(
       { name: "streamer" },
       [[]],
     );
@@ -285,7 +285,7 @@ describe("RunTracer: LLM runs", () => {
 
   it("falls back to usage streamed on chunks when the end event carries none", async () => {
     const { tracer, runs } = memoryTracer();
-    const llm = CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleChatModelStart(
+    const llm = CallbackManager.configure({ callbacks: [tracer] }).handleChatModelStart(
       { name: "streamer" },
       [[]],
     );
@@ -313,7 +313,7 @@ describe("RunTracer: unknown parents, released traces, double delivery", () => {
 
   it("exports children still open when the root ends as unfinished, and releases the whole trace", async () => {
     const { tracer, runs } = memoryTracer();
-    const root = CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleChainStart({ name: "root" }, {});
+    const root = CallbackManager.configure({ callbacks: [tracer] }).handleChainStart({ name: "root" }, {});
     const late = root.getChild().handleChatModelStart({ name: "late" }, [[]]);
     void late.handleLLMNewToken("x");
     const grandchild = late.getChild().handleToolStart({ name: "grandchild" }, "in");

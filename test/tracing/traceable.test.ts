@@ -287,7 +287,7 @@ describe("traceable: nesting, context and the current run", () => {
   it("nests under a run it did not start, through the tracer that knows it", async () => {
     const { tracer, runs } = memoryTracer();
     const step = traceable(() => getCurrentRun(), { name: "step" });
-    const chain = CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleChainStart(
+    const chain = CallbackManager.configure({ callbacks: [tracer] }).handleChainStart(
       { name: "manual" },
       {},
     );

@@ -1,0 +1,37 @@
+import type { CallbackHandler } from "./base-callback-handler.js";
+import { emitWarning } from "./warnings.js";
+
+/**
+ * The handlers of `list` that can be handlers (objects or functions); `null`, `undefined` and other
+ * values are left out with an `invalid_handler` warning, so a bad entry never breaks the app's call.
+ *
+ * @example
+ * withCallbacks(validHandlers([tracer, maybeUndefined], "withCallbacks"), fn);
+ */
+export function validHandlers(list: readonly unknown[], where: string): readonly CallbackHandler[] {
+  if (!Array.isArray(list)) {
+    emitWarning("invalid_handler", `${where}: expected a list of handlers, got ${typeof list}; ignored`, list);
+    return [];
+  }
+  for (const item of list) {
+    if (!isHandler(item)) return filterHandlers(list, where);
+  }
+  return list as readonly CallbackHandler[];
+}
+
+function filterHandlers(list: readonly unknown[], where: string): CallbackHandler[] {
+  const kept: CallbackHandler[] = [];
+  for (const item of list) {
+    if (isHandler(item)) kept.push(item);
+    else emitWarning("invalid_handler", `${where}: ignored a handler that is ${describe(item)}`, item);
+  }
+  return kept;
+}
+
+function isHandler(value: unknown): value is CallbackHandler {
+  return (typeof value === "object" && value !== null) || typeof value === "function";
+}
+
+function describe(value: unknown): string {
+  return value === null ? "null" : typeof value;
+}
