@@ -10,7 +10,6 @@ const SRC_LAYERS = {
   cost: ["shared"],
   export: ["shared"],
   providers: ["shared"],
-  langchain: ["shared"],
   tracing: ["shared", "export", "cost"],
   otel: ["shared", "export", "tracing", "cost"],
   cli: ["shared", "export", "cost"],

@@ -86,7 +86,8 @@ export interface CallbackHandlerMethods {
     runId: string,
     parentRunId?: string,
     tags?: string[],
-    kwargs?: { inputs?: Record<string, unknown> },
+    /** `outputs`: runledger's extension, what the run produced before it failed (a generator's values). */
+    kwargs?: { inputs?: Record<string, unknown>; outputs?: Record<string, unknown> },
   ): unknown;
   handleToolStart?(
     tool: Serialized,

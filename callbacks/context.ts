@@ -55,7 +55,8 @@ export function registerRunContextStorage(contextStorage: AsyncLocalStorage<unkn
  */
 export function insideRunContext(): boolean {
   const storages = outside.storages;
-  for (let i = 0; i < storages.length; i++) if ((storages[i] as AsyncLocalStorage<unknown>).getStore() !== undefined) return true;
+  for (let i = 0; i < storages.length; i++)
+    if ((storages[i] as AsyncLocalStorage<unknown>).getStore() !== undefined) return true;
   return false;
 }
 

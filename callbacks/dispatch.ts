@@ -1,4 +1,9 @@
-import type { CallbackHandler, CallbackHandlerMethods, NewTokenFields, NewTokenIndices } from "./base-callback-handler.js";
+import type {
+  CallbackHandler,
+  CallbackHandlerMethods,
+  NewTokenFields,
+  NewTokenIndices,
+} from "./base-callback-handler.js";
 import { getDefaultHandlerTimeout, settledWithin, withHandlerTimeout } from "./handler-timeout.js";
 import { emitWarning } from "./warnings.js";
 import { bufferString } from "./buffer-string.js";
@@ -194,7 +199,10 @@ function callEach(
 
 // Every handler was called; a raiseError handler's synchronous error is thrown now (its awaited
 // siblings' outcomes are observed, so none becomes an unhandled rejection).
-function finish(awaited: Promise<unknown>[] | undefined, raised: { error: unknown } | undefined): Promise<void> | undefined {
+function finish(
+  awaited: Promise<unknown>[] | undefined,
+  raised: { error: unknown } | undefined,
+): Promise<void> | undefined {
   if (raised !== undefined) {
     if (awaited !== undefined) void Promise.allSettled(awaited);
     throw raised.error;

@@ -1,3 +1,5 @@
+import { installLangChainBridge } from "./langchain-bridge.js";
+
 export {
   BaseCallbackHandler,
   type CallbackHandler,
@@ -49,7 +51,7 @@ export {
   CallbackManagerForToolRun,
   type RunManagerInit,
 } from "./run-managers.js";
-export { modelOf, type ModelUsage, usageFromChunk, usageFromOutput } from "./usage-from-output.js";
+export { modelOf, type ModelUsage, usageFromChunk, usageFromOutput, usageFromRunOutputs } from "./usage-from-output.js";
 export { UsageMetadataCallbackHandler, type UsageMetadataCallbackHandlerOptions } from "./usage-handler.js";
 export { type UsageMetadataResult, withUsageMetadata } from "./with-usage-metadata.js";
 export { getDefaultCostEstimator, setDefaultCostEstimator } from "./default-cost-estimator.js";
@@ -60,3 +62,9 @@ export {
   getDefaultHandlerTimeout,
   setDefaultHandlerTimeout,
 } from "./handler-timeout.js";
+export { installLangChainBridge, langChainRunnableConfig, type LangChainRunnableConfig } from "./langchain-bridge.js";
+export { isBridgeHandler, LangChainBridgeHandler } from "./langchain-bridge-handler.js";
+
+// Importing runledger/callbacks (or runledger) connects runledger scopes to LangChain.js when
+// @langchain/core is installed; synchronous, so nothing started after import is missed.
+installLangChainBridge();

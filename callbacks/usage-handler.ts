@@ -1,6 +1,11 @@
 import type { CostEstimate, CostEstimator, LLMResult, UsageMetadata } from "../schemas/index.js";
 import { getDefaultCostEstimator } from "./default-cost-estimator.js";
-import { BaseCallbackHandler, type NewTokenFields, type NewTokenIndices, type Serialized } from "./base-callback-handler.js";
+import {
+  BaseCallbackHandler,
+  type NewTokenFields,
+  type NewTokenIndices,
+  type Serialized,
+} from "./base-callback-handler.js";
 import { requestedModel } from "./requested-model.js";
 import { RunTable } from "./run-table.js";
 import { usageFromChunk, usageFromOutput, type ModelUsage } from "./usage-from-output.js";

@@ -4,6 +4,7 @@ import {
   getDefaultCostEstimator,
   usageFromChunk,
   usageFromOutput,
+  usageFromRunOutputs,
   type NewTokenFields,
   type NewTokenIndices,
   type Serialized,
@@ -245,11 +246,16 @@ export class RunTracer extends BaseCallbackHandler implements PlacementSource {
     _tags?: string[],
     kwargs?: { inputs?: Record<string, unknown> },
   ): void {
-    this.close(runId, (_run, endMicros) => ({
-      endMicros,
-      outputs: asRecord(outputs, "output"),
-      inputs: kwargs?.inputs === undefined ? undefined : asRecord(kwargs.inputs, "input"),
-    }));
+    this.close(runId, (_run, endMicros) => {
+      // A traced function whose result carries usage_metadata gives its run that usage (langsmith's rule).
+      const usage = usageFromRunOutputs(outputs);
+      return {
+        endMicros,
+        outputs: asRecord(outputs, "output"),
+        inputs: kwargs?.inputs === undefined ? undefined : asRecord(kwargs.inputs, "input"),
+        ...(usage.length > 0 ? { usage, estimate: getDefaultCostEstimator() } : {}),
+      };
+    });
   }
 
   handleChainError(
@@ -257,12 +263,14 @@ export class RunTracer extends BaseCallbackHandler implements PlacementSource {
     runId: string,
     _parentRunId?: string,
     _tags?: string[],
-    kwargs?: { inputs?: Record<string, unknown> },
+    kwargs?: { inputs?: Record<string, unknown>; outputs?: Record<string, unknown> },
   ): void {
     this.close(runId, (_run, endMicros) => ({
       endMicros,
       error: stringifyError(err),
       inputs: kwargs?.inputs === undefined ? undefined : asRecord(kwargs.inputs, "input"),
+      // What a generator yielded before it threw.
+      outputs: kwargs?.outputs === undefined ? undefined : asRecord(kwargs.outputs, "output"),
     }));
   }
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { scopeExtensionsReady } from "../../callbacks/index.js";
-import { installLangChainBridge } from "../../src/langchain/bridge.js";
+import { installLangChainBridge, scopeExtensionsReady } from "../../callbacks/index.js";
 import { getCurrentRun, traceable } from "../../src/tracing/index.js";
 import { captureWarnings } from "../callbacks/warnings-capture.js";
 import { UsageChatModel } from "../langchain/usage-chat-model.js";

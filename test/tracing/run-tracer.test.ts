@@ -59,10 +59,7 @@ describe("RunTracer: the shape of a trace", () => {
     const frozen = 1_714_564_800_123_456;
     for (const clock of [() => frozen, undefined]) {
       const { tracer, runs } = memoryTracer(clock === undefined ? {} : { clock });
-      const parent = CallbackManager.configure({ callbacks: [tracer] }).handleChainStart(
-        { name: "parent" },
-        {},
-      );
+      const parent = CallbackManager.configure({ callbacks: [tracer] }).handleChainStart({ name: "parent" }, {});
       const order: string[] = [];
       parent.runInContext(() => {
         for (let i = 0; i < 1500; i++) {
@@ -85,10 +82,7 @@ describe("RunTracer: the shape of a trace", () => {
   it("clamps a child whose clock reads earlier than its parent's start", async () => {
     const { clock } = scriptedClock(2_000_000, 1_000_000, 1_500_000, 1_000_000);
     const { tracer, runs } = memoryTracer({ clock });
-    const parent = CallbackManager.configure({ callbacks: [tracer] }).handleChainStart(
-      { name: "parent" },
-      {},
-    );
+    const parent = CallbackManager.configure({ callbacks: [tracer] }).handleChainStart({ name: "parent" }, {});
     const child = parent.getChild().handleChainStart({ name: "child" }, {});
     void child.handleChainEnd({});
     void parent.handleChainEnd({});
@@ -185,9 +179,7 @@ describe("RunTracer: LLM runs", () => {
   it("stores chat inputs and LangChain.js message outputs as plain JSON", async () => {
     const { tracer, runs } = memoryTracer();
     const messages = [new HumanMessage("What is 2 + 2?")];
-    const llm = CallbackManager.configure({ callbacks: [tracer] }).handleChatModelStart({ id: ["ChatX"] }, [
-      messages,
-    ]);
+    const llm = CallbackManager.configure({ callbacks: [tracer] }).handleChatModelStart({ id: ["ChatX"] }, [messages]);
     messages.push(new HumanMessage("appended later")); // must not change the recorded inputs
     const message = new AIMessage({ content: "4", usage_metadata: usage, response_metadata: { model_name: "m-1" } });
     // LangChain.js hands its message classes to handlers; they are not plain GenerationMessage objects.
@@ -256,10 +248,7 @@ describe("RunTracer: LLM runs", () => {
   it("sets first_token_time at the first token and reads the clock no more for later tokens", async () => {
     const clock = scriptedClock(1_000_000, 1_000_250, 1_000_900);
     const { tracer, runs } = memoryTracer({ clock: clock.clock });
-    const llm = CallbackManager.configure({ callbacks: [tracer] }).handleChatModelStart(
-      { name: "streamer" },
-      [[]],
-    );
+    const llm = CallbackManager.configure({ callbacks: [tracer] }).handleChatModelStart({ name: "streamer" }, [[]]);
     void llm.handleLLMNewToken("first");
     const readsAfterFirst = clock.reads();
     for (let i = 0; i < 1000; i++) void llm.handleLLMNewToken("more");
@@ -272,10 +261,7 @@ describe("RunTracer: LLM runs", () => {
 
   it("keeps one new_token event per token when asked", async () => {
     const { tracer, runs } = memoryTracer({ keepTokenEvents: true });
-    const llm = CallbackManager.configure({ callbacks: [tracer] }).handleChatModelStart(
-      { name: "streamer" },
-      [[]],
-    );
+    const llm = CallbackManager.configure({ callbacks: [tracer] }).handleChatModelStart({ name: "streamer" }, [[]]);
     for (const token of ["a", "b", "c"]) void llm.handleLLMNewToken(token);
     void llm.handleLLMEnd(chatResult({ text: "abc" }));
     const [run] = await runs();
@@ -285,10 +271,7 @@ describe("RunTracer: LLM runs", () => {
 
   it("falls back to usage streamed on chunks when the end event carries none", async () => {
     const { tracer, runs } = memoryTracer();
-    const llm = CallbackManager.configure({ callbacks: [tracer] }).handleChatModelStart(
-      { name: "streamer" },
-      [[]],
-    );
+    const llm = CallbackManager.configure({ callbacks: [tracer] }).handleChatModelStart({ name: "streamer" }, [[]]);
     const chunk = {
       text: "hi",
       message: { content: "hi", usage_metadata: usage, response_metadata: { model_name: "m" } },
