@@ -2,26 +2,19 @@ import type { Run } from "../../schemas/index.js";
 import { emitWarning } from "../../callbacks/index.js";
 import { settledWithin } from "../../callbacks/handler-timeout.js";
 import { registerExitFlush, type ExitFlushable } from "./exit-flush.js";
-import type { ExportResult, RunExporter } from "./run-exporter.js";
+import type { RunExporter } from "./run-exporter.js";
+import { RetryingRunExporter, nonNegative, type RetryOptions } from "./retrying-run-exporter.js";
 import { RunPrivacy, type RunPrivacyOptions } from "./run-privacy.js";
 import { RunSpool } from "./spool.js";
 
 /** Options of `BatchRunProcessor`; every field has a default. */
-export interface BatchRunProcessorOptions extends RunPrivacyOptions {
+export interface BatchRunProcessorOptions extends RunPrivacyOptions, RetryOptions {
   /** Runs waiting beyond this are dropped (and counted). Default 10,000. */
   maxQueueSize?: number;
   /** Runs per `export` call. Default 100. */
   maxBatchSize?: number;
   /** How long a partial batch waits for more runs. Default 500 ms. */
   scheduledDelayMillis?: number;
-  /** Retries of a batch whose export failed in a retryable way. Default 5. */
-  maxRetries?: number;
-  /** First backoff; it doubles with each retry (with jitter). Default 500 ms. */
-  initialBackoffMillis?: number;
-  /** Upper bound of one wait, `Retry-After` included. Default 30,000 ms. */
-  maxBackoffMillis?: number;
-  /** Waits before a retry. Defaults to a timer that does not keep the process alive; tests inject one. */
-  sleep?: (millis: number) => Promise<void>;
   /**
    * A directory where runs whose export failed for good are written instead of dropped, for
    * `runledger replay <dir>`; also where runs still queued go when the process exits abruptly
@@ -56,8 +49,8 @@ type Outcome = { code: "runs_dropped" | "runs_spooled"; reason: DropReason };
  * never keeps the process alive exports full batches at once and partial ones after
  * `scheduledDelayMillis`, one export at a time. Each batch is first put in its export form, in the
  * background: JSON-safe, `hideInputs` / `hideOutputs` applied, credentials masked (`RunPrivacy`).
- * Retryable failures are retried with exponential backoff, waiting at least what the server's
- * `Retry-After` asked. A batch that fails for good goes to the spool directory when there is one
+ * Retryable failures are retried by a `RetryingRunExporter` (exponential backoff, at least the
+ * server's `Retry-After`). A batch that fails for good goes to the spool directory when there is one
  * (`spoolDir`, replayed by `runledger replay`), else it is dropped. Dropped and spooled runs are
  * reported as one warning per burst, with the exact count. Pending runs are flushed when the process
  * is about to exit (`beforeExit`) until `shutdown()`; on an abrupt exit (`process.exit()`) what is
@@ -70,14 +63,11 @@ type Outcome = { code: "runs_dropped" | "runs_spooled"; reason: DropReason };
  * processor.exportedCount; // 1
  */
 export class BatchRunProcessor implements ExitFlushable {
-  private readonly exporter: RunExporter;
+  /** The exporter, wrapped in the retry policy. */
+  private readonly exporter: RetryingRunExporter;
   private readonly maxQueueSize: number;
   private readonly maxBatchSize: number;
   private readonly scheduledDelayMillis: number;
-  private readonly maxRetries: number;
-  private readonly initialBackoffMillis: number;
-  private readonly maxBackoffMillis: number;
-  private readonly sleep: (millis: number) => Promise<void>;
   private readonly shutdownTimeoutMillis: number;
   private readonly privacy: RunPrivacy;
   private readonly spool: RunSpool | undefined;
@@ -94,30 +84,21 @@ export class BatchRunProcessor implements ExitFlushable {
   private readonly unreported = new Map<string, Outcome & { count: number; cause?: unknown }>();
   private timer: NodeJS.Timeout | undefined;
   private timerImmediate = false;
-  private retryTimer: NodeJS.Timeout | undefined;
   private exporting: Promise<void> | undefined;
   private exitFlushing = false;
   private reportScheduled = false;
   private shutDown: Promise<void> | undefined;
-  /** Settles when shutdown's deadline passes: a retry wait then ends at once. */
-  private readonly gaveUp: Promise<void>;
-  private giveUpNow: () => void = noop;
 
   constructor(exporter: RunExporter, options: BatchRunProcessorOptions = {}) {
-    this.exporter = exporter;
+    this.exporter = new RetryingRunExporter(exporter, options);
     this.maxQueueSize = positive(options.maxQueueSize, 10_000);
     this.maxBatchSize = positive(options.maxBatchSize, 100);
     this.scheduledDelayMillis = nonNegative(options.scheduledDelayMillis, 500);
-    this.maxRetries = nonNegative(options.maxRetries, 5);
-    this.initialBackoffMillis = nonNegative(options.initialBackoffMillis, 500);
-    this.maxBackoffMillis = nonNegative(options.maxBackoffMillis, 30_000);
-    this.sleep = options.sleep ?? ((millis) => this.wait(millis));
     this.shutdownTimeoutMillis = nonNegative(options.shutdownTimeoutMillis, 30_000);
     this.privacy = new RunPrivacy(options);
     const spoolDir = options.spoolDir ?? (process.env.RUNLEDGER_SPOOL_DIR || undefined);
     this.spool =
       spoolDir === undefined ? undefined : new RunSpool(spoolDir, positive(options.spoolMaxBytes, undefined));
-    this.gaveUp = new Promise((resolve) => (this.giveUpNow = resolve));
     this.unregisterExitFlush = registerExitFlush(this);
   }
 
@@ -171,6 +152,8 @@ export class BatchRunProcessor implements ExitFlushable {
    * afterwards are dropped (and counted). Idempotent.
    */
   shutdown(): Promise<void> {
+    // A retry wait keeps the process alive only while the exit flush or a shutdown needs it.
+    this.exporter.keepProcessAlive(true);
     this.shutDown ??= this.closeDown();
     return this.shutDown;
   }
@@ -179,7 +162,7 @@ export class BatchRunProcessor implements ExitFlushable {
     const deadline = Date.now() + this.shutdownTimeoutMillis;
     if (!(await settledWithin(this.forceFlush(), this.shutdownTimeoutMillis))) await this.giveUp();
     await Promise.all(this.spoolWrites); // local writes: quick, and they hold the last copy of their runs
-    const exporterDown = Promise.resolve().then(() => this.exporter.shutdown?.());
+    const exporterDown = Promise.resolve().then(() => this.exporter.shutdown());
     if (!(await settledWithin(exporterDown, deadline - Date.now()))) {
       emitWarning("shutdown_timeout", "The exporter's shutdown did not finish before the shutdown deadline");
     }
@@ -193,9 +176,7 @@ export class BatchRunProcessor implements ExitFlushable {
    * answered 409 by LangSmith (already stored): delivered at least once, never lost.
    */
   private async giveUp(): Promise<void> {
-    this.giveUpNow();
-    clearTimeout(this.retryTimer); // the wait it times is over: it must not keep the process alive
-    this.retryTimer = undefined;
+    this.exporter.stopRetrying();
     const taken = [...(this.inFlight ?? []), ...this.exportForms(this.queue.splice(0))];
     this.inFlight = undefined;
     if (taken.length === 0) return;
@@ -225,9 +206,10 @@ export class BatchRunProcessor implements ExitFlushable {
   flushOnExit(): void {
     if (this.exitFlushing || (this.queue.length === 0 && this.exporting === undefined)) return;
     this.exitFlushing = true;
-    this.retryTimer?.ref();
+    this.exporter.keepProcessAlive(true);
     void this.forceFlush().finally(() => {
       this.exitFlushing = false;
+      this.exporter.keepProcessAlive(this.shutDown !== undefined);
     });
   }
 
@@ -271,23 +253,12 @@ export class BatchRunProcessor implements ExitFlushable {
     const runs = this.exportForms(batch);
     if (runs.length === 0) return;
     this.inFlight = runs;
-    for (let attempt = 0; ; attempt++) {
-      const result = await this.tryExport(runs);
-      // The shutdown deadline or the exit hook took the batch over meanwhile: it was settled there.
-      if (this.inFlight !== runs) return;
-      if (result.code === "success") {
-        this.exported += runs.length;
-        break;
-      }
-      if (result.code === "failed" || attempt >= this.maxRetries) {
-        this.inFlight = undefined;
-        await this.failForGood(runs, "export failed", result.error);
-        break;
-      }
-      await Promise.race([this.sleep(this.retryDelay(attempt, result.retryAfterMillis)), this.gaveUp]);
-      if (this.inFlight !== runs) return;
-    }
+    const result = await this.exporter.export(runs);
+    // The shutdown deadline or the exit hook took the batch over meanwhile: it was settled there.
+    if (this.inFlight !== runs) return;
     this.inFlight = undefined;
+    if (result.code === "success") this.exported += runs.length;
+    else await this.failForGood(runs, "export failed", result.error);
     this.settled += runs.length;
   }
 
@@ -337,32 +308,6 @@ export class BatchRunProcessor implements ExitFlushable {
     if (overCap > 0) this.drop("spool full", overCap);
   }
 
-  private async tryExport(runs: Run[]): Promise<ExportResult> {
-    try {
-      return await this.exporter.export(runs);
-    } catch (error) {
-      return { code: "failed", error };
-    }
-  }
-
-  /** Exponential backoff with jitter, or what the server asked for, capped by `maxBackoffMillis`. */
-  private retryDelay(attempt: number, retryAfterMillis: number | undefined): number {
-    if (retryAfterMillis !== undefined) return Math.min(Math.max(retryAfterMillis, 0), this.maxBackoffMillis);
-    const backoff = Math.min(this.initialBackoffMillis * 2 ** attempt, this.maxBackoffMillis);
-    return backoff / 2 + (Math.random() * backoff) / 2;
-  }
-
-  private wait(millis: number): Promise<void> {
-    return new Promise((resolve) => {
-      this.retryTimer = setTimeout(() => {
-        this.retryTimer = undefined;
-        resolve();
-      }, millis);
-      // A retry wait keeps the process alive only while the exit flush or a shutdown needs it.
-      if (!this.exitFlushing && this.shutDown === undefined) this.retryTimer.unref();
-    });
-  }
-
   private drop(reason: DropReason, count: number, cause?: unknown): void {
     this.dropped += count;
     this.note({ code: "runs_dropped", reason }, count, cause);
@@ -400,12 +345,6 @@ export class BatchRunProcessor implements ExitFlushable {
   }
 }
 
-function noop(): void {}
-
 function positive<T extends number | undefined>(value: number | undefined, fallback: T): number | T {
   return value !== undefined && Number.isFinite(value) && value >= 1 ? Math.floor(value) : fallback;
-}
-
-function nonNegative(value: number | undefined, fallback: number): number {
-  return value !== undefined && Number.isFinite(value) && value >= 0 ? value : fallback;
 }

@@ -2,21 +2,14 @@ import { readdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { RunSchema, type Run } from "../../schemas/index.js";
 import { describeIssues } from "../shared/describe-issues.js";
-import type { ExportResult, RunExporter } from "./run-exporter.js";
+import { RetryingRunExporter, type RetryOptions } from "./retrying-run-exporter.js";
+import type { RunExporter } from "./run-exporter.js";
 import { SPOOL_FILE } from "./spool.js";
 
 /** Options of `replaySpool`. */
-export interface ReplayOptions {
+export interface ReplayOptions extends RetryOptions {
   /** Runs per `export` call. Default 100. */
   batchSize?: number;
-  /** Retries of a batch whose export failed in a retryable way. Default 5. */
-  maxRetries?: number;
-  /** First backoff, doubled per retry; a server's `Retry-After` wins. Default 500 ms. */
-  initialBackoffMillis?: number;
-  /** Upper bound of one wait. Default 30,000 ms. */
-  maxBackoffMillis?: number;
-  /** Waits before a retry; tests inject one. */
-  sleep?: (millis: number) => Promise<void>;
   /** Called for each spool line that is not a run (it is set aside in a `rejected-…` file, not replayed). */
   onProblem?: (problem: { file: string; line: number; message: string }) => void;
 }
@@ -61,17 +54,15 @@ export async function replaySpool(
   const files = (await readdir(dir)).filter((name) => SPOOL_FILE.test(name)).sort();
   const result: ReplayResult = { files: files.length, replayed: 0, remaining: 0, rejected: 0 };
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? 100));
+  const retrying = new RetryingRunExporter(exporter, options);
+  retrying.keepProcessAlive(true); // the replay is what the process is waiting for
   for (const [index, name] of files.entries()) {
     const path = join(dir, name);
     const lines = await readSpoolFile(path, name, result, options);
     let sent = 0;
     while (sent < lines.length) {
       const batch = lines.slice(sent, sent + batchSize);
-      const outcome = await exportWithRetries(
-        exporter,
-        batch.map((line) => line.run),
-        options,
-      );
+      const outcome = await retrying.export(batch.map((line) => line.run));
       if (outcome.code !== "success") {
         await rewrite(path, lines.slice(sent));
         result.error = outcome.error ?? new Error("export failed");
@@ -121,23 +112,6 @@ function parseLine(text: string): Run | string {
   }
   const parsed = RunSchema.safeParse(value);
   return parsed.success ? parsed.data : `not a run: ${describeIssues(parsed.error.issues)}`;
-}
-
-async function exportWithRetries(exporter: RunExporter, runs: Run[], options: ReplayOptions): Promise<ExportResult> {
-  const maxRetries = options.maxRetries ?? 5;
-  const initial = options.initialBackoffMillis ?? 500;
-  const max = options.maxBackoffMillis ?? 30_000;
-  const sleep = options.sleep ?? ((millis: number) => new Promise<void>((resolve) => setTimeout(resolve, millis)));
-  for (let attempt = 0; ; attempt++) {
-    let result: ExportResult;
-    try {
-      result = await exporter.export(runs);
-    } catch (error) {
-      result = { code: "failed", error };
-    }
-    if (result.code !== "retryable" || attempt >= maxRetries) return result;
-    await sleep(Math.min(result.retryAfterMillis ?? initial * 2 ** attempt, max));
-  }
 }
 
 /** Replaces a spool file's content atomically (a crash leaves the old or the new file, never half). */

@@ -1,5 +1,8 @@
 // runledger/otel: runs as OpenTelemetry spans and GenAI metrics, through @opentelemetry/api only.
-export { OpenTelemetryCallbackHandler, type OpenTelemetryCallbackHandlerOptions } from "./opentelemetry-callback-handler.js";
+export {
+  OpenTelemetryCallbackHandler,
+  type OpenTelemetryCallbackHandlerOptions,
+} from "./opentelemetry-callback-handler.js";
 export {
   contentCaptureEnabled,
   type BlobPart,
