@@ -128,9 +128,33 @@ export class CallbackManager {
     if (inherit) Object.assign(this.inheritableMetadata, metadata);
   }
 
-  /** An independent copy of this manager. */
-  copy(): CallbackManager {
-    return new CallbackManager(this);
+  /** Replaces the handlers (as LangChain.js's `setHandlers`); inheritable ones also reach child runs. */
+  setHandlers(handlers: readonly CallbackHandler[], inherit = true): void {
+    this.handlers = [];
+    this.inheritableHandlers = [];
+    for (const handler of validHandlers(handlers, "setHandlers")) this.addHandler(handler, inherit);
+  }
+
+  /**
+   * An independent copy of this manager, with `additionalHandlers` added (inheritable unless
+   * `inherit` is false), as LangChain.js's `copy`.
+   */
+  copy(additionalHandlers: readonly CallbackHandler[] = [], inherit = true): CallbackManager {
+    const copy = new CallbackManager(this);
+    for (const handler of validHandlers(additionalHandlers, "copy")) copy.addHandler(handler, inherit);
+    return copy;
+  }
+
+  /**
+   * A manager with one handler made of the given methods (LangChain.js's `fromHandlers`).
+   *
+   * @example
+   * const manager = CallbackManager.fromHandlers({ handleLLMEnd: (output) => console.log(output) });
+   */
+  static fromHandlers(handlers: CallbackHandler): CallbackManager {
+    const manager = new CallbackManager();
+    manager.addHandler(handlers);
+    return manager;
   }
 
   /** Starts an LLM (text completion) run for `prompts`. */

@@ -31,7 +31,8 @@ export type DispatchedMethod = Exclude<CallbackMethod, "wrapRunExecution">;
 /** One kind of callback event: the handler method it calls and the flag that lets a handler skip it. */
 export interface CallbackEvent {
   readonly method: DispatchedMethod;
-  readonly ignore: IgnoreFlag;
+  /** The flag that skips it; undefined for events no flag skips (`handleText`). */
+  readonly ignore: IgnoreFlag | undefined;
   /** The handler's method for this event; undefined when it has none or ignores the event's family. */
   readonly methodOf: (handler: CallbackHandler) => AnyCallback | undefined;
 }
@@ -83,10 +84,11 @@ export const CALLBACK_EVENTS: { readonly [M in DispatchedMethod]: CallbackEvent 
     ignore: "ignoreChain",
     methodOf: (h) => (h.ignoreChain === true ? undefined : (h.handleChainError as Found)),
   },
+  // LangChain.js delivers text to every handler: no flag skips it.
   handleText: {
     method: "handleText",
-    ignore: "ignoreChain",
-    methodOf: (h) => (h.ignoreChain === true ? undefined : (h.handleText as Found)),
+    ignore: undefined,
+    methodOf: (h) => h.handleText as Found,
   },
   handleToolStart: {
     method: "handleToolStart",
