@@ -1,7 +1,5 @@
 import { z } from "zod";
-import type { UsageMetadata } from "./usage.js";
-
-const Usd = z.number().nonnegative();
+import { UsdSchema as Usd, type UsageMetadata } from "./usage.js";
 
 /**
  * The estimated cost of some usage, in USD. The detail maps break the input and output costs down by

@@ -6,11 +6,14 @@ export {
   TokenCountSchema,
   type UsageMetadata,
   UsageMetadataSchema,
+  UsdSchema,
 } from "./usage.js";
+export { cacheWriteTokens, hasCacheWrites } from "./cache-writes.js";
 export { addUsage, subtractUsage } from "./usage-math.js";
 export { isTokenCount, type ParsedUsage, parseUsage } from "./usage-parse.js";
 export {
   IsoTimeSchema,
+  RunTimeSchema,
   type Run,
   type RunCreate,
   RunCreateSchema,

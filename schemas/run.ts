@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { UsageMetadataSchema } from "./usage.js";
+import { UsageMetadataSchema, UsdSchema } from "./usage.js";
 
 /** The kinds of run LangSmith knows. */
 export const RunTypeSchema = z.enum(["tool", "chain", "llm", "retriever", "embedding", "prompt", "parser"]);
@@ -11,13 +11,35 @@ export type RunType = z.infer<typeof RunTypeSchema>;
  */
 export const IsoTimeSchema = z.iso.datetime({ offset: true, local: true });
 
+/**
+ * A run time on read: an ISO-8601 time, or epoch milliseconds as the `langsmith` client sends them
+ * (`Date.now()`, a fraction kept as microseconds), converted to runledger's ISO form.
+ *
+ * @example
+ * RunTimeSchema.parse(1714564800123.5); // "2024-05-01T12:00:00.123500Z"
+ */
+export const RunTimeSchema: z.ZodType<string> = z.union([
+  IsoTimeSchema,
+  z
+    .number()
+    .nonnegative()
+    .max(253_402_300_799_999) // 9999-12-31T23:59:59.999Z: a four-digit year
+    .transform(isoFromMillis),
+]);
+
+function isoFromMillis(millis: number): string {
+  const whole = Math.floor(millis);
+  const micros = Math.min(999, Math.round((millis - whole) * 1000));
+  return `${new Date(whole).toISOString().slice(0, -1)}${String(micros).padStart(3, "0")}Z`;
+}
+
 const Uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "not a UUID");
 const Dict = z.record(z.string(), z.unknown());
 
 /** One event in a run's life: `start`, `end`, `error`, `new_token`, … */
 export const RunEventSchema = z.object({
   name: z.string(),
-  time: IsoTimeSchema,
+  time: RunTimeSchema,
   kwargs: Dict.nullish(),
 });
 export type RunEvent = z.infer<typeof RunEventSchema>;
@@ -31,8 +53,8 @@ const runFields = {
   id: Uuid,
   name: z.string(),
   run_type: RunTypeSchema,
-  start_time: IsoTimeSchema,
-  end_time: IsoTimeSchema.nullish(),
+  start_time: RunTimeSchema,
+  end_time: RunTimeSchema.nullish(),
   extra: RunExtraSchema.nullish(),
   error: z.string().nullish(),
   serialized: Dict.nullish(),
@@ -53,10 +75,10 @@ const runFields = {
   prompt_tokens: z.int().nonnegative().nullish(),
   completion_tokens: z.int().nonnegative().nullish(),
   total_tokens: z.int().nonnegative().nullish(),
-  first_token_time: IsoTimeSchema.nullish(),
-  prompt_cost: z.number().nonnegative().nullish(),
-  completion_cost: z.number().nonnegative().nullish(),
-  total_cost: z.number().nonnegative().nullish(),
+  first_token_time: RunTimeSchema.nullish(),
+  prompt_cost: UsdSchema.nullish(),
+  completion_cost: UsdSchema.nullish(),
+  total_cost: UsdSchema.nullish(),
   child_run_ids: z.array(Uuid).nullish(),
   parent_run_ids: z.array(Uuid).nullish(),
   feedback_stats: Dict.nullish(),
@@ -84,13 +106,21 @@ export const RunCreateSchema = z.object({
 });
 export type RunCreate = z.infer<typeof RunCreateSchema>;
 
-/** The body of a run update (`PATCH /runs/{id}`, `patch` in `/runs/batch`). */
+/**
+ * The body of a run update (`PATCH /runs/{id}`, `patch` in `/runs/batch`), with every field the
+ * `langsmith` client's `RunUpdate` has.
+ */
 export const RunUpdateSchema = z.object({
   id: Uuid,
   trace_id: Uuid,
   dotted_order: z.string(),
+  name: z.string().nullish(),
+  run_type: RunTypeSchema.nullish(),
+  start_time: RunTimeSchema.nullish(),
+  serialized: Dict.nullish(),
+  session_id: Uuid.nullish(),
   parent_run_id: Uuid.nullish(),
-  end_time: IsoTimeSchema.nullish(),
+  end_time: RunTimeSchema.nullish(),
   outputs: Dict.nullish(),
   error: z.string().nullish(),
   events: z.array(RunEventSchema).nullish(),

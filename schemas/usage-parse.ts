@@ -1,4 +1,4 @@
-import type { InputTokenDetails, OutputTokenDetails, UsageMetadata } from "./usage.js";
+import { UsdSchema, type InputTokenDetails, type OutputTokenDetails, type UsageMetadata } from "./usage.js";
 
 /** What `parseUsage` made of an untrusted usage record. */
 export interface ParsedUsage {
@@ -11,7 +11,9 @@ export interface ParsedUsage {
 /**
  * Reads a usage record from untrusted input (a LangChain message, a JSONL line, a provider payload
  * already converted to the LangChain shape). Invalid counts are dropped and reported one by one; the
- * valid rest is kept. A missing `total_tokens` is computed as input + output.
+ * valid rest is kept. A missing `total_tokens` is computed as input + output. Cost keys a caller put
+ * there (`input_cost`, `output_cost`, `total_cost`, `*_cost_details`; numbers or decimal strings) are
+ * kept as numbers.
  *
  * @example
  * parseUsage({ input_tokens: 5, output_tokens: -1, total_tokens: 5 });
@@ -32,6 +34,17 @@ export function parseUsage(raw: unknown): ParsedUsage {
   if (inputDetails) usage.input_token_details = inputDetails as InputTokenDetails;
   const outputDetails = readDetails(record, "output_token_details", problems);
   if (outputDetails) usage.output_token_details = outputDetails as OutputTokenDetails;
+  for (const key of COST_KEYS) {
+    const cost = record[key];
+    if (cost === undefined || cost === null) continue;
+    const amount = UsdSchema.safeParse(cost);
+    if (amount.success) usage[key] = amount.data;
+    else problems.push(`${key}: ${describe(cost)} is not a non-negative amount`);
+  }
+  for (const key of COST_DETAIL_KEYS) {
+    const costs = readMap(record, key, problems, amountOf);
+    if (costs) usage[key] = costs;
+  }
   return { usage, problems };
 }
 
@@ -47,10 +60,32 @@ function readCount(record: Record<string, unknown>, key: string, problems: strin
   return undefined;
 }
 
+const COST_KEYS = ["input_cost", "output_cost", "total_cost"] as const;
+const COST_DETAIL_KEYS = ["input_cost_details", "output_cost_details"] as const;
+
 function readDetails(
   record: Record<string, unknown>,
   key: string,
   problems: string[],
+): Record<string, number> | undefined {
+  return readMap(record, key, problems, countOf);
+}
+
+function countOf(value: unknown): number | undefined {
+  return isTokenCount(value) ? value : undefined;
+}
+
+function amountOf(value: unknown): number | undefined {
+  const amount = UsdSchema.safeParse(value);
+  return amount.success ? amount.data : undefined;
+}
+
+// A map of named numbers; `read` gives the number a valid entry stands for, else undefined.
+function readMap(
+  record: Record<string, unknown>,
+  key: string,
+  problems: string[],
+  read: (value: unknown) => number | undefined,
 ): Record<string, number> | undefined {
   const value = record[key];
   if (value === undefined || value === null) return undefined;
@@ -64,10 +99,15 @@ function readDetails(
     if (!Object.hasOwn(details, name)) continue;
     const count = details[name];
     if (count === null || count === undefined) continue;
-    if (isTokenCount(count)) out[name] = count;
-    else problems.push(`${key}.${name}: ${describe(count)} is not a non-negative integer`);
+    const valid = read(count);
+    if (valid !== undefined) out[name] = valid;
+    else problems.push(`${key}.${name}: ${describe(count)} is not a non-negative ${kind(key)}`);
   }
   return out;
+}
+
+function kind(key: string): string {
+  return key.endsWith("_cost_details") ? "amount" : "integer";
 }
 
 function describe(value: unknown): string {

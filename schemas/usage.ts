@@ -22,14 +22,37 @@ export interface OutputTokenDetails {
   [key: string]: number | undefined;
 }
 
-/** Token usage of one model call, in the LangSmith/LangChain shape. */
+/**
+ * Token usage of one model call, in the LangSmith/LangChain shape. The optional cost keys (USD) are
+ * where LangSmith reads a run's cost (its `UsageMetadata` has the same five); a caller's are kept.
+ */
 export interface UsageMetadata {
   input_tokens: number;
   output_tokens: number;
   total_tokens: number;
   input_token_details?: InputTokenDetails;
   output_token_details?: OutputTokenDetails;
+  input_cost?: number;
+  output_cost?: number;
+  total_cost?: number;
+  input_cost_details?: Record<string, number>;
+  output_cost_details?: Record<string, number>;
 }
+
+// A decimal in plain or exponent notation, as LangSmith's API writes costs ("0.000123", "1.5e-05").
+const DECIMAL = /^\d+(\.\d+)?([eE][-+]?\d+)?$/;
+
+/**
+ * An amount in USD: a non-negative number, or on read the decimal string LangSmith's API returns
+ * (`"0.00042"`), converted to a number.
+ */
+export const UsdSchema: z.ZodType<number> = z.union([
+  z.number().nonnegative(),
+  z
+    .string()
+    .regex(DECIMAL, "not a decimal amount")
+    .transform((value) => Number(value)),
+]);
 
 export const InputTokenDetailsSchema: z.ZodType<InputTokenDetails> = z
   .object({
@@ -52,4 +75,9 @@ export const UsageMetadataSchema: z.ZodType<UsageMetadata> = z.object({
   total_tokens: TokenCountSchema,
   input_token_details: InputTokenDetailsSchema.optional(),
   output_token_details: OutputTokenDetailsSchema.optional(),
+  input_cost: UsdSchema.optional(),
+  output_cost: UsdSchema.optional(),
+  total_cost: UsdSchema.optional(),
+  input_cost_details: z.record(z.string(), UsdSchema).optional(),
+  output_cost_details: z.record(z.string(), UsdSchema).optional(),
 });

@@ -1,6 +1,7 @@
 import { matchesFilter, type RunFilter } from "./filters.js";
 import { readRuns, type LineProblem, type RunReader } from "./read-runs.js";
 import { summarizeRun, type RunSummary } from "./run-summary.js";
+import { cacheWriteTokens } from "../../schemas/index.js";
 
 /** Token and cost totals of a set of LLM calls. */
 export interface UsageTotals {
@@ -184,11 +185,7 @@ export function addCall(totals: UsageTotals, run: RunSummary): UsageTotals {
     const input = usage.input_token_details ?? {};
     totals.input_tokens += usage.input_tokens;
     totals.cached_tokens += input.cache_read ?? 0;
-    // The TTL keys and cache_creation describe the same writes (see estimateCost): count once.
-    totals.cache_write_tokens += Math.max(
-      input.cache_creation ?? 0,
-      (input.ephemeral_5m_input_tokens ?? 0) + (input.ephemeral_1h_input_tokens ?? 0),
-    );
+    totals.cache_write_tokens += cacheWriteTokens(input);
     totals.output_tokens += usage.output_tokens;
     totals.reasoning_tokens += usage.output_token_details?.reasoning ?? 0;
     totals.total_tokens += usage.total_tokens;

@@ -63,7 +63,7 @@ export function summarizeRun(run: Run, onProblem: (message: string) => void = ()
   if (model) summary.model = model;
   if (provider) summary.provider = provider;
   if (usage) summary.usage = usage;
-  const cost = recordedCost(run) ?? estimatedCost(model, usage, provider);
+  const cost = recordedCost(usage) ?? recordedCost(run) ?? estimatedCost(model, usage, provider);
   if (cost) summary.cost = cost;
   return summary;
 }
@@ -82,8 +82,14 @@ export function isoToMillis(iso: string): number {
   return Date.parse(`${match[1]}${match[3] ?? "Z"}`) + fraction;
 }
 
-function recordedCost(run: Run): RunCost | undefined {
-  const { prompt_cost: input, completion_cost: output, total_cost: total } = run;
+// The cost in the usage record's own keys (where LangSmith and runledger put it), else the run's
+// `*_cost` fields.
+function recordedCost(source: Run | UsageMetadata | undefined): RunCost | undefined {
+  if (source === undefined) return undefined;
+  const [input, output, total] =
+    "run_type" in source
+      ? [source.prompt_cost, source.completion_cost, source.total_cost]
+      : [source.input_cost, source.output_cost, source.total_cost];
   if (input == null && output == null && total == null) return undefined;
   const sum = total ?? (input ?? 0) + (output ?? 0);
   return { input: input ?? 0, output: output ?? 0, total: sum, source: "run" };

@@ -27,6 +27,29 @@ export interface LangSmithRunExporterOptions extends RunPrivacyOptions {
   fetch?: typeof fetch;
 }
 
+// The fields of the langsmith client's RunCreate / RunUpdate (langsmith/schemas: BaseRun, RunCreate,
+// RunUpdate), the ones its run ingest reads; `attachments` travel as their own parts.
+const INGEST_FIELDS = [
+  "id",
+  "name",
+  "run_type",
+  "start_time",
+  "end_time",
+  "extra",
+  "error",
+  "serialized",
+  "events",
+  "inputs",
+  "outputs",
+  "reference_example_id",
+  "parent_run_id",
+  "tags",
+  "trace_id",
+  "dotted_order",
+  "session_id",
+  "attachments",
+] as const satisfies readonly (keyof Run)[];
+
 // The parts of a run the multipart endpoint takes as separate parts, as the langsmith client splits them.
 const SEPARATE_FIELDS = ["inputs", "outputs", "events", "extra", "error", "serialized"] as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -78,10 +101,15 @@ export class LangSmithRunExporter implements RunExporter {
     return (await this.send("/runs/batch", { contentType: "application/json", body })).result;
   }
 
-  /** The create payload of a finished run: the run, in its project, with token events' contents removed. */
+  /**
+   * The create payload of a finished run: the fields LangSmith's run ingest takes (the `langsmith`
+   * client's `RunCreate`), in its project, with token events' contents removed. The record's token
+   * and cost totals stay behind: LangSmith reads them from `usage_metadata`, which carries them.
+   */
   private toCreate(run: Run): Record<string, unknown> {
-    const create: Record<string, unknown> = { ...run, session_name: run.session_name ?? this.config.projectName };
-    delete create.child_runs;
+    const create: Record<string, unknown> = {};
+    for (const field of INGEST_FIELDS) if (run[field] !== undefined) create[field] = run[field];
+    create.session_name = run.session_name ?? this.config.projectName;
     // The langsmith client strips streamed token contents from events; the outputs hold the text.
     if (run.events !== undefined && run.events !== null) create.events = run.events.map(withoutTokenKwargs);
     return create;

@@ -1,7 +1,7 @@
 import type { AttributeValue } from "@opentelemetry/api";
 import { modelOf } from "../../callbacks/index.js";
 import { requestedModel } from "../../callbacks/requested-model.js";
-import type { LLMResult, UsageMetadata } from "../../schemas/index.js";
+import { cacheWriteTokens, hasCacheWrites, type LLMResult, type UsageMetadata } from "../../schemas/index.js";
 import { ATTR, MODALITY_ATTRIBUTES, providerNameFor, type SemconvVersion } from "./semconv.js";
 
 type Record_ = Record<string, unknown>;
@@ -144,7 +144,8 @@ export function setUsageAttributes(into: AttributeSink, usage: UsageMetadata, ve
   const input = usage.input_token_details;
   const output = usage.output_token_details;
   if (input?.cache_read !== undefined) into.setAttribute(ATTR.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, input.cache_read);
-  if (input?.cache_creation !== undefined) into.setAttribute(version.cacheWriteInputTokens, input.cache_creation);
+  // Writes reported with Anthropic's TTL breakdown sit in the ephemeral keys (cache_creation 0).
+  if (hasCacheWrites(input)) into.setAttribute(version.cacheWriteInputTokens, cacheWriteTokens(input));
   if (output?.reasoning !== undefined) into.setAttribute(ATTR.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, output.reasoning);
   if (version.latestExperimental) {
     setModalities(input, MODALITY_ATTRIBUTES.input, into);

@@ -81,8 +81,12 @@ export class OpenRun {
   ended = false;
   /** Epoch microseconds of the first streamed token; -1 before it. */
   firstTokenMicros = -1;
+  /** The first token and its indices, referenced (not copied) until the record builds its event. */
+  firstToken: string | undefined = undefined;
+  firstTokenIdx: unknown = undefined;
   /** The last streamed chunk seen, to recognize the same chunk delivered twice. */
   lastChunk: unknown = undefined;
+  /** Every token's `new_token` event, kept only with `keepTokenEvents`. */
   tokenEvents: RunEvent[] | undefined = undefined;
   /** Usage reported on streamed chunks, used when the end event carries none. */
   streamed: ModelUsage[] | undefined = undefined;

@@ -27,7 +27,8 @@ export interface RunEnding {
  * usage stay off the caller's path. Everything that can still change is given at the end
  * (`ending`, `childExecutionOrder`); free-form parts are referenced, not copied, and made JSON-safe by
  * the export pipeline. Usage lands as the token counts, `outputs.usage_metadata` and
- * `extra.metadata.usage_metadata`; its cost as the `*_cost` fields.
+ * `extra.metadata.usage_metadata`, its cost in those usage records' `input_cost` / `output_cost` /
+ * `total_cost` (where LangSmith reads it) and as the `*_cost` fields.
  *
  * @example
  * const ending = { endMicros: nowMicros(), outputs: { answer: 42 } };
@@ -43,6 +44,10 @@ export function toRunRecord(run: OpenRun, ending: RunEnding, childExecutionOrder
   const metadata = start.metadata;
   if (usage !== undefined) metadata.usage_metadata = usage.usage;
   if (run.tokenEvents !== undefined) events.push(...run.tokenEvents);
+  else if (run.firstTokenMicros >= 0) {
+    const kwargs = { token: run.firstToken, idx: run.firstTokenIdx };
+    events.push({ name: "new_token", time: isoFromMicros(run.firstTokenMicros), kwargs });
+  }
   const record: Run = {
     id: placement.id,
     name: start.name,

@@ -35,7 +35,10 @@ export interface RunTracerOptions extends RunPrivacyOptions {
    * writing `runledger-traces.jsonl` (or `RUNLEDGER_TRACES_FILE`).
    */
   exporter?: RunExporter;
-  /** Record a `new_token` event per streamed token. Default false: O(1) memory per token. */
+  /**
+   * Record a `new_token` event per streamed token. Default false: only the first token's event is
+   * kept (LangSmith's time to first token), O(1) memory per run.
+   */
   keepTokenEvents?: boolean;
   /** The `session_name` of runs whose trace did not come with a project. */
   projectName?: string;
@@ -68,8 +71,8 @@ export interface RunTracerOptions extends RunPrivacyOptions {
  * So a trace never holds memory past its root's end, whatever its children do. `size` counts the
  * runs held.
  *
- * Tokens: `first_token_time` is read at the first token; later tokens cost a map lookup (no
- * allocation, no clock read) unless `keepTokenEvents` is set.
+ * Tokens: `first_token_time` is read at the first token, whose `new_token` event the record always
+ * has; later tokens cost a map lookup (no allocation, no clock read) unless `keepTokenEvents` is set.
  *
  * @example
  * const tracer = new RunTracer({ exporter: new InMemoryRunExporter() });
@@ -180,7 +183,12 @@ export class RunTracer extends BaseCallbackHandler implements PlacementSource {
       if (chunk === run.lastChunk) return; // the same chunk through a second delivery path
       run.lastChunk = chunk;
     }
-    if (run.firstTokenMicros < 0) run.firstTokenMicros = this.clock();
+    if (run.firstTokenMicros < 0) {
+      // LangSmith derives time to first token from the first `new_token` event: always kept.
+      run.firstTokenMicros = this.clock();
+      run.firstToken = token;
+      run.firstTokenIdx = idx;
+    }
     if (this.keepTokenEvents) {
       (run.tokenEvents ??= []).push({ name: "new_token", time: isoFromMicros(this.clock()), kwargs: { token, idx } });
     }

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { CallbackManager } from "../../callbacks/index.js";
 import type { LLMResult, UsageMetadata } from "../../schemas/index.js";
 import { OpenTelemetryCallbackHandler } from "../../src/otel/index.js";
+import { normalizeResponse } from "../../src/providers/index.js";
 import { captureWarnings } from "../callbacks/warnings-capture.js";
 import { microsOf, testTracing } from "./otel-setup.js";
 
@@ -98,6 +99,39 @@ describe("model spans", () => {
     });
     expect(span.attributes["gen_ai.request.stream"]).toBeUndefined();
     expect(span.attributes["gen_ai.response.time_to_first_chunk"]).toBeUndefined();
+  });
+
+  it("counts Anthropic cache writes reported with the TTL breakdown (cache_creation 0, ephemeral keys set)", () => {
+    const { tracing, manager } = setup();
+    // Anthropic's payload for a call that wrote 500 tokens to the cache, normalized by the fixtures' rule.
+    const { usage_metadata: usage } = normalizeResponse(
+      {
+        id: "msg_1",
+        type: "message",
+        role: "assistant",
+        model: "claude-sonnet-4-5-20250929",
+        content: [{ type: "text", text: "ok" }],
+        stop_reason: "end_turn",
+        usage: {
+          input_tokens: 12,
+          cache_creation_input_tokens: 500,
+          cache_read_input_tokens: 0,
+          cache_creation: { ephemeral_5m_input_tokens: 300, ephemeral_1h_input_tokens: 200 },
+          output_tokens: 3,
+        },
+      },
+      { provider: "anthropic" },
+    );
+    expect(usage?.input_token_details?.cache_creation).toBe(0);
+    void CallbackManager.configure({
+      inheritableCallbacks: manager.handlers,
+      metadata: { ls_provider: "anthropic", ls_model_name: "claude-sonnet-4-5" },
+    })
+      .handleChatModelStart({ name: "ChatAnthropic" }, [[]])
+      .handleLLMEnd({ generations: [[generation(usage, { model_name: "claude-sonnet-4-5-20250929" })]] });
+    const span = tracing.span("chat claude-sonnet-4-5");
+    expect(span.attributes["gen_ai.usage.cache_creation.input_tokens"]).toBe(500);
+    expect(span.attributes["gen_ai.usage.input_tokens"]).toBe(512);
   });
 
   it.each([

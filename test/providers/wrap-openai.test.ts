@@ -113,7 +113,14 @@ describe("wrapOpenAI: chat.completions.create", () => {
     await openai({ callbacks: [handler] }).chat.completions.create({ model: "gpt-4o-mini", messages: USER });
     const start = handler.start();
     expect(start.runName).toBe("ChatOpenAI");
-    expect(start.metadata).toEqual({ ls_provider: "openai", ls_model_name: "gpt-4o-mini", ls_model_type: "chat" });
+    const { port } = new URL(loopback().url());
+    expect(start.metadata).toEqual({
+      ls_provider: "openai",
+      ls_model_name: "gpt-4o-mini",
+      ls_model_type: "chat",
+      server_address: "127.0.0.1",
+      server_port: Number(port),
+    });
   });
 
   it("ends the run after awaited handlers, before the caller's await resumes", async () => {

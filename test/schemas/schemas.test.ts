@@ -1,5 +1,7 @@
+import type { RunUpdate as LangSmithRunUpdate, UsageMetadata as LangSmithUsage } from "langsmith/schemas";
 import { describe, expect, it } from "vitest";
 import {
+  cacheWriteTokens,
   parseUsage,
   ResponseMetadataSchema,
   RunCreateSchema,
@@ -65,6 +67,57 @@ describe("UsageMetadataSchema", () => {
   });
 });
 
+describe("usage costs and cache writes", () => {
+  it("UsageMetadataSchema keeps the cost keys of langsmith's UsageMetadata", () => {
+    const usage = {
+      input_tokens: 10,
+      output_tokens: 2,
+      total_tokens: 12,
+      input_cost: 0.001,
+      output_cost: 0.0005,
+      total_cost: 0.0015,
+      input_cost_details: { cache_read: 0.0001 },
+      output_cost_details: { reasoning: 0.0002 },
+    } satisfies LangSmithUsage;
+    expect(UsageMetadataSchema.parse(usage)).toEqual(usage);
+    expect(UsageMetadataSchema.parse({ ...usage, total_cost: "0.0015" }).total_cost).toBe(0.0015);
+    expect(UsageMetadataSchema.safeParse({ ...usage, input_cost: -1 }).success).toBe(false);
+  });
+
+  it("parseUsage keeps a caller's costs and reports invalid ones", () => {
+    const { usage, problems } = parseUsage({
+      input_tokens: 3,
+      output_tokens: 1,
+      total_tokens: 4,
+      input_cost: "0.25",
+      output_cost: -2,
+      total_cost: 0.5,
+      output_cost_details: { reasoning: 0.1, audio: "x" },
+    });
+    expect(usage).toEqual({
+      input_tokens: 3,
+      output_tokens: 1,
+      total_tokens: 4,
+      input_cost: 0.25,
+      total_cost: 0.5,
+      output_cost_details: { reasoning: 0.1 },
+    });
+    expect(problems).toEqual([
+      "output_cost: -2 is not a non-negative amount",
+      'output_cost_details.audio: "x" is not a non-negative amount',
+    ]);
+  });
+
+  it("cacheWriteTokens reads writes from cache_creation or Anthropic's TTL keys, once", () => {
+    expect(
+      cacheWriteTokens({ cache_creation: 0, ephemeral_5m_input_tokens: 300, ephemeral_1h_input_tokens: 200 }),
+    ).toBe(500);
+    expect(cacheWriteTokens({ cache_creation: 500, ephemeral_5m_input_tokens: 500 })).toBe(500);
+    expect(cacheWriteTokens({ cache_creation: 40 })).toBe(40);
+    expect(cacheWriteTokens(undefined)).toBe(0);
+  });
+});
+
 describe("parseUsage", () => {
   it("keeps the valid part and names each rejected value", () => {
     const { usage, problems } = parseUsage({
@@ -115,6 +168,69 @@ describe("Run schemas", () => {
     expect(RunSchema.safeParse({ ...run, id: "not-a-uuid" }).success).toBe(false);
     expect(RunSchema.safeParse({ ...run, run_type: "agent" }).success).toBe(false);
     expect(RunSchema.safeParse({ ...run, start_time: "yesterday" }).success).toBe(false);
+  });
+
+  it("accept what the langsmith client and LangSmith's API write: epoch-millisecond times, decimal-string costs", () => {
+    const millis = Date.UTC(2024, 4, 1, 12, 0, 0, 123);
+    const parsed = RunSchema.parse({
+      ...run,
+      start_time: millis,
+      end_time: millis + 1000.25,
+      first_token_time: millis + 500,
+      events: [{ name: "start", time: millis }],
+      prompt_cost: "0.000015",
+      completion_cost: "2.5e-05",
+      total_cost: "0.00004",
+      extra: { metadata: { usage_metadata: { ...run.extra.metadata.usage_metadata, total_cost: "0.00004" } } },
+    });
+    expect(parsed.start_time).toBe("2024-05-01T12:00:00.123000Z");
+    expect(parsed.end_time).toBe("2024-05-01T12:00:01.123250Z");
+    expect(parsed.first_token_time).toBe("2024-05-01T12:00:00.623000Z");
+    expect(parsed.events?.[0]?.time).toBe("2024-05-01T12:00:00.123000Z");
+    expect([parsed.prompt_cost, parsed.completion_cost, parsed.total_cost]).toEqual([0.000015, 0.000025, 0.00004]);
+    expect(parsed.extra?.metadata?.usage_metadata?.total_cost).toBe(0.00004);
+    for (const bad of ["-1", "1e", "0x10", "NaN", " 1", ""]) {
+      expect(RunSchema.safeParse({ ...run, total_cost: bad }).success).toBe(false);
+    }
+    expect(RunSchema.safeParse({ ...run, start_time: -1 }).success).toBe(false);
+    expect(RunSchema.safeParse({ ...run, start_time: Number.POSITIVE_INFINITY }).success).toBe(false);
+  });
+
+  it("RunUpdateSchema has every field of the langsmith client's RunUpdate", () => {
+    // Compile-time complete: a key added to langsmith's RunUpdate fails the type check here.
+    const fields = {
+      id: true,
+      name: true,
+      run_type: true,
+      start_time: true,
+      end_time: true,
+      extra: true,
+      tags: true,
+      error: true,
+      serialized: true,
+      inputs: true,
+      outputs: true,
+      parent_run_id: true,
+      reference_example_id: true,
+      events: true,
+      session_id: true,
+      session_name: true,
+      trace_id: true,
+      dotted_order: true,
+      attachments: true,
+    } satisfies Record<Exclude<keyof LangSmithRunUpdate, "address">, true>;
+    expect(Object.keys(RunUpdateSchema.shape)).toEqual(expect.arrayContaining(Object.keys(fields)));
+    const update = RunUpdateSchema.parse({
+      id: run.id,
+      trace_id: run.trace_id,
+      dotted_order: run.dotted_order,
+      name: "renamed",
+      run_type: "chain",
+      start_time: 1714564800000,
+      serialized: { id: ["x"] },
+      session_id: run.id,
+    });
+    expect(update).toMatchObject({ name: "renamed", run_type: "chain", start_time: "2024-05-01T12:00:00.000000Z" });
   });
 
   it("validate usage inside extra.metadata", () => {

@@ -1,4 +1,5 @@
 import { AIMessage, HumanMessage } from "@langchain/core/messages";
+import type { UsageMetadata as LangSmithUsageMetadata } from "langsmith/schemas";
 import { afterEach, describe, expect, it } from "vitest";
 import { CallbackManager, getDefaultCostEstimator, setDefaultCostEstimator } from "../../callbacks/index.js";
 import { RunSchema, type CostEstimator, type GenerationMessage } from "../../schemas/index.js";
@@ -9,6 +10,15 @@ import { chatResult, memoryTracer, named, scriptedClock } from "./helpers.js";
 
 const warnings = captureWarnings();
 const usage = { input_tokens: 10, output_tokens: 4, total_tokens: 14 };
+
+// Costs are sums of floats: compared to 12 digits.
+function closeTo(value: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, entry] of Object.entries(value)) {
+    out[key] = key.endsWith("_cost") ? expect.closeTo(entry as number, 12) : entry;
+  }
+  return out;
+}
 
 describe("RunTracer: the shape of a trace", () => {
   it("links a chain and its children by trace id, parent id, dotted order and execution order", async () => {
@@ -226,12 +236,21 @@ describe("RunTracer: LLM runs", () => {
     void manager.handleChatModelStart({ name: "noUsage" }, [[]]).handleLLMEnd(chatResult({}));
     const all = await runs();
     const summed = { input_tokens: 15, output_tokens: 10, total_tokens: 25, input_token_details: { cache_read: 2 } };
+    // The cost sits in usage_metadata's own keys, where LangSmith reads it (langsmith's UsageMetadata).
+    const priced = {
+      ...summed,
+      input_cost: 0.015,
+      output_cost: 0.02,
+      total_cost: 0.035,
+      input_cost_details: {},
+      output_cost_details: {},
+    } satisfies LangSmithUsageMetadata;
     const response = named(all, "responseModel");
     expect(response.prompt_tokens).toBe(15);
     expect(response.completion_tokens).toBe(10);
     expect(response.total_tokens).toBe(25);
-    expect(response.outputs?.usage_metadata).toEqual(summed);
-    expect(response.extra?.metadata?.usage_metadata).toEqual(summed);
+    expect(response.outputs?.usage_metadata).toEqual(closeTo(priced));
+    expect(response.extra?.metadata?.usage_metadata).toEqual(closeTo(priced));
     expect(response.prompt_cost).toBeCloseTo(0.015, 12);
     expect(response.completion_cost).toBeCloseTo(0.02, 12);
     expect(response.total_cost).toBeCloseTo(0.035, 12);
@@ -256,7 +275,38 @@ describe("RunTracer: LLM runs", () => {
     void llm.handleLLMEnd(chatResult({ text: "first more" }));
     const [run] = await runs();
     expect(run?.first_token_time).toBe("1970-01-01T00:00:01.000250Z");
-    expect(run?.events?.map((event) => event.name)).toEqual(["start", "end"]);
+    // Only the first token's event: LangSmith derives time to first token from it.
+    expect(run?.events?.map((event) => event.name)).toEqual(["start", "new_token", "end"]);
+    expect(run?.events?.[1]).toEqual({
+      name: "new_token",
+      time: "1970-01-01T00:00:01.000250Z",
+      kwargs: { token: "first", idx: { prompt: 0, completion: 0 } },
+    });
+  });
+
+  it("keeps the costs a caller put in usage_metadata instead of estimating its own", async () => {
+    setDefaultCostEstimator(() => ({
+      input_cost: 9,
+      output_cost: 9,
+      total_cost: 18,
+      input_cost_details: {},
+      output_cost_details: {},
+    }));
+    const { tracer, runs } = memoryTracer();
+    const own = {
+      ...usage,
+      input_cost: 0.5,
+      output_cost: 0.25,
+      total_cost: 0.75,
+      input_cost_details: { cache_read: 0.1 },
+    };
+    void CallbackManager.configure({ inheritableCallbacks: [tracer] })
+      .handleChatModelStart({ name: "own" }, [[]])
+      .handleLLMEnd(chatResult({ usage: own, model: "m-1" }));
+    const [run] = await runs();
+    expect(run?.outputs?.usage_metadata).toEqual(own);
+    expect(run?.extra?.metadata?.usage_metadata).toEqual(own);
+    expect(run?.total_cost).toBe(0.75);
   });
 
   it("keeps one new_token event per token when asked", async () => {

@@ -1,5 +1,6 @@
 import type { JsonRecord } from "../common/records.js";
 import type { ProviderName } from "../common/types.js";
+import type { ServingHost } from "./openai-hosts.js";
 
 /** Receives the text deltas of one stream event (the wrapper's per-token hook; allocation-free). */
 export interface TokenSink {
@@ -20,8 +21,10 @@ export interface PreparedRequest {
  * (wrap-client) does the rest.
  */
 export interface ChatCallSpec {
-  /** `ls_provider`, and the provider the normalizer reads the responses as. */
+  /** The provider the normalizer reads the responses as, and `ls_provider` unless `host` names another. */
   readonly provider: ProviderName;
+  /** The service that serves the calls, when known (an OpenAI-compatible host): it names `ls_provider`. */
+  readonly host?: ServingHost;
   /** The run's default name: the LangChain chat model class that makes the same call. */
   readonly runName: string;
   /** Request keys that carry the prompt: reported as the run's messages, left out of `invocation_params`. */

@@ -8,8 +8,11 @@ import {
 import type { LLMResult } from "../../../schemas/index.js";
 import type { ChatCallSpec } from "./chat-call-spec.js";
 import { invocationParams, lsParams } from "./ls-params.js";
+import { serverMetadata } from "./openai-hosts.js";
 import type { JsonRecord } from "../common/records.js";
 import type { WrapClientOptions } from "./wrap-options.js";
+import type { NormalizedResponse } from "../common/types.js";
+import { readLLMResult } from "./to-llm-result.js";
 
 // Token indices of completions other than the first (n > 1), made once per index and shared; the
 // cache is bounded, since the indices come from the provider's payload.
@@ -39,12 +42,16 @@ export class ChatRun {
     this.model = model;
   }
 
-  /** Starts the run of `request` (as sent) with the ambient handlers and the wrapper's options. */
+  /**
+   * Starts the run of `request` (as sent) with the ambient handlers and the wrapper's options. The
+   * run's metadata: the caller's, then the `ls_*` keys, then `server_address` / `server_port` when
+   * the spec knows the host (see `serverMetadata`).
+   */
   static start(spec: ChatCallSpec, request: JsonRecord, options: WrapClientOptions): ChatRun {
     const manager = CallbackManager.configure({
       callbacks: options.callbacks,
       tags: options.tags,
-      metadata: { ...options.metadata, ...lsParams(spec, request) },
+      metadata: { ...options.metadata, ...lsParams(spec, request), ...serverMetadata(spec.host) },
     });
     const run = manager.handleChatModelStart(
       { lc: 1, type: "not_implemented", id: ["runledger", "providers", spec.runName] },
@@ -80,6 +87,20 @@ export class ChatRun {
     if (this._ended) return undefined;
     const indices = index === 0 ? undefined : indicesOf(index);
     return this.manager.handleLLMNewToken(text, indices, undefined, undefined, undefined, fields);
+  }
+
+  /**
+   * The run's output read from the provider's response (see `readLLMResult`), with
+   * `response_metadata.model_provider` naming the host that served it when the spec knows one.
+   */
+  output(read: () => NormalizedResponse, what: string): LLMResult {
+    const host = this.spec.host;
+    if (host === undefined) return readLLMResult(read, what);
+    return readLLMResult(() => {
+      const response = read();
+      response.response_metadata.model_provider = host.provider;
+      return response;
+    }, what);
   }
 
   /** Ends the run with its output (no-op once ended). */

@@ -5,7 +5,7 @@ import { normalizeResponse } from "../payloads/normalize.js";
 import { observeResult, type OutcomeObserver } from "./observe-promise.js";
 import { observeStream } from "./observe-stream.js";
 import { isRecord, type JsonRecord } from "../common/records.js";
-import { emptyLLMResult, readLLMResult } from "./to-llm-result.js";
+import { emptyLLMResult } from "./to-llm-result.js";
 import type { NormalizedResponse } from "../common/types.js";
 import type { WrapClientOptions } from "./wrap-options.js";
 
@@ -62,7 +62,7 @@ class CallObserver implements OutcomeObserver {
       observeStream(value, this.run, this._hideEvent);
       return value;
     }
-    const pending = this.run.end(readLLMResult(() => this.normalize(value), `${this.run.spec.provider} response`));
+    const pending = this.run.end(this.run.output(() => this.normalize(value), `${this.run.spec.provider} response`));
     return pending === undefined ? value : pending.then(() => value);
   };
 
@@ -88,7 +88,7 @@ class CallObserver implements OutcomeObserver {
     // A copy of the body, read beside the caller's: the caller's body stays unread for them.
     const copy = (clone as () => { json(): Promise<unknown> }).call(response);
     copy.json().then(
-      (body) => settleInBackground(run.end(readLLMResult(() => this.normalize(body), `${run.spec.provider} response`))),
+      (body) => settleInBackground(run.end(run.output(() => this.normalize(body), `${run.spec.provider} response`))),
       (error: unknown) => {
         emitWarning(
           "unreadable_response",

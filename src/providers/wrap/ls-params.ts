@@ -11,7 +11,7 @@ import { omitKeys, type JsonRecord } from "../common/records.js";
  * // { ls_provider: "openai", ls_model_name: "gpt-4o-mini", ls_model_type: "chat", ls_temperature: 0, ls_stop: ["\n"] }
  */
 export function lsParams(spec: ChatCallSpec, request: JsonRecord): Record<string, unknown> {
-  const params: Record<string, unknown> = { ls_provider: spec.provider };
+  const params: Record<string, unknown> = { ls_provider: spec.host?.provider ?? spec.provider };
   if (typeof request.model === "string") params.ls_model_name = request.model;
   params.ls_model_type = "chat";
   if (typeof request.temperature === "number") params.ls_temperature = request.temperature;

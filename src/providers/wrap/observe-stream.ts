@@ -6,7 +6,7 @@ import { settleInBackground } from "./chat-run.js";
 import { isRecord, type JsonRecord } from "../common/records.js";
 import { StreamAbandonedError } from "./stream-abandoned-error.js";
 import { StreamAccumulator } from "../stream/stream-accumulator.js";
-import { emptyLLMResult, readLLMResult } from "./to-llm-result.js";
+import { emptyLLMResult } from "./to-llm-result.js";
 
 type IteratorFactory = (this: unknown) => AsyncIterator<unknown>;
 type Step = IteratorResult<unknown> | Promise<IteratorResult<unknown>>;
@@ -117,7 +117,7 @@ class StreamTracker implements TokenSink {
     const signal = this._signal;
     if (signal?.aborted === true)
       return this.run.fail(signal.reason ?? new Error("The request was aborted"), this.partial());
-    return this.run.end(readLLMResult(() => this.accumulator.result(), `${this.run.spec.provider} stream`));
+    return this.run.end(this.run.output(() => this.accumulator.result(), `${this.run.spec.provider} stream`));
   }
 
   fail(error: unknown): Promise<void> | undefined {
@@ -129,7 +129,7 @@ class StreamTracker implements TokenSink {
   }
 
   private partial(): LLMResult {
-    return readLLMResult(() => this.accumulator.result(), `partial ${this.run.spec.provider} stream`);
+    return this.run.output(() => this.accumulator.result(), `partial ${this.run.spec.provider} stream`);
   }
 }
 

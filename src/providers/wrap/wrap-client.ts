@@ -27,7 +27,8 @@ export type ClientWrapper<O extends WrapClientOptions> = <T extends object>(clie
 
 /**
  * Builds a client wrapper from the dotted paths of the methods to instrument (e.g.
- * `"chat.completions.create"`). The wrapper returns a Proxy of the client: the listed methods make
+ * `"chat.completions.create"`), chosen per client (`calls` sees the options and the client, e.g. to
+ * read its base URL; a `withOptions()` copy gets its own). The wrapper returns a Proxy of the client: the listed methods make
  * chat-model runs; every other member is the client's own. Wrapping a wrapped client again wraps
  * the original with both option sets merged (no event is ever emitted twice).
  *
@@ -37,7 +38,7 @@ export type ClientWrapper<O extends WrapClientOptions> = <T extends object>(clie
  */
 export function defineClientWrapper<O extends WrapClientOptions>(
   kind: string,
-  calls: (options: O) => Readonly<Record<string, ChatCallSpec>>,
+  calls: (options: O, client: object) => Readonly<Record<string, ChatCallSpec>>,
 ): ClientWrapper<O> {
   const wrap = <T extends object>(client: T, options?: O): T => {
     const given = options ?? ({} as O);
@@ -45,7 +46,8 @@ export function defineClientWrapper<O extends WrapClientOptions>(
     if (existing !== undefined && existing.kind === kind) {
       return wrap(existing.target as T, mergeWrapOptions(existing.options as O, given));
     }
-    const proxy = new ClientProxies(client, specTree(calls(given)), given, (copy) => wrap(copy, given)).root as T;
+    const proxy = new ClientProxies(client, specTree(calls(given, client)), given, (copy) => wrap(copy, given))
+      .root as T;
     wrappedClients.set(proxy, { kind, target: client, options: given });
     return proxy;
   };

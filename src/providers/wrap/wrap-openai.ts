@@ -2,6 +2,7 @@ import type { ChatCallSpec, PreparedRequest, TokenSink } from "./chat-call-spec.
 import { isRecord, type JsonRecord } from "../common/records.js";
 import { defineClientWrapper } from "./wrap-client.js";
 import type { WrapClientOptions } from "./wrap-options.js";
+import { servingHost } from "./openai-hosts.js";
 
 /** Options of `wrapOpenAI`. */
 export interface WrapOpenAIOptions extends WrapClientOptions {
@@ -37,10 +38,14 @@ const RESPONSES: ChatCallSpec = {
   textDeltas: responsesDeltas,
 };
 
-const wrapper = defineClientWrapper<WrapOpenAIOptions>("openai", (options) => ({
-  "chat.completions.create": options.includeStreamUsage === false ? CHAT_COMPLETIONS_BASE : CHAT_COMPLETIONS_WITH_USAGE,
-  "responses.create": RESPONSES,
-}));
+const wrapper = defineClientWrapper<WrapOpenAIOptions>("openai", (options, client) => {
+  const host = servingHost((client as { baseURL?: unknown }).baseURL, client.constructor?.name);
+  const chat = options.includeStreamUsage === false ? CHAT_COMPLETIONS_BASE : CHAT_COMPLETIONS_WITH_USAGE;
+  return {
+    "chat.completions.create": { ...chat, provider: host.chatPayload, host },
+    "responses.create": { ...RESPONSES, provider: host.responsesPayload, host },
+  };
+});
 
 /**
  * Wraps an OpenAI client (the `openai` package, v5/v6, or anything with its shape) so that
@@ -51,6 +56,12 @@ const wrapper = defineClientWrapper<WrapOpenAIOptions>("openai", (options) => ({
  * LangChain's ChatOpenAI), one `handleLLMNewToken` per streamed text delta (`fields.chunk` is the
  * raw chunk; the `fields` object is reused across a stream's tokens, so read it during the call),
  * then an end with usage and response metadata, or an error.
+ *
+ * The provider is named from the client's base URL (see `servingHost`): a client pointed at Groq,
+ * Together, Fireworks, OpenRouter, DeepSeek, Ollama, Azure OpenAI, … reports that host as
+ * `ls_provider` and `response_metadata.model_provider`, and its usage by that host's rule; vLLM,
+ * LM Studio and other compatible servers report `openai`. Each run's metadata also records the
+ * base URL's `server_address` and `server_port` (OpenTelemetry's `server.address` / `server.port`).
  *
  * The returned client has the same type and behaves the same: the SDK's own promise
  * (`.withResponse()`, `.asResponse()`) and stream (`tee()`, `toReadableStream()`, `controller`)
