@@ -124,7 +124,7 @@ describe("model spans", () => {
     );
     expect(usage?.input_token_details?.cache_creation).toBe(0);
     void CallbackManager.configure({
-      inheritableCallbacks: manager.handlers,
+      callbacks: manager.handlers,
       metadata: { ls_provider: "anthropic", ls_model_name: "claude-sonnet-4-5" },
     })
       .handleChatModelStart({ name: "ChatAnthropic" }, [[]])

@@ -300,7 +300,7 @@ describe("RunTracer: LLM runs", () => {
       total_cost: 0.75,
       input_cost_details: { cache_read: 0.1 },
     };
-    void CallbackManager.configure({ inheritableCallbacks: [tracer] })
+    void CallbackManager.configure({ callbacks: [tracer] })
       .handleChatModelStart({ name: "own" }, [[]])
       .handleLLMEnd(chatResult({ usage: own, model: "m-1" }));
     const [run] = await runs();
