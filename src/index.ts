@@ -156,6 +156,10 @@ export {
   wrapAnthropic,
   type WrapAnthropicOptions,
   type WrapClientOptions,
+  wrapGroq,
+  type WrapGroqOptions,
+  wrapMistral,
+  type WrapMistralOptions,
   wrapOpenAI,
   type WrapOpenAIOptions,
 } from "./providers/index.js";

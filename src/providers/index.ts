@@ -13,5 +13,7 @@ export {
 } from "./common/types.js";
 export { wrapOpenAI, type WrapOpenAIOptions } from "./wrap/wrap-openai.js";
 export { wrapAnthropic, type WrapAnthropicOptions } from "./wrap/wrap-anthropic.js";
+export { wrapGroq, type WrapGroqOptions } from "./wrap/wrap-groq.js";
+export { wrapMistral, type WrapMistralOptions } from "./wrap/wrap-mistral.js";
 export { StreamAbandonedError } from "./wrap/stream-abandoned-error.js";
 export type { WrapClientOptions } from "./wrap/wrap-options.js";

@@ -1,6 +1,7 @@
 import type { ApiAdapter, Extraction, StreamState } from "./adapter.js";
 import { CountReader } from "../common/counts.js";
 import { asArray, asRecord, asString, isRecord, itemsOf, type JsonRecord } from "../common/records.js";
+import { snakeCase } from "../common/snake-case.js";
 import { ToolCallAccumulator } from "../stream/tool-calls.js";
 import { buildUsage, missingUsage, type UsageOutcome } from "../wrap/usage-outcome.js";
 
@@ -13,6 +14,8 @@ const RESPONSE_KEYS: ReadonlySet<string> = new Set([
   "usage_metadata",
   "modelVersion",
   "model_version",
+  // The JS SDK's own record of the HTTP response (headers), not part of the API's payload.
+  "sdkHttpResponse",
 ]);
 
 /** Candidate fields that are content. */
@@ -39,18 +42,6 @@ export function looksLikeVertex(raw: JsonRecord): boolean {
   return (
     field(raw, "createTime", "create_time") !== undefined || field(usage, "trafficType", "traffic_type") !== undefined
   );
-}
-
-const snakeCache = new Map<string, string>();
-
-/** camelCase → snake_case (LangChain's Google packages report snake_case keys). Cached: keys repeat per chunk. */
-function snakeCase(key: string): string {
-  let snake = snakeCache.get(key);
-  if (snake === undefined) {
-    snake = key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
-    if (snakeCache.size < 256) snakeCache.set(key, snake);
-  }
-  return snake;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { JsonRecord } from "../common/records.js";
 import type { ProviderName } from "../common/types.js";
-import type { ServingHost } from "./openai-hosts.js";
+import type { ServerLocation, ServingHost } from "./openai-hosts.js";
 
 /** Receives the text deltas of one stream event (the wrapper's per-token hook; allocation-free). */
 export interface TokenSink {
@@ -25,6 +25,8 @@ export interface ChatCallSpec {
   readonly provider: ProviderName;
   /** The service that serves the calls, when known (an OpenAI-compatible host): it names `ls_provider`. */
   readonly host?: ServingHost;
+  /** Where the calls go, for SDKs of one provider (no `host` to name): the run's `server_address` / `server_port`. */
+  readonly server?: ServerLocation;
   /** The run's default name: the LangChain chat model class that makes the same call. */
   readonly runName: string;
   /** Request keys that carry the prompt: reported as the run's messages, left out of `invocation_params`. */
@@ -33,10 +35,30 @@ export interface ChatCallSpec {
   readonly maxTokensKeys: readonly string[];
   /** The request key that holds stop sequences (`ls_stop`). */
   readonly stopKey: string;
+  /**
+   * The request as the run reports it, when the SDK's request is not flat: `model`, the sampling
+   * parameters and the prompt keys at the top (Gemini's `config`, Bedrock's `modelId` and
+   * `inferenceConfig`). Every other member reads this view; absent when the request is flat already.
+   */
+  view?(request: JsonRecord): JsonRecord;
+  /** True when the method always streams (Mistral's `chat.stream`); otherwise `request.stream === true` says. */
+  readonly streams?: boolean;
   /** The request's messages as the run's input (the system prompt first, when the API keeps it apart). */
   messages(request: JsonRecord): unknown[];
   /** Rewrites the request before it is sent; absent when requests go out unchanged. */
   prepare?(request: JsonRecord): PreparedRequest | undefined;
+  /**
+   * The provider's payload in a plain call's result, as the normalizers read it (the API's own
+   * spelling, when the SDK renamed its keys); absent when the result is the payload.
+   */
+  response?(result: unknown): unknown;
+  /** The async iterable of events in a streaming call's result; absent when the result is the stream. */
+  stream?(result: unknown): unknown;
+  /**
+   * One stream item as the provider sent it (decoded, in the API's own spelling), or undefined to
+   * let it pass unread; absent when the SDK yields the API's events as they are.
+   */
+  event?(item: JsonRecord): JsonRecord | undefined;
   /** Reports every text delta of one stream event to `sink`. Called per event: must not allocate. */
   textDeltas(event: JsonRecord, sink: TokenSink): void;
 }

@@ -43,15 +43,16 @@ export class ChatRun {
   }
 
   /**
-   * Starts the run of `request` (as sent) with the ambient handlers and the wrapper's options. The
-   * run's metadata: the caller's, then the `ls_*` keys, then `server_address` / `server_port` when
-   * the spec knows the host (see `serverMetadata`).
+   * Starts the run of `sent` (the request as it goes out, read through the spec's `view`) with the
+   * ambient handlers and the wrapper's options. The run's metadata: the caller's, then the `ls_*`
+   * keys, then `server_address` / `server_port` when the spec knows the host or server (see `serverMetadata`).
    */
-  static start(spec: ChatCallSpec, request: JsonRecord, options: WrapClientOptions): ChatRun {
+  static start(spec: ChatCallSpec, sent: JsonRecord, options: WrapClientOptions): ChatRun {
+    const request = spec.view === undefined ? sent : spec.view(sent);
     const manager = CallbackManager.configure({
       callbacks: options.callbacks,
       tags: options.tags,
-      metadata: { ...options.metadata, ...lsParams(spec, request), ...serverMetadata(spec.host) },
+      metadata: { ...options.metadata, ...lsParams(spec, request), ...serverMetadata(spec.host ?? spec.server) },
     });
     const run = manager.handleChatModelStart(
       { lc: 1, type: "not_implemented", id: ["runledger", "providers", spec.runName] },

@@ -27,14 +27,33 @@ export function callInstrumented(
   options: WrapClientOptions,
   args: unknown[],
 ): unknown {
-  const request = isRecord(args[0]) ? args[0] : {};
+  return instrumentCall(spec, options, isRecord(args[0]) ? args[0] : {}, (sent) => {
+    if (sent !== args[0]) args[0] = sent;
+    return original.apply(owner, args);
+  });
+}
+
+/**
+ * The run of one provider call whose request is `request`: `call` sends the request (as the spec
+ * prepared it) inside the run's context, and its result is observed and returned as it is. For
+ * SDKs whose calls are not a method with the request first (a Bedrock middleware).
+ *
+ * @example
+ * // a middleware's handler: the command's input is the request, the deserialized output the result
+ * (args) => instrumentCall(spec, options, args.input, (input) => next({ ...args, input }));
+ */
+export function instrumentCall(
+  spec: ChatCallSpec,
+  options: WrapClientOptions,
+  request: JsonRecord,
+  call: (sent: JsonRecord) => unknown,
+): unknown {
   const prepared = spec.prepare?.(request);
   const sent = prepared?.request ?? request;
-  if (prepared !== undefined) args[0] = sent;
   const run = ChatRun.start(spec, sent, options);
   let result: unknown;
   try {
-    result = run.inContext(() => original.apply(owner, args));
+    result = run.inContext(() => call(sent));
   } catch (error) {
     settleInBackground(run.fail(error));
     throw error;
@@ -49,7 +68,7 @@ class CallObserver implements OutcomeObserver {
 
   constructor(run: ChatRun, request: JsonRecord, prepared: PreparedRequest | undefined) {
     this.run = run;
-    this.streaming = request.stream === true;
+    this.streaming = run.spec.streams === true || request.stream === true;
     this._hideEvent = prepared?.hideEvent;
   }
 
@@ -58,11 +77,16 @@ class CallObserver implements OutcomeObserver {
   }
 
   readonly onValue = (value: unknown): unknown => {
-    if (this.streaming && isAsyncIterable(value)) {
-      observeStream(value, this.run, this._hideEvent);
-      return value;
+    const spec = this.run.spec;
+    if (this.streaming) {
+      const stream = spec.stream === undefined ? value : spec.stream(value);
+      if (isAsyncIterable(stream)) {
+        observeStream(stream, this.run, this._hideEvent);
+        return value;
+      }
     }
-    const pending = this.run.end(this.run.output(() => this.normalize(value), `${this.run.spec.provider} response`));
+    const payload = (): unknown => (spec.response === undefined ? value : spec.response(value));
+    const pending = this.run.end(this.run.output(() => this.normalize(payload()), `${spec.provider} response`));
     return pending === undefined ? value : pending.then(() => value);
   };
 

@@ -87,16 +87,23 @@ class StreamTracker implements TokenSink {
     return new ObservedIterator(source, this);
   }
 
-  /** One event: merged, then its text deltas reported. Returns HIDDEN for an event the caller must not see. */
-  event(event: JsonRecord): typeof HIDDEN | Promise<void> | undefined {
+  /**
+   * One stream item: read as the provider's event, merged, then its text deltas reported. Returns
+   * HIDDEN for an event the caller must not see.
+   */
+  event(item: JsonRecord): typeof HIDDEN | Promise<void> | undefined {
+    const decode = this.run.spec.event;
+    let event: JsonRecord | undefined = item;
     try {
-      this.accumulator.add(event);
+      if (decode !== undefined) event = decode(item);
+      if (event !== undefined) this.accumulator.add(event);
     } catch (error) {
-      // A fault in merging must never break the caller's stream; the run's output will lack the event.
+      // A fault in reading or merging must never break the caller's stream; the run's output will lack the event.
       if (!this.warned)
         emitWarning("stream_event_dropped", "A stream event could not be merged into the run's output", error);
       this.warned = true;
     }
+    if (event === undefined) return undefined;
     if (this.hideEvent !== undefined && this.hideEvent(event)) return HIDDEN;
     this.pending = undefined;
     this.run.spec.textDeltas(event, this);

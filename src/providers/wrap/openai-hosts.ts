@@ -5,13 +5,17 @@ import type { ProviderName } from "../common/types.js";
  * how to read its payloads, and where it was reached (for OpenTelemetry's `server.address` /
  * `server.port`).
  */
-export interface ServingHost {
+export interface ServingHost extends ServerLocation {
   /** LangChain's `ls_provider` name of the host (`openai`, `azure`, `groq`, `deepseek`, `ollama`, …). */
   readonly provider: string;
   /** The payload rule of Chat Completions responses from this host. */
   readonly chatPayload: ProviderName;
   /** The payload rule of Responses API responses from this host. */
   readonly responsesPayload: ProviderName;
+}
+
+/** Where a client's calls go, read from its base URL (OpenTelemetry's `server.address` / `server.port`). */
+export interface ServerLocation {
   /** The host name of the base URL (lower case, no brackets around IPv6 addresses). */
   readonly address?: string;
   /** The port of the base URL: the explicit one, else the scheme's default (443 / 80). */
@@ -78,17 +82,28 @@ const OLLAMA_PORT = 11434;
  * // { provider: "groq", chatPayload: "groq", responsesPayload: "groq", address: "api.groq.com", port: 443 }
  */
 export function servingHost(baseURL: unknown, clientClass?: string): ServingHost {
-  const url = parseURL(baseURL);
-  const address = url === undefined ? undefined : url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  const port = url === undefined ? undefined : portOf(url);
-  const rule = ruleFor(address, port, clientClass);
-  const host: ServingHost = {
+  const location = serverLocation(baseURL);
+  const rule = ruleFor(location.address, location.port, clientClass);
+  return {
     provider: rule.provider,
     chatPayload: rule.chatPayload ?? "openai",
     responsesPayload: rule.responsesPayload ?? "openai",
+    ...location,
   };
-  if (address === undefined || address === "") return host;
-  return port === undefined ? { ...host, address } : { ...host, address, port };
+}
+
+/**
+ * The server address and port of a base URL (a string or URL); empty when it is not one.
+ *
+ * @example
+ * serverLocation("https://bedrock-runtime.us-east-1.amazonaws.com"); // { address: "bedrock-runtime.us-east-1.amazonaws.com", port: 443 }
+ */
+export function serverLocation(baseURL: unknown): ServerLocation {
+  const url = parseURL(baseURL);
+  const address = url === undefined ? undefined : url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  if (url === undefined || address === undefined || address === "") return {};
+  const port = portOf(url);
+  return port === undefined ? { address } : { address, port };
 }
 
 function ruleFor(address: string | undefined, port: number | undefined, clientClass: string | undefined): HostRule {
@@ -125,7 +140,7 @@ function portOf(url: URL): number | undefined {
  * @example
  * serverMetadata(servingHost("http://localhost:11434/v1")); // { server_address: "localhost", server_port: 11434 }
  */
-export function serverMetadata(host: ServingHost | undefined): Record<string, string | number> | undefined {
+export function serverMetadata(host: ServerLocation | undefined): Record<string, string | number> | undefined {
   if (host?.address === undefined) return undefined;
   return host.port === undefined
     ? { server_address: host.address }

@@ -1,5 +1,6 @@
 import type { ChatCallSpec, PreparedRequest, TokenSink } from "./chat-call-spec.js";
 import { isRecord, type JsonRecord } from "../common/records.js";
+import { chatCompletionsCall } from "./chat-completions-call.js";
 import { defineClientWrapper } from "./wrap-client.js";
 import type { WrapClientOptions } from "./wrap-options.js";
 import { servingHost } from "./openai-hosts.js";
@@ -16,15 +17,7 @@ export interface WrapOpenAIOptions extends WrapClientOptions {
   includeStreamUsage?: boolean;
 }
 
-const CHAT_COMPLETIONS_BASE: ChatCallSpec = {
-  provider: "openai",
-  runName: "ChatOpenAI",
-  promptKeys: new Set(["messages"]),
-  maxTokensKeys: ["max_tokens", "max_completion_tokens"],
-  stopKey: "stop",
-  messages: (request: JsonRecord): unknown[] => (Array.isArray(request.messages) ? request.messages : []),
-  textDeltas: chatCompletionDeltas,
-};
+const CHAT_COMPLETIONS_BASE = chatCompletionsCall("openai", "ChatOpenAI");
 
 const CHAT_COMPLETIONS_WITH_USAGE: ChatCallSpec = { ...CHAT_COMPLETIONS_BASE, prepare: requestStreamUsage };
 
@@ -94,22 +87,6 @@ function requestStreamUsage(request: JsonRecord): PreparedRequest | undefined {
 /** The chunk `include_usage` adds at the end of a stream: no choices, only usage. */
 function isUsageOnlyChunk(chunk: JsonRecord): boolean {
   return Array.isArray(chunk.choices) && chunk.choices.length === 0 && isRecord(chunk.usage);
-}
-
-function chatCompletionDeltas(chunk: JsonRecord, sink: TokenSink): void {
-  const choices = chunk.choices;
-  if (!Array.isArray(choices)) return;
-  for (let i = 0; i < choices.length; i++) {
-    const choice: unknown = choices[i];
-    if (!isRecord(choice) || !isRecord(choice.delta)) continue;
-    const content = choice.delta.content;
-    if (typeof content === "string" && content.length > 0) sink.token(content, choiceIndex(choice.index, i), chunk);
-  }
-}
-
-// The choice's own index, unless the payload's is not a usable one.
-function choiceIndex(index: unknown, position: number): number {
-  return typeof index === "number" && Number.isSafeInteger(index) && index >= 0 ? index : position;
 }
 
 function responsesMessages(request: JsonRecord): unknown[] {
