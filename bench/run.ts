@@ -15,6 +15,7 @@ const BENCHMARKS: Record<string, () => Promise<() => Promise<Section>>> = {
   "otel-span": async () => (await import("./otel-span.js")).otelSpan,
   memory: async () => (await import("./memory.js")).memory,
   throughput: async () => (await import("./throughput.js")).throughput,
+  "estimate-cost": async () => (await import("./estimate-cost.js")).estimateCostBench,
 };
 
 const METHOD = [

@@ -35,4 +35,4 @@ export {
   LLMResultSchema,
   type ToolCall,
 } from "./llm-result.js";
-export { type CostEstimate, CostEstimateSchema, type CostEstimator } from "./cost.js";
+export { type CostContext, type CostEstimate, CostEstimateSchema, type CostEstimator } from "./cost.js";

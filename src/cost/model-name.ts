@@ -46,8 +46,8 @@ const CACHE_LIMIT = 1024;
  * @example
  * normalizeModelName("us.anthropic.claude-sonnet-4-5-20250929-v1:0");
  * // → { base: "claude-sonnet-4-5", provider: "amazon_bedrock",
- * //     candidates: ["us.anthropic.claude-sonnet-4-5-20250929-v1:0", "claude-sonnet-4-5-20250929-v1:0",
- * //                  "claude-sonnet-4-5-20250929", "claude-sonnet-4-5"] }
+ * //     candidates: ["us.anthropic.claude-sonnet-4-5-20250929-v1:0", "us.anthropic.claude-sonnet-4-5-20250929",
+ * //                  "claude-sonnet-4-5-20250929-v1:0", "claude-sonnet-4-5-20250929", "claude-sonnet-4-5"] }
  */
 export function normalizeModelName(raw: string): NormalizedModelName {
   const cached = cache.get(raw);
@@ -76,6 +76,9 @@ function compute(raw: string): NormalizedModelName {
   const bedrock = BEDROCK_ID.exec(name);
   if (bedrock?.[1]) {
     provider = "amazon_bedrock";
+    // The id without its version first (`us.anthropic.claude-…-20250929`): prices are listed by it.
+    const fullUnversioned = strip(name, BEDROCK_VERSION);
+    if (fullUnversioned) candidates.push(fullUnversioned);
     name = bedrock[1];
     candidates.push(name);
     const unversioned = strip(name, BEDROCK_VERSION);

@@ -1,5 +1,5 @@
 import { PriceTable } from "./price-table.js";
-import type { ModelPrice } from "./price-schema.js";
+import type { ModelPrice, ModelPriceInput } from "./price-schema.js";
 
 // Shared through globalThis so prices registered through one build are seen by the other.
 const KEY = Symbol.for("runledger.registered-prices");
@@ -7,8 +7,10 @@ const store = globalThis as { [KEY]?: { entries: ModelPrice[]; table: PriceTable
 
 /**
  * Adds prices that take precedence over the built-in table for every later `estimateCost` call
- * (and so for the default cost estimator). A later registration of the same model wins. Records
- * are validated; an invalid one throws a `TypeError` and nothing is registered.
+ * (and so for the default cost estimator). Prices are in USD per million tokens (`ModelPriceInput`:
+ * `input` and `output`, optionally `cached_input`, `cache_write`, `cache_write_1h`, `reasoning`,
+ * `audio_input`, `audio_output` and a `long_context` band). A later registration of the same model
+ * wins. Records are validated; an invalid one throws a `TypeError` and nothing is registered.
  *
  * @example
  * registerPrices([
@@ -16,7 +18,7 @@ const store = globalThis as { [KEY]?: { entries: ModelPrice[]; table: PriceTable
  *   { model: "gpt-4o-mini", provider: "openai", prices: { input: 0.1, output: 0.4 } }, // negotiated
  * ]);
  */
-export function registerPrices(prices: readonly unknown[]): void {
+export function registerPrices(prices: readonly ModelPriceInput[]): void {
   const added = PriceTable.from(prices).entries;
   const entries = [...added, ...(store[KEY]?.entries ?? [])];
   store[KEY] = { entries, table: new PriceTable(entries) };

@@ -48,19 +48,8 @@ export const ModelPriceSchema = z.strictObject({
   prices: ModelPricesSchema,
 });
 export type ModelPrice = z.infer<typeof ModelPriceSchema>;
-
-/** A built-in price: a `ModelPrice` with its provider, the date it was checked and where it was read. */
-export const PriceEntrySchema = ModelPriceSchema.extend({
-  provider: z.string().trim().min(1),
-  checked: z.iso.date(),
-  sources: z.array(z.url({ protocol: /^https$/ })).min(1),
-  note: z.string().min(1).optional(),
-});
-export type PriceEntry = z.infer<typeof PriceEntrySchema>;
-
-/** The shape of `prices.json`. */
-export const PriceFileSchema = z.strictObject({
-  unit: z.literal("USD per 1M tokens"),
-  models: z.array(PriceEntrySchema).min(1),
-});
-export type PriceFile = z.infer<typeof PriceFileSchema>;
+/**
+ * A price record as `registerPrices` and `estimateCost`'s `prices` option take it. Every price is in
+ * USD per million tokens (the unit providers publish), e.g. `{ input: 2.5, cached_input: 1.25, output: 10 }`.
+ */
+export type ModelPriceInput = z.input<typeof ModelPriceSchema>;

@@ -1,34 +1,33 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { emitWarning } from "../../callbacks/warnings.js";
 import { describeIssues } from "../shared/describe-issues.js";
-import { moduleDir } from "./module-dir.cjs";
+import type { PricedModel } from "./built-in-prices.js";
 import { normalizeModelName } from "./model-name.js";
-import { ModelPriceSchema, PriceFileSchema, type ModelPrice, type PriceEntry } from "./price-schema.js";
+import { ModelPriceSchema, type ModelPrice, type ModelPrices } from "./price-schema.js";
+import type { Rates, TieredRates } from "./price-rates.js";
 
 /**
- * Model prices indexed by normalized name. When several providers price the same model (e.g.
- * `gpt-oss-120b` on Groq and Fireworks), the caller's provider picks one; without a provider, or
- * when that provider has no entry of its own, the first entry listed wins.
+ * Model prices given by a user, indexed by normalized name. When several providers price the same
+ * model (e.g. `gpt-oss-120b` on Groq and Fireworks), the caller's provider picks one; without a
+ * provider, or when that provider has no entry of its own, the first entry listed wins.
  *
  * @example
  * const table = new PriceTable([{ model: "my-model", prices: { input: 1, output: 2 } }]);
- * table.lookup("my-model-2026-01-01")?.prices.output; // → 2
+ * table.lookup("my-model-2026-01-01")?.periods[0]?.rates.base.output; // → 2
  */
 export class PriceTable {
-  private readonly byName = new Map<string, ModelPrice[]>();
+  private readonly byName = new Map<string, PricedModel[]>();
   private readonly _entries: readonly ModelPrice[];
 
   constructor(entries: readonly ModelPrice[]) {
     this._entries = entries;
     for (const entry of entries) {
+      const priced = toPricedModel(entry);
       for (const name of [entry.model, ...(entry.aliases ?? [])]) {
         // Keys go through the same normalization as lookups, minus suffix stripping, so an entry
         // written as `openai/gpt-4o` or `GPT-4o` still matches.
         const key = normalizeModelName(name).candidates[0] ?? name;
         const list = this.byName.get(key);
-        if (list) list.push(entry);
-        else this.byName.set(key, [entry]);
+        if (list) list.push(priced);
+        else this.byName.set(key, [priced]);
       }
     }
   }
@@ -39,7 +38,7 @@ export class PriceTable {
   }
 
   /** The price of `model` (any spelling `normalizeModelName` understands), or undefined. */
-  lookup(model: string, provider?: string): ModelPrice | undefined {
+  lookup(model: string, provider?: string): PricedModel | undefined {
     const name = normalizeModelName(model);
     const wanted = provider ?? name.provider;
     for (const candidate of name.candidates) {
@@ -54,7 +53,8 @@ export class PriceTable {
    * Throws a `TypeError` naming the first invalid record and the problem.
    */
   static from(records: readonly unknown[]): PriceTable {
-    const entries = records.map((record, index) => {
+    if (!Array.isArray(records)) throw new TypeError("prices must be an array of price records");
+    const entries = records.map((record: unknown, index) => {
       const parsed = ModelPriceSchema.safeParse(record);
       if (!parsed.success) {
         throw new TypeError(`invalid price at index ${index}: ${describeIssues(parsed.error.issues)}`);
@@ -65,41 +65,25 @@ export class PriceTable {
   }
 }
 
-let builtIn: { table: PriceTable; entries: readonly PriceEntry[] } | undefined;
-
-/**
- * The built-in prices from `prices.json` (with the date each was checked and its sources),
- * loaded and validated on first use.
- *
- * @example
- * for (const entry of getBuiltInPrices()) console.log(entry.provider, entry.model, entry.checked);
- */
-export function getBuiltInPrices(): readonly PriceEntry[] {
-  return loadBuiltIn().entries;
+function toPricedModel(entry: ModelPrice): PricedModel {
+  const base = toRates(entry.prices);
+  const band = entry.prices.long_context;
+  const rates: TieredRates = band
+    ? {
+        base,
+        tiers: [{ above: band.above_input_tokens, rates: { ...base, ...toRates({ ...entry.prices, ...band }) } }],
+      }
+    : { base, tiers: [] };
+  return { provider: entry.provider ?? "", model: entry.model, periods: [{ from: -Infinity, rates }] };
 }
 
-/**
- * The built-in price table (empty, with a recorded warning, if `prices.json` cannot be read).
- *
- * @example
- * builtInPriceTable().lookup("gpt-4o-mini-2024-07-18")?.prices.input; // → 0.15
- */
-export function builtInPriceTable(): PriceTable {
-  return loadBuiltIn().table;
-}
-
-function loadBuiltIn(): { table: PriceTable; entries: readonly PriceEntry[] } {
-  if (builtIn) return builtIn;
-  let entries: readonly PriceEntry[] = [];
-  try {
-    const raw: unknown = JSON.parse(readFileSync(join(moduleDir, "prices.json"), "utf8"));
-    const parsed = PriceFileSchema.safeParse(raw);
-    if (parsed.success) entries = parsed.data.models;
-    else emitWarning("invalid_price_table", `prices.json is invalid: ${describeIssues(parsed.error.issues)}`);
-  } catch (error) {
-    // Cost is an extra: a missing or broken table turns it off rather than breaking tracing.
-    emitWarning("invalid_price_table", `could not load prices.json: ${String(error)}`, error);
-  }
-  builtIn = { table: new PriceTable(entries), entries };
-  return builtIn;
+function toRates(prices: Omit<ModelPrices, "long_context">): Rates {
+  const rates: { -readonly [K in keyof Rates]: Rates[K] } = { input: prices.input, output: prices.output };
+  if (prices.cached_input !== undefined) rates.cacheRead = prices.cached_input;
+  if (prices.cache_write !== undefined) rates.cacheWrite = prices.cache_write;
+  if (prices.cache_write_1h !== undefined) rates.cacheWrite1h = prices.cache_write_1h;
+  if (prices.audio_input !== undefined) rates.inputAudio = prices.audio_input;
+  if (prices.audio_output !== undefined) rates.outputAudio = prices.audio_output;
+  if (prices.reasoning !== undefined) rates.outputReasoning = prices.reasoning;
+  return rates;
 }

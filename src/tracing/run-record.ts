@@ -1,5 +1,5 @@
 import type { ModelUsage } from "../../callbacks/index.js";
-import type { CostEstimator, Run, RunEvent } from "../../schemas/index.js";
+import type { CostContext, CostEstimator, Run, RunEvent } from "../../schemas/index.js";
 import { assignFields } from "../../callbacks/assign-fields.js";
 import { isoFromMicros } from "./clock.js";
 import type { OpenRun } from "./open-run.js";
@@ -39,9 +39,12 @@ export function toRunRecord(run: OpenRun, ending: RunEnding, childExecutionOrder
   const { placement, start } = run;
   const startTime = isoFromMicros(placement.start_micros);
   const events: RunEvent[] = [{ name: "start", time: startTime }];
-  const usage = ending.usage === undefined ? undefined : usageOfRun(ending.usage, start.requestModel, ending.estimate);
   // The start's extra and metadata are the run's own copies, recorded once: completed in place.
   const metadata = start.metadata;
+  const usage =
+    ending.usage === undefined
+      ? undefined
+      : usageOfRun(ending.usage, start.requestModel, ending.estimate, costContext(placement.start_micros, metadata));
   if (usage !== undefined) metadata.usage_metadata = usage.usage;
   if (run.tokenEvents !== undefined) events.push(...run.tokenEvents);
   else if (run.firstTokenMicros >= 0) {
@@ -97,4 +100,11 @@ function extraOf(
   const extra = assignFields(startExtra, endExtra);
   extra.metadata = metadata;
   return extra;
+}
+
+/** What the cost estimator knows of a run: its start (prices in force then) and its provider. */
+function costContext(startMicros: number, metadata: Record<string, unknown>): CostContext {
+  const provider = metadata.ls_provider;
+  const at = startMicros / 1000;
+  return typeof provider === "string" && provider.length > 0 ? { at, provider } : { at };
 }

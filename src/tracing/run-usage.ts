@@ -1,5 +1,11 @@
 import type { ModelUsage } from "../../callbacks/index.js";
-import { addUsage, type CostEstimate, type CostEstimator, type UsageMetadata } from "../../schemas/index.js";
+import {
+  addUsage,
+  type CostContext,
+  type CostEstimate,
+  type CostEstimator,
+  type UsageMetadata,
+} from "../../schemas/index.js";
 
 /**
  * An LLM run's usage summed over its generations, with its cost in the usage record's own keys
@@ -16,17 +22,23 @@ const ZERO: UsageMetadata = Object.freeze(addUsage());
 
 /**
  * Sums the usage records of one LLM run and prices each with `estimate` (the default cost estimator
- * as of the run's end), under the model its response named, else the model the request named. Costs
- * the caller already put in the usage are kept as they are (summed like counts); otherwise the
- * estimate is added. Cost is left out when any record has no price (a partial sum would understate it).
+ * as of the run's end), under the model its response named, else the model the request named, with
+ * `context` (the run's start time and provider: a run is priced at the prices in force when it
+ * started). Costs the caller already put in the usage are kept as they are (summed like counts);
+ * otherwise the estimate is added. Cost is left out when any record has no price (a partial sum
+ * would understate it).
  *
  * @example
- * usageOfRun(usageFromOutput(output), requestedModel(extraParams, metadata), getDefaultCostEstimator());
+ * usageOfRun(usageFromOutput(output), requestedModel(extraParams, metadata), getDefaultCostEstimator(), {
+ *   at: startMicros / 1000,
+ *   provider: "openai",
+ * });
  */
 export function usageOfRun(
   records: readonly ModelUsage[],
   requestModel: string | undefined,
   estimate: CostEstimator | undefined,
+  context: CostContext = {},
 ): RunUsage | undefined {
   const [first] = records;
   if (first === undefined) return undefined;
@@ -35,7 +47,7 @@ export function usageOfRun(
   const summed =
     records.length === 1 ? first.usage : records.reduce((sum, record) => addUsage(sum, record.usage), ZERO);
   if (hasCost(summed)) return { usage: summed, cost: totalsOf(summed) };
-  const cost = estimate === undefined ? undefined : costOf(records, requestModel, estimate);
+  const cost = estimate === undefined ? undefined : costOf(records, requestModel, estimate, context);
   if (cost === undefined) return { usage: summed };
   // A new object: the parsed record is shared with the other handlers of the end event.
   const usage: UsageMetadata = { ...summed, ...cost };
@@ -52,11 +64,16 @@ function totalsOf(usage: UsageMetadata): RunUsage["cost"] {
   return { prompt, completion, total: usage.total_cost ?? prompt + completion };
 }
 
-function costOf(records: readonly ModelUsage[], requestModel: string | undefined, estimate: CostEstimator) {
+function costOf(
+  records: readonly ModelUsage[],
+  requestModel: string | undefined,
+  estimate: CostEstimator,
+  context: CostContext,
+) {
   let total: CostEstimate | undefined;
   for (const record of records) {
     const model = record.model ?? requestModel;
-    const cost = model === undefined ? undefined : estimate(model, record.usage);
+    const cost = model === undefined ? undefined : estimate(model, record.usage, context);
     if (cost === undefined) return undefined;
     total = total === undefined ? cost : sumCosts(total, cost);
   }

@@ -14,7 +14,7 @@ const traces = path.join(fixtures, "traces.jsonl");
 const withProblems = path.join(fixtures, "with-problems.jsonl");
 const M = 1_000_000;
 
-// Expected costs from the fixture's usage and prices.json, written out by hand.
+// Expected costs from the fixture's usage and the built-in prices (@pydantic/genai-prices), written out by hand.
 const GPT_4O_MINI = (1024 * 0.075 + 176 * 0.15 + 150 * 0.6) / M;
 const SONNET_4_5 = (2000 * 0.3 + 500 * 3.75 + 500 * 3 + 400 * 15) / M;
 const O4_MINI_RECORDED = 0.00407;

@@ -1,3 +1,4 @@
+import { calcPrice } from "@pydantic/genai-prices";
 import { afterEach, describe, expect, it } from "vitest";
 import type { CostEstimator, UsageMetadata } from "../../schemas/index.js";
 import {
@@ -5,6 +6,7 @@ import {
   clearUnpricedModels,
   estimateCost,
   getUnpricedModels,
+  type ModelPriceInput,
   PriceTable,
   registerPrices,
 } from "../../src/cost/index.js";
@@ -40,36 +42,68 @@ afterEach(() => {
 });
 
 describe("estimateCost: built-in prices and model names", () => {
+  // The reference is the source library's own calculation for the model's canonical name.
+  const reference = (model: string, providerId: string, input: number, output: number, cacheRead = 0): number =>
+    calcPrice({ input_tokens: input, output_tokens: output, cache_read_tokens: cacheRead }, model, { providerId })
+      ?.total_price ?? NaN;
+
   it("prices gpt-4o-mini under its dated name", () => {
-    const cost = estimateCost("gpt-4o-mini-2024-07-18", usage(8, 10));
-    expect(cost?.input_cost).toBeCloseTo((8 * 0.15) / M, 15);
-    expect(cost?.output_cost).toBeCloseTo((10 * 0.6) / M, 15);
-    expect(cost?.total_cost).toBeCloseTo((8 * 0.15 + 10 * 0.6) / M, 15);
+    expect(estimateCost("gpt-4o-mini-2024-07-18", usage(8, 10))?.total_cost).toBeCloseTo(
+      reference("gpt-4o-mini", "openai", 8, 10),
+      15,
+    );
   });
 
   it.each([
     "claude-sonnet-4-5-20250929",
     "claude-sonnet-4-5",
-    "anthropic.claude-sonnet-4-5-20250929-v1:0",
-    "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
     "anthropic/claude-sonnet-4.5",
-  ])("resolves %s to claude-sonnet-4-5", (model) => {
-    expect(estimateCost(model, usage(1_000_000, 1_000_000))?.total_cost).toBeCloseTo(3 + 15, 10);
+    "claude-sonnet-4-5@20250929",
+  ])("resolves %s to Anthropic's claude-sonnet-4-5", (model) => {
+    expect(estimateCost(model, usage(100_000, 100_000))?.total_cost).toBeCloseTo(
+      reference("claude-sonnet-4-5", "anthropic", 100_000, 100_000),
+      12,
+    );
   });
 
-  it("resolves claude-haiku-4-5, Gemini, Fireworks and openai/ prefixed names", () => {
-    expect(estimateCost("claude-haiku-4-5-20251001", usage(M, M))?.total_cost).toBeCloseTo(1 + 5, 10);
-    expect(estimateCost("models/gemini-2.5-flash", usage(M, M))?.total_cost).toBeCloseTo(0.3 + 2.5, 10);
-    expect(estimateCost("openai/gpt-4o-mini", usage(M, 0))?.total_cost).toBeCloseTo(0.15, 10);
-    expect(estimateCost("accounts/fireworks/models/kimi-k2p5", usage(M, M))?.total_cost).toBeCloseTo(0.6 + 3, 10);
+  it.each(["anthropic.claude-sonnet-4-5-20250929-v1:0", "us.anthropic.claude-sonnet-4-5-20250929-v1:0"])(
+    "resolves the Bedrock id %s to Bedrock's price",
+    (model) => {
+      expect(estimateCost(model, usage(100_000, 100_000))?.total_cost).toBeCloseTo(
+        reference(model, "aws", 100_000, 100_000),
+        12,
+      );
+    },
+  );
+
+  it("resolves Gemini, Fireworks and openai/ prefixed names", () => {
+    expect(estimateCost("models/gemini-2.5-flash", usage(M, M))?.total_cost).toBeCloseTo(
+      reference("gemini-2.5-flash", "google", M, M),
+      10,
+    );
+    expect(estimateCost("openai/gpt-4o-mini", usage(M, 0))?.total_cost).toBeCloseTo(
+      reference("gpt-4o-mini", "openai", M, 0),
+      10,
+    );
+    expect(estimateCost("accounts/fireworks/models/gpt-oss-120b", usage(M, M))?.total_cost).toBeCloseTo(
+      reference("accounts/fireworks/models/gpt-oss-120b", "fireworks", M, M),
+      10,
+    );
   });
 
   it("picks the provider's own price when several providers serve the model", () => {
     const cached = usage(M, 0, { input_token_details: { cache_read: M } });
-    // Fireworks' cache reads are $0.015, Groq's $0.075 (prices.json).
-    expect(estimateCost("accounts/fireworks/models/gpt-oss-120b", cached)?.input_cost).toBeCloseTo(0.015, 10);
-    expect(estimateCost("openai/gpt-oss-120b", cached, { provider: "groq" })?.input_cost).toBeCloseTo(0.075, 10);
-    expect(estimateCost("gpt-oss-120b", cached, { provider: "fireworks" })?.input_cost).toBeCloseTo(0.015, 10);
+    const fireworks = reference("accounts/fireworks/models/gpt-oss-120b", "fireworks", M, 0, M);
+    const groq = reference("openai/gpt-oss-120b", "groq", M, 0, M);
+    expect(fireworks).not.toBeCloseTo(groq, 6);
+    expect(estimateCost("accounts/fireworks/models/gpt-oss-120b", cached)?.input_cost).toBeCloseTo(fireworks, 10);
+    expect(estimateCost("openai/gpt-oss-120b", cached, { provider: "groq" })?.input_cost).toBeCloseTo(groq, 10);
+    expect(estimateCost("gpt-oss-120b", cached, { provider: "fireworks" })?.input_cost).toBeCloseTo(fireworks, 10);
+    // Azure resells OpenAI's models: its own price when it has one, else OpenAI's.
+    expect(estimateCost("gpt-4o", usage(M, M), { provider: "azure" })?.total_cost).toBeCloseTo(
+      reference("gpt-4o", "azure", M, M),
+      10,
+    );
   });
 
   it("returns undefined for an unknown model and lists it as unpriced", () => {
@@ -207,8 +241,8 @@ describe("estimateCost: user prices", () => {
   it("rejects invalid price records with a message naming the problem", () => {
     expect(() => registerPrices([{ model: "x", prices: { input: -1, output: 1 } }])).toThrow(/index 0: prices\.input/);
     expect(() => registerPrices([{ model: "", prices: { input: 1, output: 1 } }])).toThrow(TypeError);
-    expect(() => estimateCost("x", usage(1, 1), { prices: [{ model: "x", prices: { input: 1 } }] })).toThrow(
-      /prices\.output/,
-    );
+    // Typed callers cannot write this; untyped (JavaScript) callers can, and get a clear error.
+    const untyped = [{ model: "x", prices: { input: 1 } }] as unknown as ModelPriceInput[];
+    expect(() => estimateCost("x", usage(1, 1), { prices: untyped })).toThrow(/prices\.output/);
   });
 });

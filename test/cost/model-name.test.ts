@@ -30,6 +30,7 @@ describe("normalizeModelName", () => {
   it("keeps every intermediate form, most specific first, so dated prices can win", () => {
     expect(normalizeModelName("us.anthropic.claude-sonnet-4-5-20250929-v1:0").candidates).toEqual([
       "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+      "us.anthropic.claude-sonnet-4-5-20250929",
       "claude-sonnet-4-5-20250929-v1:0",
       "claude-sonnet-4-5-20250929",
       "claude-sonnet-4-5",

@@ -86,6 +86,8 @@ export function convertOpenAIUsage(
     input: inputTokens,
     output: outputTokens,
     reportedTotal: total,
+    // OpenRouter reports what the call cost (`usage.cost`, USD): that figure beats an estimate.
+    reportedCost: usage.cost,
     inputDetails: emptyDetailMaps || hasValue(inputDetails) ? inputDetails : undefined,
     outputDetails: emptyDetailMaps || hasValue(outputDetails) ? outputDetails : undefined,
   });

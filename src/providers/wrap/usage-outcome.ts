@@ -14,6 +14,8 @@ export interface UsageParts {
   output: number;
   /** The provider's own total, when it reports one. */
   reportedTotal?: number;
+  /** The call's cost in USD as the provider reports it (OpenRouter's `usage.cost`): kept as `total_cost`. */
+  reportedCost?: unknown;
   /** Detail maps: undefined leaves the map out, `{}` keeps an empty one (LangChain's OpenAI shape). */
   inputDetails?: Record<string, number | undefined>;
   outputDetails?: Record<string, number | undefined>;
@@ -39,6 +41,8 @@ export function buildUsage(reader: CountReader, parts: UsageParts): UsageOutcome
   const usage: UsageMetadata = { input_tokens: parts.input, output_tokens: parts.output, total_tokens: total };
   if (parts.inputDetails) usage.input_token_details = compact(parts.inputDetails);
   if (parts.outputDetails) usage.output_token_details = compact(parts.outputDetails);
+  const cost = parts.reportedCost;
+  if (typeof cost === "number" && cost >= 0 && Number.isFinite(cost)) usage.total_cost = cost;
   return { kind: "usage", usage };
 }
 
