@@ -2,7 +2,7 @@
 // test_usage.py: get_usage_metadata_callback() is runledger's withUsageMetadata(), a config callback
 // is `callbacks: [handler]`, the model a real LangChain.js chat model (UsageListChatModel). Same usage
 // records, same expected totals per model.
-import { CallbackManager as LangChainCallbackManager } from "@langchain/core/callbacks/manager";
+import type { CallbackManager as LangChainCallbackManager } from "@langchain/core/callbacks/manager";
 import { RunnableLambda } from "@langchain/core/runnables";
 import { describe, expect, it } from "vitest";
 import { UsageMetadataCallbackHandler, withCallbacks, withUsageMetadata } from "../../callbacks/index.js";

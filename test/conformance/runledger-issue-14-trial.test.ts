@@ -142,7 +142,7 @@ describe("runledger issue 14 trial: handlers run outside the run they handle", (
     let current: unknown = "unset";
     const handler: CallbackHandler = { handleLLMNewToken: () => void (current = getCurrentRun()) };
     traceable(() => {
-      CallbackManager.configure({ callbacks: [handler] })
+      void CallbackManager.configure({ callbacks: [handler] })
         .handleChatModelStart({}, [[]])
         .handleLLMNewToken("t");
     })();
