@@ -38,6 +38,9 @@ function nodesOf(runs: readonly Run[]): string[] {
   return [...runs].sort((a, b) => (a.dotted_order < b.dotted_order ? -1 : 1)).map((run) => run.name);
 }
 
+/** The runs of "to langchain" invoke and stream, in execution order. */
+const MAIN_AND_SEQUENCE = ["main", "RunnableSequence", "ChatPromptTemplate", "FakeChatModel", "StrOutputParser"];
+
 describe("langsmith js/src/tests/traceable_langchain.test.ts > to langchain", () => {
   it("invoke: the chain's runs nest under the traced function", async () => {
     const { chain } = makeChain();
@@ -50,13 +53,7 @@ describe("langsmith js/src/tests/traceable_langchain.test.ts > to langchain", ()
     });
     expect(await main({ text: "Hello world" })).toBe("Hello world");
     const all = await runs();
-    expect(nodesOf(all)).toEqual([
-      "main",
-      "RunnableSequence",
-      "ChatPromptTemplate",
-      "FakeChatModel",
-      "StrOutputParser",
-    ]);
+    expect(nodesOf(all)).toEqual(MAIN_AND_SEQUENCE);
     expect(edgesOf(all)).toEqual([
       "RunnableSequence > ChatPromptTemplate",
       "RunnableSequence > FakeChatModel",
@@ -85,13 +82,7 @@ describe("langsmith js/src/tests/traceable_langchain.test.ts > to langchain", ()
     for await (const token of mainTraced({ text: "Hello world" })) result.push(token);
     expect(result).toEqual(["Hello world"]);
     const all = await runs();
-    expect(nodesOf(all)).toEqual([
-      "main",
-      "RunnableSequence",
-      "ChatPromptTemplate",
-      "FakeChatModel",
-      "StrOutputParser",
-    ]);
+    expect(nodesOf(all)).toEqual(MAIN_AND_SEQUENCE);
     expect(edgesOf(all)).toContain("main > RunnableSequence");
   });
 

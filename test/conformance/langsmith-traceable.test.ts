@@ -46,6 +46,19 @@ async function* giveMeNumbers() {
   for (let i = 0; i < 5; i++) yield i;
 }
 
+/** The tree of both "distributed tracing" cases: parent → child → child → child, twice. */
+const RECURSIVE_CHILDREN = {
+  nodes: ["parent:0", "child:1", "child:2", "child:3", "child:4", "child:5", "child:6"],
+  edges: [
+    ["parent:0", "child:1"],
+    ["child:1", "child:2"],
+    ["child:2", "child:3"],
+    ["parent:0", "child:4"],
+    ["child:4", "child:5"],
+    ["child:5", "child:6"],
+  ],
+};
+
 describe("langsmith js/src/tests/traceable.test.ts", () => {
   it("basic traceable implementation", async () => {
     const llmTraced = traceable(async function* llm(input: string) {
@@ -131,15 +144,8 @@ describe("langsmith js/src/tests/traceable.test.ts", () => {
     );
     const { result, tree } = await traced(() => parentTraced());
     expect(result).toBe(6);
-    expect(tree.nodes).toEqual(["parent:0", "child:1", "child:2", "child:3", "child:4", "child:5", "child:6"]);
-    expect(tree.edges).toEqual([
-      ["parent:0", "child:1"],
-      ["child:1", "child:2"],
-      ["child:2", "child:3"],
-      ["parent:0", "child:4"],
-      ["child:4", "child:5"],
-      ["child:5", "child:6"],
-    ]);
+    expect(tree.nodes).toEqual(RECURSIVE_CHILDREN.nodes);
+    expect(tree.edges).toEqual(RECURSIVE_CHILDREN.edges);
     expect(tree.data["parent:0"]?.parent_run_id).toBe(client.id);
     expect(tree.data["child:6"]?.trace_id).toBe(client.id);
   });
@@ -159,15 +165,8 @@ describe("langsmith js/src/tests/traceable.test.ts", () => {
     expect(response).toBeUndefined();
     expect(await outside).toBe(6);
     const tree = treeOf(await runs());
-    expect(tree.nodes).toEqual(["parent:0", "child:1", "child:2", "child:3", "child:4", "child:5", "child:6"]);
-    expect(tree.edges).toEqual([
-      ["parent:0", "child:1"],
-      ["child:1", "child:2"],
-      ["child:2", "child:3"],
-      ["parent:0", "child:4"],
-      ["child:4", "child:5"],
-      ["child:5", "child:6"],
-    ]);
+    expect(tree.nodes).toEqual(RECURSIVE_CHILDREN.nodes);
+    expect(tree.edges).toEqual(RECURSIVE_CHILDREN.edges);
   });
 
   it("metadata: given metadata lands in extra.metadata; the output under `output`", async () => {
@@ -196,6 +195,15 @@ describe("langsmith js/src/tests/traceable.test.ts", () => {
     await tracer.forceFlush();
   });
 });
+
+/** The tree both "nested invocation" cases expect. */
+const PARENT_OF_TWO_CHILDREN = {
+  nodes: ["parent:0", "child:1", "child:2"],
+  edges: [
+    ["parent:0", "child:1"],
+    ["parent:0", "child:2"],
+  ],
+};
 
 describe("langsmith js/src/tests/traceable.test.ts > async generators", () => {
   it("success", async () => {
@@ -249,13 +257,7 @@ describe("langsmith js/src/tests/traceable.test.ts > async generators", () => {
     );
     const { result, tree } = await traced(() => drain(parentTraced()));
     expect(result).toEqual([0, 1, 2, 3, 4, 4, 3, 2, 1, 0]);
-    expect(tree).toMatchObject({
-      nodes: ["parent:0", "child:1", "child:2"],
-      edges: [
-        ["parent:0", "child:1"],
-        ["parent:0", "child:2"],
-      ],
-    });
+    expect(tree).toMatchObject(PARENT_OF_TWO_CHILDREN);
   });
 
   it("in promise success", async () => {
@@ -307,13 +309,7 @@ describe("langsmith js/src/tests/traceable.test.ts > async generators", () => {
     });
     const { result, tree } = await traced(async () => drain(await parentTraced()));
     expect(result).toEqual([0, 1, 2, 3, 4, 4, 3, 2, 1, 0]);
-    expect(tree).toMatchObject({
-      nodes: ["parent:0", "child:1", "child:2"],
-      edges: [
-        ["parent:0", "child:1"],
-        ["parent:0", "child:2"],
-      ],
-    });
+    expect(tree).toMatchObject(PARENT_OF_TWO_CHILDREN);
   });
 
   it("readable stream", async () => {
