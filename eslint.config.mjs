@@ -10,6 +10,7 @@ const SRC_LAYERS = {
   cost: ["shared"],
   export: ["shared"],
   providers: ["shared"],
+  "ai-sdk": ["shared", "providers"],
   tracing: ["shared", "export", "cost"],
   otel: ["shared", "export", "tracing", "cost"],
   cli: ["shared", "export", "cost"],

@@ -1,6 +1,6 @@
 import { newRunId } from "./run-id.js";
 import { getCallbackContext } from "./context.js";
-import { validHandlers } from "./valid-handlers.js";
+import { isHandler, validHandlers } from "./valid-handlers.js";
 import { CALLBACK_EVENTS, dispatch } from "./dispatch.js";
 import type { CallbackHandler, Serialized } from "./base-callback-handler.js";
 import {
@@ -58,8 +58,9 @@ export class CallbackManager {
 
   constructor(init: CallbackManagerInit = {}) {
     this.parentRunId = init.parentRunId;
-    this.handlers = unique(init.handlers ?? []);
-    this.inheritableHandlers = unique(init.inheritableHandlers ?? []);
+    // A null entry (a handler list built with a missing handler) is left out: no run manager meets it.
+    this.handlers = unique((init.handlers ?? []).filter(isHandler));
+    this.inheritableHandlers = unique((init.inheritableHandlers ?? []).filter(isHandler));
     this.tags = unique(init.tags ?? []);
     this.inheritableTags = unique(init.inheritableTags ?? []);
     this.metadata = { ...init.metadata };

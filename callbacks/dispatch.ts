@@ -5,6 +5,7 @@ import type {
   NewTokenIndices,
 } from "./base-callback-handler.js";
 import { getDefaultHandlerTimeout, settledWithin, withHandlerTimeout } from "./handler-timeout.js";
+import { describeValue } from "./describe-value.js";
 import { emitWarning } from "./warnings.js";
 import { bufferString } from "./buffer-string.js";
 import { insideRunContext, runOutsideContext, tokenHandlerDepth } from "./context.js";
@@ -184,6 +185,7 @@ function callEach(
   let raised: { error: unknown } | undefined;
   for (let i = 0; i < handlers.length; i++) {
     const handler = handlers[i] as CallbackHandler;
+    if (typeof handler !== "object" || handler === null) continue; // a null entry in a handler list
     const fn = event.methodOf(handler);
     if (fn === undefined) continue;
     let result: unknown;
@@ -235,6 +237,7 @@ export function dispatchToken(
   try {
     for (let i = 0; i < handlers.length; i++) {
       const handler = handlers[i] as CallbackHandler;
+      if (typeof handler !== "object" || handler === null) continue;
       const fn = handler.handleLLMNewToken as AnyCallback | undefined;
       if (fn === undefined || handler.ignoreLLM === true) continue;
       let result: unknown;
@@ -320,8 +323,8 @@ function warnOnce(handler: CallbackHandler, method: CallbackMethod, error: unkno
   if (methods === undefined) warned.set(handler, (methods = new Set()));
   if (methods.has(method)) return;
   methods.add(method);
-  const name = handler.name ?? handler.constructor?.name ?? "handler";
-  const reason = error instanceof Error ? error.message : String(error);
+  const name = describeValue(handler.name ?? handler.constructor?.name ?? "handler");
+  const reason = describeValue(error);
   emitWarning("handler_error", `Error in callback handler ${name}, ${method}: ${reason}`, error);
 }
 

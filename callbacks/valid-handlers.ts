@@ -2,8 +2,8 @@ import type { CallbackHandler } from "./base-callback-handler.js";
 import { emitWarning } from "./warnings.js";
 
 /**
- * The handlers of `list` that can be handlers (objects or functions); `null`, `undefined` and other
- * values are left out with an `invalid_handler` warning, so a bad entry never breaks the app's call.
+ * The handlers of `list` that can be handlers (objects); `null`, `undefined` and other values are
+ * left out with an `invalid_handler` warning, so a bad entry never breaks the app's call.
  *
  * @example
  * withCallbacks(validHandlers([tracer, maybeUndefined], "withCallbacks"), fn);
@@ -28,8 +28,14 @@ function filterHandlers(list: readonly unknown[], where: string): CallbackHandle
   return kept;
 }
 
-function isHandler(value: unknown): value is CallbackHandler {
-  return (typeof value === "object" && value !== null) || typeof value === "function";
+/**
+ * Whether `value` can be a handler (an object: a class instance or a plain object of methods).
+ *
+ * @example
+ * handlers.filter(isHandler);
+ */
+export function isHandler(value: unknown): value is CallbackHandler {
+  return typeof value === "object" && value !== null;
 }
 
 function describe(value: unknown): string {

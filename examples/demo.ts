@@ -1,11 +1,13 @@
-// The runledger demo: a small support agent calls OpenAI and Anthropic through the real SDK clients,
-// wrapped by runledger, against a loopback server that plays back recorded responses (or the real
+// The runledger demo: a small support agent calls OpenAI and Anthropic through the real SDK clients
+// wrapped by runledger, and OpenAI through the Vercel AI SDK with runledger's middleware, against a loopback server that plays back recorded responses (or the real
 // APIs with --live). It prints the run tree, the usage and cost per model, and where the trace went.
 //
 //   npm run demo              recorded providers, no network
 //   npm run demo -- --live    real APIs (OPENAI_API_KEY and ANTHROPIC_API_KEY)
 //   OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318 npm run demo   also exports spans via OTLP
 import Anthropic from "@anthropic-ai/sdk";
+import { createOpenAI } from "@ai-sdk/openai";
+import { wrapLanguageModel } from "ai";
 import OpenAI from "openai";
 import { resolve } from "node:path";
 import {
@@ -17,6 +19,7 @@ import {
   wrapOpenAI,
   type CallbackHandler,
 } from "../src/index.js";
+import { runledgerMiddleware } from "../src/ai-sdk/index.js";
 import { runCli } from "../src/cli/run-cli.js";
 import { startOtlpExport } from "./demo/otlp.js";
 import { startProviderServer, type ProviderServer } from "./demo/provider-server.js";
@@ -36,10 +39,14 @@ async function main(): Promise<void> {
     new Anthropic(server ? { apiKey: "recorded", baseURL: server.anthropicBaseURL, maxRetries: 0 } : { maxRetries: 0 }),
   );
 
+  // The Vercel AI SDK: its model calls become runs through runledger's middleware.
+  const aiSdkOpenAI = createOpenAI(server ? { apiKey: "recorded", baseURL: server.openaiBaseURL } : {});
+  const triageModel = wrapLanguageModel({ model: aiSdkOpenAI.chat("gpt-4.1-nano"), middleware: runledgerMiddleware() });
+
   const tracer = new RunTracer({ exporter: new JsonlRunExporter({ path: tracesFile }) });
   const otlp = await startOtlpExport();
   const handlers: CallbackHandler[] = otlp ? [tracer, otlp.handler] : [tracer];
-  const agent = createSupportAgent(openai, anthropic, (text) => process.stdout.write(text));
+  const agent = createSupportAgent(openai, anthropic, triageModel, (text) => process.stdout.write(text));
 
   console.log(`runledger demo (${live ? "live providers" : "recorded providers on loopback"})\n`);
   process.stdout.write("Q: Where is my order A-1042?\nA: ");

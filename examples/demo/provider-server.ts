@@ -1,6 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { anthropicOverloaded, anthropicSummary, openaiAnswerChunks, openaiToolCall } from "./recordings.js";
+import {
+  anthropicOverloaded,
+  anthropicSummary,
+  openaiAnswerChunks,
+  openaiToolCall,
+  triageAnswer,
+} from "./recordings.js";
 
 /** A running loopback provider: its base URLs and a way to stop it. */
 export interface ProviderServer {
@@ -11,7 +17,7 @@ export interface ProviderServer {
 
 /**
  * Serves recorded OpenAI and Anthropic responses on 127.0.0.1 (a free port), so the demo runs the
- * real SDK clients with no network. The first Anthropic call answers 529 (overloaded), to show a
+ * real SDK clients (and the AI SDK's OpenAI provider) with no network. The first Anthropic call answers 529 (overloaded), to show a
  * failed call and its retry in the trace.
  */
 export async function startProviderServer(): Promise<ProviderServer> {
@@ -42,6 +48,7 @@ export async function startProviderServer(): Promise<ProviderServer> {
 }
 
 function answerOpenAI(body: Record<string, unknown>, response: ServerResponse): void {
+  if (body.model === "gpt-4.1-nano") return sendJson(response, 200, triageAnswer);
   if (body.stream !== true) return sendJson(response, 200, openaiToolCall);
   const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
   response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });

@@ -3,6 +3,37 @@
 
 export const OPENAI_MODEL = "gpt-4o-mini-2024-07-18";
 export const ANTHROPIC_MODEL = "claude-haiku-4-5-20251001";
+export const TRIAGE_MODEL = "gpt-4.1-nano-2025-04-14";
+
+/** gpt-4.1-nano, called through the Vercel AI SDK, files the question under a topic. */
+export const triageAnswer = {
+  id: "chatcmpl-demo-triage-0001",
+  object: "chat.completion",
+  created: 1763799990,
+  model: TRIAGE_MODEL,
+  choices: [
+    {
+      index: 0,
+      message: { role: "assistant", content: "order_status", refusal: null, annotations: [] },
+      logprobs: null,
+      finish_reason: "stop",
+    },
+  ],
+  usage: {
+    prompt_tokens: 61,
+    completion_tokens: 3,
+    total_tokens: 64,
+    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+    completion_tokens_details: {
+      reasoning_tokens: 0,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
+  },
+  service_tier: "default",
+  system_fingerprint: "fp_demo0003",
+};
 
 /** gpt-4o-mini decides to call the order-lookup tool. */
 export const openaiToolCall = {

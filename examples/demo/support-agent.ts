@@ -1,4 +1,5 @@
 import type Anthropic from "@anthropic-ai/sdk";
+import { generateText, type LanguageModel } from "ai";
 import type OpenAI from "openai";
 import { getCurrentRun, traceable } from "../../src/index.js";
 import { streamedAnswer } from "./recordings.js";
@@ -25,11 +26,17 @@ export interface AgentAnswer {
 }
 
 /**
- * A small support agent: gpt-4o-mini picks a tool, the tool runs, Claude summarizes the order
+ * A small support agent: gpt-4.1-nano (through the Vercel AI SDK) files the question under a topic,
+ * gpt-4o-mini picks a tool, the tool runs, Claude summarizes the order
  * (retrying once when the API is overloaded), and gpt-4o-mini streams the answer. Every step is a
- * traced run; the model calls go through runledger's wrapped SDK clients.
+ * traced run; the model calls go through runledger's wrapped SDK clients and AI SDK middleware.
  */
-export function createSupportAgent(openai: OpenAI, anthropic: Anthropic, onToken: (text: string) => void) {
+export function createSupportAgent(
+  openai: OpenAI,
+  anthropic: Anthropic,
+  triageModel: LanguageModel,
+  onToken: (text: string) => void,
+) {
   const lookupOrder = traceable(async (orderId: string) => ORDERS[orderId] ?? { error: `no order ${orderId}` }, {
     name: "lookup_order",
     runType: "tool",
@@ -58,8 +65,14 @@ export function createSupportAgent(openai: OpenAI, anthropic: Anthropic, onToken
   return traceable(
     async (question: string): Promise<AgentAnswer> => {
       const traceId = getCurrentRun()?.trace_id ?? "";
+      const { text: topic } = await generateText({
+        model: triageModel,
+        system: "File the customer's question under one topic: order_status, returns, product, other.",
+        prompt: question,
+        temperature: 0,
+      });
       const messages: OpenAI.Chat.Completions.ChatCompletionMessageParam[] = [
-        { role: "system", content: "You are a helpful support agent for an outdoor shop." },
+        { role: "system", content: `You are a helpful support agent for an outdoor shop. Topic: ${topic}.` },
         { role: "user", content: question },
       ];
       const planned = await openai.chat.completions.create({ model: "gpt-4o-mini", messages, tools, temperature: 0 });

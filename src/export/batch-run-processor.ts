@@ -1,5 +1,6 @@
 import type { Run } from "../../schemas/index.js";
 import { emitWarning } from "../../callbacks/index.js";
+import { describeValue } from "../../callbacks/describe-value.js";
 import { settledWithin } from "../../callbacks/handler-timeout.js";
 import { registerExitFlush, type ExitFlushable } from "./exit-flush.js";
 import type { RunExporter } from "./run-exporter.js";
@@ -270,15 +271,13 @@ export class BatchRunProcessor implements ExitFlushable {
   private exportForms(items: readonly FinishedRun[]): Run[] {
     const runs: Run[] = [];
     for (const item of items) {
-      let run: Run;
       try {
-        run = typeof item === "function" ? item() : item;
+        runs.push(this.privacy.prepare(typeof item === "function" ? item() : item));
       } catch (error) {
+        // Hostile values become markers in the JSON-safe copy; this is the last line: one run lost, counted.
         this.settled++;
         this.drop("record failed", 1, error);
-        continue;
       }
-      runs.push(this.privacy.prepare(run));
     }
     return runs;
   }
@@ -335,7 +334,7 @@ export class BatchRunProcessor implements ExitFlushable {
   /** One warning per outcome and reason for everything dropped or spooled since the last report, with the exact count. */
   private reportDrops(): void {
     for (const { code, reason, count, cause } of this.unreported.values()) {
-      const detail = cause instanceof Error ? `: ${cause.message}` : cause === undefined ? "" : `: ${String(cause)}`;
+      const detail = cause === undefined ? "" : `: ${describeValue(cause)}`;
       const runs = `${count} run${count === 1 ? "" : "s"}`;
       const message =
         code === "runs_dropped" ? `Dropped ${runs}` : `Spooled ${runs} to ${this.spool?.dir ?? "the spool"}`;

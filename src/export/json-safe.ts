@@ -37,9 +37,19 @@ function convert(value: unknown, ancestors: object[], depth: number): unknown {
     case "bigint":
       return value.toString();
     case "object":
-      return value === null ? null : convertObject(value, ancestors, depth);
+      return value === null ? null : guardedObject(value, ancestors, depth);
     default:
       return undefined; // undefined, functions and symbols have no JSON form
+  }
+}
+
+// A revoked Proxy, a Proxy whose traps throw, an iterator that throws: the value becomes a marker,
+// the rest of the record stays (the ancestor stack is restored by convertObject's finally).
+function guardedObject(value: object, ancestors: object[], depth: number): unknown {
+  try {
+    return convertObject(value, ancestors, depth);
+  } catch {
+    return UNREADABLE;
   }
 }
 
@@ -100,7 +110,7 @@ function convertFields(value: Record<string, unknown>, ancestors: object[], dept
 
 function convertMap(value: Map<unknown, unknown>, ancestors: object[], depth: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, field] of value) setField(out, String(key), convert(field, ancestors, depth));
+  for (const [key, field] of value) setField(out, mapKey(key), convert(field, ancestors, depth));
   return out;
 }
 
@@ -113,6 +123,16 @@ function setField(out: Record<string, unknown>, name: string, converted: unknown
 }
 
 const UNREADABLE = "[Unreadable]";
+
+// A Map's key as a field name: String(key), or a marker for a key that has no text form (a
+// null-prototype object, a revoked Proxy).
+function mapKey(key: unknown): string {
+  try {
+    return String(key);
+  } catch {
+    return UNREADABLE;
+  }
+}
 
 function callToJSON(toJSON: unknown, value: object): unknown {
   try {

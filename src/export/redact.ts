@@ -1,3 +1,8 @@
+import { isSecretKey } from "./secret-key.js";
+import { findSecrets } from "./secret-scan.js";
+
+export { isSecretKey };
+
 /** What a masked secret is replaced with. */
 export const REDACTED = "[REDACTED]";
 
@@ -5,188 +10,68 @@ export const REDACTED = "[REDACTED]";
 const MAX_DEPTH = 100;
 const TOO_DEEP = "[Too deep]";
 
-// Parts of a key name (compacted: lower case, separators removed) that always mean a credential.
-const SECRET_KEY_PARTS = [
-  "apikey",
-  "password",
-  "passwd",
-  "passphrase",
-  "secret",
-  "authorization",
-  "privatekey",
-  "accesskey",
-  "credential",
-  "cookie",
-];
-// Whole words of a key name that mean a credential ("auth" but not "author").
-const SECRET_KEY_WORDS = new Set(["auth", "pwd", "bearer", "jwt"]);
-// "...token" is a credential (access_token, x-auth-token), except token counts (max_token, total_token).
-const COUNT_PREFIXES = /(?:max|min|total|num|input|output|prompt|completion|cached|reasoning)token$/;
+// Strings shorter than the shortest credential any detector finds (`pwd=abcd`) are not scanned.
+const MIN_SECRET_LENGTH = 8;
 
-// Credentials recognizable by their shape wherever they appear (a key pasted into a prompt, an error
-// message quoting the key it rejected). Each pattern is linear (no nested quantifiers) and starts with
-// its literal `hint`: one cheap scan for any hint spares most text the full patterns.
-const SHAPES: readonly { hint: string; pattern: string }[] = [
-  { hint: "sk-", pattern: String.raw`(?<![A-Za-z0-9])sk-(?=[A-Za-z0-9_-]*[0-9])[A-Za-z0-9_-]{20,}` }, // OpenAI, Anthropic (sk-ant-…)
-  { hint: "A[KSBC][IC]A", pattern: String.raw`(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])` }, // AWS access key ids
-  { hint: "[Bb]earer", pattern: String.raw`(?<![A-Za-z0-9])[Bb]earer\s+[A-Za-z0-9._~+/-]{8,}=*` }, // HTTP bearer credentials
-  { hint: "lsv2_", pattern: String.raw`(?<![A-Za-z0-9])lsv2_[a-z]{2}_[A-Za-z0-9_]{16,}` }, // LangSmith
-  { hint: "AIza", pattern: String.raw`(?<![A-Za-z0-9])AIza[0-9A-Za-z_-]{35}` }, // Google API keys
-  {
-    hint: "gh[pousr]_|github_pat_",
-    pattern: String.raw`(?<![A-Za-z0-9])(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})`,
-  }, // GitHub
-  { hint: "xox[abprs]-", pattern: String.raw`(?<![A-Za-z0-9])xox[abprs]-[A-Za-z0-9-]{10,}` }, // Slack
-  { hint: "(?:gsk|hf|xai)[_-]", pattern: String.raw`(?<![A-Za-z0-9])(?:gsk|hf|xai)[_-][A-Za-z0-9]{30,}` }, // Groq, Hugging Face, xAI
-  {
-    hint: "eyJ",
-    pattern: String.raw`(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}`,
-  }, // JWTs
-  {
-    hint: "-----BEGIN",
-    pattern: String.raw`-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----[\s\S]*?-----END [A-Z ]{0,40}PRIVATE KEY-----`,
-  },
-];
-// Any shape's hint: no shape can match without its hint.
-const SHAPE_HINT = new RegExp(SHAPES.map(({ hint }) => hint).join("|"));
-// A key=value credential needs its separator and a key name, and every name in KEY_VALUES contains
-// one of these words: text with a colon but no such word (most prose) skips the full patterns.
-const KEY_VALUE_HINT = /key|token|secret|passw/i;
-const VALUE_PATTERNS = SHAPES.map(({ pattern }) => pattern);
-// `password=…`, `api_key: …`, `"token": "…"` inside free text (URLs, logs, error messages, JSON
-// that does not parse): the name stays, the value goes. Not `tokens:` nor `max_token=`.
-const KEY_VALUES =
-  /(?<![A-Za-z0-9_])(api[_-]?key|access[_-]?token|auth[_-]?token|refresh[_-]?token|client[_-]?secret|password|passwd|secret|token)(["']?\s*[:=]\s*["']?)[^\s&"',;}]{6,}/gi;
-const KEY_VALUE = new RegExp(KEY_VALUES.source, "i");
-const SECRET_VALUE = new RegExp(VALUE_PATTERNS.join("|"));
-const SECRET_VALUES = new RegExp(VALUE_PATTERNS.join("|"), "g");
-// The shortest string any pattern matches ("token=" + 6); shorter strings are not even scanned.
-const MIN_SECRET_LENGTH = 12;
-// Text that may be JSON (tool arguments, serialized payloads) is parsed so its keys are checked too.
-const MAX_EMBEDDED_JSON = 1 << 20;
-
-// Key names repeat endlessly (metadata keys, invocation params): each is classified once. Bounded,
-// so ever-new keys cannot grow it without limit.
-const keyCache = new Map<string, boolean>();
-const KEY_CACHE_LIMIT = 4096;
-// Short values repeat too (model names, providers, thread ids, span names): a lookup costs a third of
-// a scan. Filled until full, never cleared: ever-new values (request ids) then cost one lookup more.
+// Short values repeat (model names, providers, thread ids, span names): a lookup costs less than a
+// scan. Filled until full, never cleared: ever-new values (request ids) then cost one lookup more.
 const textCache = new Map<string, string>();
 const TEXT_CACHE_LIMIT = 4096;
 const MAX_CACHED_TEXT = 256;
 
 /**
- * Whether a field of this name holds a credential: api_key / apiKey / x-api-key, authorization,
- * password, secret, cookie, private/access keys, credentials, and `token` names (access_token,
- * x-auth-token) but not token counts (`tokens`, `max_tokens`, `token_usage`, `input_tokens`).
- *
- * @example
- * isSecretKey("openAIApiKey"); // true
- * isSecretKey("max_tokens");   // false
- */
-export function isSecretKey(key: string): boolean {
-  let secret = keyCache.get(key);
-  if (secret === undefined) {
-    secret = classifyKey(key);
-    if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.clear();
-    keyCache.set(key, secret);
-  }
-  return secret;
-}
-
-function classifyKey(key: string): boolean {
-  if (key.length > 256) return false;
-  // "openAIApiKey" → ["open", "ai", "api", "key"]; "X-Api-Key" → ["x", "api", "key"].
-  const words = key
-    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
-    .replace(/([A-Z])([A-Z][a-z])/g, "$1 $2")
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter((word) => word.length > 0);
-  const compact = words.join("");
-  if (SECRET_KEY_PARTS.some((part) => compact.includes(part))) return true;
-  if (words.some((word) => SECRET_KEY_WORDS.has(word))) return true;
-  return compact.endsWith("token") && !COUNT_PREFIXES.test(compact);
-}
-
-/**
- * Whether a string contains a credential recognizable by its shape (`sk-…`, `sk-ant-…`, `Bearer …`,
- * AWS `AKIA…`, LangSmith `lsv2_…`, Google `AIza…`, GitHub, Slack, Groq, Hugging Face, JWTs, PEM
- * private keys).
+ * Whether a string contains a credential, recognized by its shape (`sk-…`, `sk_live_…`, AWS `AKIA…`,
+ * GitHub, GitLab, Slack, Google, npm, SendGrid, JWTs, private keys, `Bearer …` and `Basic …`
+ * credentials, `scheme://user:password@host`) or by its name (`password=…`, `"api_key": "…"`,
+ * `AWS_SECRET_ACCESS_KEY=…`). Linear in the string's length.
  *
  * @example
  * containsSecret("Incorrect API key provided: sk-proj-abc123…"); // true
  */
 export function containsSecret(text: string): boolean {
-  if (text.length < MIN_SECRET_LENGTH) return false;
-  if (!SHAPE_HINT.test(text) && !(hasSeparator(text) && KEY_VALUE_HINT.test(text))) return false;
-  return SECRET_VALUE.test(text) || KEY_VALUE.test(text);
-}
-
-function hasSeparator(text: string): boolean {
-  return text.includes(":") || text.includes("=");
+  return text.length >= MIN_SECRET_LENGTH && findSecrets(text).length > 0;
 }
 
 /**
- * The string with every credential recognizable by its shape replaced by `[REDACTED]` (a bearer
- * credential keeps its scheme: `Bearer [REDACTED]`); the same string when there is none.
+ * The string with every credential replaced by `[REDACTED]` (see `containsSecret`): a bearer
+ * credential keeps its scheme (`Bearer [REDACTED]`), `name=value` its name, a URL its user and host;
+ * the same string when there is none. Linear in the string's length, however hostile.
  *
  * @example
  * maskSecretsInString("auth failed for sk-ant-api03-AbCdEf0123456789xyz"); // "auth failed for [REDACTED]"
  */
 export function maskSecretsInString(text: string): string {
   if (text.length < MIN_SECRET_LENGTH) return text;
-  if (text.length > MAX_CACHED_TEXT) return maskShapes(text);
+  if (text.length > MAX_CACHED_TEXT) return maskRanges(text, findSecrets(text));
   let masked = textCache.get(text);
   if (masked === undefined) {
-    masked = maskShapes(text);
+    masked = maskRanges(text, findSecrets(text));
     if (textCache.size < TEXT_CACHE_LIMIT) textCache.set(text, masked);
   }
   return masked;
 }
 
-function maskShapes(text: string): string {
-  if (!containsSecret(text)) return text;
-  return text
-    .replace(SECRET_VALUES, (match) => (/^bearer\s/i.test(match) ? `${match.slice(0, 6)} ${REDACTED}` : REDACTED))
-    .replace(KEY_VALUES, (_match, name: string, separator: string) => `${name}${separator}${REDACTED}`);
-}
-
 /**
- * A string as `maskSecrets` masks it: JSON text (a tool call's arguments) is parsed so that its
- * secret-named fields are masked too, and re-serialized only when something was; then credentials
- * recognizable by their shape are masked.
+ * `text` with each `[start, end)` range of `ranges` (ordered, flattened pairs) replaced by `[REDACTED]`.
+ *
+ * @example
+ * maskRanges("key=abc", [4, 7]); // "key=[REDACTED]"
  */
-function maskText(text: string, depth: number): string {
-  if (mayBeJson(text) && text.length <= MAX_EMBEDDED_JSON) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined; // not JSON after all: masked as text
-    }
-    if (typeof parsed === "object" && parsed !== null) {
-      const masked = mask(parsed, depth);
-      if (masked !== parsed) return maskSecretsInString(JSON.stringify(masked));
-    }
+export function maskRanges(text: string, ranges: readonly number[]): string {
+  if (ranges.length === 0) return text;
+  let out = "";
+  let from = 0;
+  for (let i = 0; i < ranges.length; i += 2) {
+    out += text.slice(from, ranges[i]) + REDACTED;
+    from = ranges[i + 1] as number;
   }
-  return maskSecretsInString(text);
-}
-
-// Whether the text starts with "{" or "[" after any whitespace, without trimming a copy of every string.
-function mayBeJson(text: string): boolean {
-  const code = text.charCodeAt(0);
-  if (code === 0x7b || code === 0x5b) return true;
-  // Only a string that starts with whitespace (ASCII, or a Unicode space at 0xA0 and above) needs trimming.
-  if (code > 0x20 && code < 0xa0) return false;
-  const first = text.trimStart()[0];
-  return first === "{" || first === "[";
+  return out + text.slice(from);
 }
 
 /**
  * A copy of JSON data with credentials masked: the value of every field whose name is a secret key
  * (see `isSecretKey`) becomes `[REDACTED]` (booleans, null and empty strings carry no secret and stay),
- * and credentials inside any string are masked (see `maskSecretsInString`). Copy on write: parts with
+ * and credentials inside any string are masked (see `maskSecretsInString`; JSON text by its `"name": "value"` pairs, never re-serialized). Copy on write: parts with
  * nothing to mask are shared, not copied, and the input is never modified. Data nested deeper than
  * 100 levels is replaced by `"[Too deep]"` rather than sent unchecked.
  *
@@ -207,7 +92,8 @@ export function maskSecrets<T>(value: T): T {
  * // '{"headers":{"Authorization":"[REDACTED]"}}'
  */
 export function secretMaskingReplacer(key: string, value: unknown): unknown {
-  if (typeof value === "string") return isSecretKey(key) && carriesSecret(value) ? REDACTED : maskText(value, 0);
+  if (typeof value === "string")
+    return isSecretKey(key) && carriesSecret(value) ? REDACTED : maskSecretsInString(value);
   return key !== "" && isSecretKey(key) && carriesSecret(value) ? REDACTED : value;
 }
 
@@ -232,10 +118,11 @@ export function maskRunSecrets<R extends object>(run: R): R {
 const TOKEN_EVENT = "new_token";
 
 function maskEvents(events: readonly unknown[]): unknown[] {
+  const streamed = streamedSecrets(events);
   let copy: unknown[] | undefined;
   for (let i = 0; i < events.length; i++) {
     const event: unknown = events[i];
-    const masked = isTokenEvent(event) ? maskTokenEvent(event) : mask(event, 2);
+    const masked = isTokenEvent(event) ? maskTokenEvent(event, streamed?.get(i)) : mask(event, 2);
     if (masked !== event) (copy ??= events.slice())[i] = masked;
   }
   return copy ?? (events as unknown[]);
@@ -247,20 +134,62 @@ function isTokenEvent(event: unknown): event is Record<string, unknown> & { kwar
   return name === TOKEN_EVENT && typeof kwargs === "object" && kwargs !== null && !Array.isArray(kwargs);
 }
 
-function maskTokenEvent(event: Record<string, unknown> & { kwargs: Record<string, unknown> }): unknown {
+function maskTokenEvent(
+  event: Record<string, unknown> & { kwargs: Record<string, unknown> },
+  streamedToken: string | undefined,
+): unknown {
   let copy: Record<string, unknown> | undefined;
   for (const key of Object.keys(event)) {
     const field = event[key];
-    const masked = key === "kwargs" ? maskRecord(event.kwargs, 3, TOKEN_KEY) : maskField(key, field, 3, false);
+    let masked = key === "kwargs" ? maskRecord(event.kwargs, 3, TOKEN_KEY) : maskField(key, field, 3, false);
+    if (key === "kwargs" && streamedToken !== undefined) masked = assign({ ...event.kwargs }, TOKEN_KEY, streamedToken);
     if (masked !== field) copy = assign(copy ?? { ...event }, key, masked);
   }
   return copy ?? event;
 }
 
+// A credential the model streams over several tokens ("sk-proj-", "Ab12…", "…") is found in the text
+// of all tokens together; each token then loses its part of it (the first part becomes [REDACTED]).
+// Returns the masked text of each token that changes, by event index.
+function streamedSecrets(events: readonly unknown[]): Map<number, string> | undefined {
+  const indexes: number[] = [];
+  const offsets: number[] = [];
+  let joined = "";
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i];
+    if (!isTokenEvent(event) || typeof event.kwargs.token !== "string") continue;
+    indexes.push(i);
+    offsets.push(joined.length);
+    joined += event.kwargs.token;
+  }
+  if (indexes.length < 2) return undefined;
+  const ranges = findSecrets(joined);
+  if (ranges.length === 0) return undefined;
+  const masked = new Map<number, string>();
+  let r = 0;
+  for (let k = 0; k < indexes.length; k++) {
+    const start = offsets[k] as number;
+    const end = k + 1 < offsets.length ? (offsets[k + 1] as number) : joined.length;
+    let text = "";
+    let position = start;
+    while (r < ranges.length && (ranges[r] as number) < end) {
+      const [from, to] = [ranges[r] as number, ranges[r + 1] as number];
+      if (to > start) {
+        text += joined.slice(position, Math.max(from, start)) + (from >= start ? REDACTED : "");
+        position = Math.min(to, end);
+      }
+      if (to > end) break;
+      r += 2;
+    }
+    if (position !== start) masked.set(indexes[k] as number, text + joined.slice(position, end));
+  }
+  return masked;
+}
+
 const TOKEN_KEY = "token";
 
 function mask(value: unknown, depth: number): unknown {
-  if (typeof value === "string") return maskText(value, depth + 1);
+  if (typeof value === "string") return maskSecretsInString(value);
   if (typeof value !== "object" || value === null) return value;
   if (depth >= MAX_DEPTH) return TOO_DEEP;
   if (Array.isArray(value)) {

@@ -1,5 +1,6 @@
 import { emitWarning } from "../../callbacks/index.js";
 import { assignFields } from "../../callbacks/assign-fields.js";
+import { describeValue } from "../../callbacks/describe-value.js";
 import { RunTypeSchema, type RunType } from "../../schemas/index.js";
 
 const RUN_TYPES: ReadonlySet<string> = new Set(RunTypeSchema.options);
@@ -53,6 +54,10 @@ export function asRecord(value: unknown, key: string): Record<string, unknown> {
  * stringifyError(new Error("boom")); // "boom\n\nError: boom\n    at …"
  */
 export function stringifyError(error: unknown): string {
-  if (error instanceof Error) return error.stack ? `${error.message}\n\n${error.stack}` : error.message;
-  return typeof error === "string" ? error : String(error);
+  try {
+    if (error instanceof Error) return error.stack ? `${error.message}\n\n${error.stack}` : error.message;
+  } catch {
+    // an Error whose message or stack getter throws: described as any other value
+  }
+  return describeValue(error);
 }

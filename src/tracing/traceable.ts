@@ -194,7 +194,7 @@ class TracedRun implements IterationRun {
   }
 
   succeed(output: unknown): Promise<void> | undefined {
-    return this.active?.manager.handleChainEnd(isPlainObject(output) ? { ...output } : { output });
+    return this.active?.manager.handleChainEnd(valuesOf(output, "output"));
   }
 
   fail(error: unknown, outputs?: Record<string, unknown>): Promise<void> | undefined {
@@ -247,7 +247,7 @@ function traceResult(result: unknown, run: TracedRun): unknown {
       },
     );
   }
-  if (Object.prototype.toString.call(result) === "[object Generator]") {
+  if (isGenerator(result)) {
     return traceIterator(result as Iterator<unknown>, run);
   }
   if (isAsyncIterable(result)) return traceAsyncIterable(result, run);
@@ -298,8 +298,17 @@ function traceAsyncIterable(iterable: AsyncIterable<unknown>, run: TracedRun): A
 function inputsOf(args: unknown[]): Record<string, unknown> {
   if (args.length === 0) return {};
   if (args.length > 1) return { args: [...args] };
-  const [only] = args;
-  return isPlainObject(only) ? { ...only } : { input: only };
+  return valuesOf(args[0], "input");
+}
+
+// A plain object's own fields, else `{ [key]: value }`. A value that cannot be read (a revoked Proxy,
+// a throwing getter) is kept whole: it becomes a marker when the run is made JSON-safe, in the background.
+function valuesOf(value: unknown, key: string): Record<string, unknown> {
+  try {
+    return isPlainObject(value) ? { ...value } : { [key]: value };
+  } catch {
+    return { [key]: value };
+  }
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -308,18 +317,32 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return prototype === Object.prototype || prototype === null;
 }
 
+// The result checks read the result's properties: a revoked Proxy or a throwing getter answers "no"
+// (the result is returned to the caller as it is) rather than throwing into the caller.
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
     value !== null &&
     (typeof value === "object" || typeof value === "function") &&
-    typeof (value as { then?: unknown }).then === "function"
+    typeof readSafely(value, "then") === "function"
   );
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === "function"
-  );
+  return typeof value === "object" && value !== null && typeof readSafely(value, Symbol.asyncIterator) === "function";
+}
+
+function isGenerator(value: unknown): boolean {
+  try {
+    return Object.prototype.toString.call(value) === "[object Generator]";
+  } catch {
+    return false;
+  }
+}
+
+function readSafely(value: object, key: PropertyKey): unknown {
+  try {
+    return (value as Record<PropertyKey, unknown>)[key];
+  } catch {
+    return undefined;
+  }
 }

@@ -37,7 +37,7 @@ describe("the demo (the README's main job)", () => {
       .trim()
       .split("\n")
       .map((line) => RunSchema.parse(JSON.parse(line)) as Run);
-    expect(runs).toHaveLength(7);
+    expect(runs).toHaveLength(8);
     const root = runs.find((run) => run.parent_run_id == null);
     expect(root?.name).toBe("support_agent");
     expect(new Set(runs.map((run) => run.trace_id))).toEqual(new Set([root?.id]));
@@ -49,6 +49,7 @@ describe("the demo (the README's main job)", () => {
       llm.map((run) => [run.prompt_tokens ?? null, run.completion_tokens ?? null, run.error == null]).sort(),
     ).toEqual(
       [
+        [61, 3, true], // the AI SDK call (runledgerMiddleware)
         [1310, 41, true],
         [1342, 19, true],
         [1431, 32, true],
@@ -83,11 +84,11 @@ describe("the demo (the README's main job)", () => {
       const spans = bodies.flatMap((body) =>
         body.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans)),
       );
-      expect(spans).toHaveLength(7);
+      expect(spans).toHaveLength(8);
       const byId = new Map(spans.map((span) => [span.spanId, span]));
       const agent = spans.find((span) => span.name.includes("support_agent"));
       const chats = spans.filter((span) => span.name.startsWith("chat "));
-      expect(chats).toHaveLength(4);
+      expect(chats).toHaveLength(5);
       for (const chat of chats) {
         let parent = chat.parentSpanId ? byId.get(chat.parentSpanId) : undefined;
         while (parent && parent !== agent) parent = parent.parentSpanId ? byId.get(parent.parentSpanId) : undefined;

@@ -46,6 +46,7 @@ const expected: Record<string, string[]> = {
     "StreamAbandonedError",
   ],
   "runledger/otel": ["OpenTelemetryCallbackHandler"],
+  "runledger/ai-sdk": ["runledgerMiddleware", "wrapAISDKModel", "StreamAbandonedError"],
   "runledger/langsmith": ["toHeaders", "fromHeaders", "LangSmithRunExporter"],
   "runledger/schemas": [
     "UsageMetadataSchema",

@@ -1,11 +1,11 @@
-import { emitWarning, type NewTokenFields } from "../../../callbacks/index.js";
+import { emitWarning } from "../../../callbacks/index.js";
 import type { LLMResult } from "../../../schemas/index.js";
-import type { TokenSink } from "./chat-call-spec.js";
 import type { ChatRun } from "./chat-run.js";
 import { settleInBackground } from "./chat-run.js";
 import { isRecord, type JsonRecord } from "../common/records.js";
 import { StreamAbandonedError } from "./stream-abandoned-error.js";
 import { StreamAccumulator } from "../stream/stream-accumulator.js";
+import { TokenReporter } from "./token-reporter.js";
 import { emptyLLMResult } from "./to-llm-result.js";
 
 type IteratorFactory = (this: unknown) => AsyncIterator<unknown>;
@@ -58,14 +58,12 @@ export function observeStream(stream: object, run: ChatRun, hideEvent?: (event: 
   }
 }
 
-class StreamTracker implements TokenSink {
+class StreamTracker {
   private readonly run: ChatRun;
   private readonly accumulator: StreamAccumulator;
   private readonly hideEvent: ((event: JsonRecord) => boolean) | undefined;
   private readonly _signal: AbortSignalLike | undefined;
-  // One object for every token of the stream: handlers read `fields.chunk` during the call.
-  private readonly fields: NewTokenFields = { chunk: undefined };
-  private pending: Promise<void> | undefined;
+  private readonly tokens: TokenReporter;
   private attached = false;
   private warned = false;
 
@@ -76,6 +74,7 @@ class StreamTracker implements TokenSink {
   ) {
     this.run = run;
     this.accumulator = new StreamAccumulator({ provider: run.spec.provider, model: run.model });
+    this.tokens = new TokenReporter(run);
     this.hideEvent = hideEvent;
     this._signal = signal;
   }
@@ -105,17 +104,7 @@ class StreamTracker implements TokenSink {
     }
     if (event === undefined) return undefined;
     if (this.hideEvent !== undefined && this.hideEvent(event)) return HIDDEN;
-    this.pending = undefined;
-    this.run.spec.textDeltas(event, this);
-    return this.pending;
-  }
-
-  token(text: string, index: number, event: JsonRecord): void {
-    this.fields.chunk = event;
-    const pending = this.run.token(text, index, this.fields);
-    // Only handlers that ask to be awaited (`awaitHandlers`) and return promises land here.
-    if (pending !== undefined)
-      this.pending = this.pending === undefined ? pending : Promise.all([this.pending, pending]).then(noop);
+    return this.tokens.report(event);
   }
 
   complete(): Promise<void> | undefined {
@@ -201,5 +190,3 @@ function abortSignalOf(stream: object): AbortSignalLike | undefined {
   const signal = controller.signal;
   return typeof signal === "object" && signal !== null ? (signal as AbortSignalLike) : undefined;
 }
-
-function noop(): void {}

@@ -1,25 +1,28 @@
 import type { ProviderName } from "../common/types.js";
 
-/**
- * The service behind an OpenAI-compatible client: who served the call (the run's `ls_provider`),
- * how to read its payloads, and where it was reached (for OpenTelemetry's `server.address` /
- * `server.port`).
- */
-export interface ServingHost extends ServerLocation {
-  /** LangChain's `ls_provider` name of the host (`openai`, `azure`, `groq`, `deepseek`, `ollama`, …). */
-  readonly provider: string;
-  /** The payload rule of Chat Completions responses from this host. */
-  readonly chatPayload: ProviderName;
-  /** The payload rule of Responses API responses from this host. */
-  readonly responsesPayload: ProviderName;
-}
-
 /** Where a client's calls go, read from its base URL (OpenTelemetry's `server.address` / `server.port`). */
 export interface ServerLocation {
   /** The host name of the base URL (lower case, no brackets around IPv6 addresses). */
   readonly address?: string;
   /** The port of the base URL: the explicit one, else the scheme's default (443 / 80). */
   readonly port?: number;
+}
+
+/**
+ * The service that served a wrapped call, when the wrapper knows it: who it is (the run's
+ * `ls_provider`) and, when known, where it was reached.
+ */
+export interface ServingHost extends ServerLocation {
+  /** LangChain's `ls_provider` name of the host (`openai`, `azure`, `groq`, `deepseek`, `ollama`, …). */
+  readonly provider: string;
+}
+
+/** The host behind an OpenAI-compatible client, and how to read its payloads. */
+export interface OpenAIHost extends ServingHost {
+  /** The payload rule of Chat Completions responses from this host. */
+  readonly chatPayload: ProviderName;
+  /** The payload rule of Responses API responses from this host. */
+  readonly responsesPayload: ProviderName;
 }
 
 interface HostRule {
@@ -81,7 +84,7 @@ const OLLAMA_PORT = 11434;
  * servingHost("https://api.groq.com/openai/v1");
  * // { provider: "groq", chatPayload: "groq", responsesPayload: "groq", address: "api.groq.com", port: 443 }
  */
-export function servingHost(baseURL: unknown, clientClass?: string): ServingHost {
+export function servingHost(baseURL: unknown, clientClass?: string): OpenAIHost {
   const location = serverLocation(baseURL);
   const rule = ruleFor(location.address, location.port, clientClass);
   return {

@@ -1,0 +1,8 @@
+export {
+  runledgerMiddleware,
+  wrapAISDKModel,
+  type RunledgerMiddleware,
+  type RunledgerMiddlewareOptions,
+} from "./middleware.js";
+export type { AISDKCallOptions, AISDKLanguageModel } from "./language-model.js";
+export { StreamAbandonedError } from "../providers/wrap/stream-abandoned-error.js";
