@@ -49,6 +49,13 @@ const srcLayerConfigs = srcFolders.map((folder) => {
   };
 });
 
+// One style of private members: TypeScript's `private`, never `#name` (cheaper in V8's older tiers, and
+// the codebase's convention). Entry points name every export.
+const RESTRICTED_SYNTAX = [
+  { selector: "PrivateIdentifier", message: "use TypeScript `private`, not #private (one style)" },
+  { selector: "ExportAllDeclaration", message: "entry points name their exports (no `export *`)" },
+];
+
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", "coverage/**", "**/*.cjs", "**/*.mjs"] },
   js.configs.recommended,
@@ -66,12 +73,20 @@ export default tseslint.config(
       // Control characters are matched on purpose: untrusted headers and terminal output are checked for them.
       "no-control-regex": "off",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
-      // One style of private members: TypeScript's `private`, never `#name` (cheaper in V8's older tiers, and
-      // the codebase's convention).
+      "no-restricted-syntax": ["error", ...RESTRICTED_SYNTAX],
+    },
+  },
+  {
+    // Library code throws only RunledgerError (or a subclass): callers branch on `code`, across builds.
+    files: ["schemas/**/*.ts", "callbacks/**/*.ts", "src/**/*.ts"],
+    rules: {
       "no-restricted-syntax": [
         "error",
-        { selector: "PrivateIdentifier", message: "use TypeScript `private`, not #private (one style)" },
-        { selector: "ExportAllDeclaration", message: "entry points name their exports (no `export *`)" },
+        ...RESTRICTED_SYNTAX,
+        {
+          selector: "ThrowStatement > NewExpression[callee.name=/^(Error|TypeError|RangeError|SyntaxError)$/]",
+          message: "throw a RunledgerError (callbacks/runledger-error.ts) with a code from ERROR_CODES",
+        },
       ],
     },
   },

@@ -1,4 +1,5 @@
 import type { CallbackHandler } from "./base-callback-handler.js";
+import { RunledgerError } from "./runledger-error.js";
 import { emitWarning } from "./warnings.js";
 
 /** How long an awaited handler may take when neither the handler nor the process sets a timeout. */
@@ -24,15 +25,16 @@ const warned = new WeakMap<object, Set<string>>();
  *   if (error instanceof HandlerTimeoutError) log.warn(`${error.handlerName} is stuck in ${error.method}`);
  * }
  */
-export class HandlerTimeoutError extends Error {
-  override name = "HandlerTimeoutError";
+export class HandlerTimeoutError extends RunledgerError {
+  static override readonly marker: symbol = Symbol.for("runledger.error.HandlerTimeoutError");
+  override readonly name: string = "HandlerTimeoutError";
 
   constructor(
     readonly handlerName: string,
     readonly method: string,
     readonly timeoutMs: number,
   ) {
-    super(`Callback handler ${handlerName}, ${method} did not settle within ${timeoutMs} ms`);
+    super("handler_timeout", `Callback handler ${handlerName}, ${method} did not settle within ${timeoutMs} ms`);
   }
 }
 
@@ -41,13 +43,13 @@ export class HandlerTimeoutError extends Error {
  * return a promise), used when a handler has no `handlerTimeoutMs` of its own. `Infinity` waits
  * forever. Default 30,000 ms.
  *
- * @throws RangeError when `ms` is not a positive number.
+ * @throws RunledgerError (`invalid_argument`) when `ms` is not a positive number.
  * @example
  * setDefaultHandlerTimeout(5_000); // a hung exporter callback delays the app by 5 s at most
  */
 export function setDefaultHandlerTimeout(ms: number): void {
   if (typeof ms !== "number" || !(ms > 0))
-    throw new RangeError(`handler timeout must be a positive number of ms, got ${String(ms)}`);
+    throw new RunledgerError("invalid_argument", `handler timeout must be a positive number of ms, got ${String(ms)}`);
   store[DEFAULT_KEY] = ms;
 }
 

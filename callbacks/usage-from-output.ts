@@ -1,4 +1,5 @@
-import { parseUsage, type LLMResult, type UsageMetadata } from "../schemas/index.js";
+import type { LLMResult, UsageMetadata } from "../schemas/index.js";
+import { parseUsage } from "../schemas/usage-parse.js";
 import { emitWarning } from "./warnings.js";
 
 /** One usage record read from an LLM result, with the model name the response gave it, if any. */

@@ -1,7 +1,9 @@
+import type { WarningCode } from "./warning-codes.js";
+
 /** A problem runledger noticed and survived: bad input, a failing handler, a dropped run. */
 export interface RunledgerWarning {
-  /** A stable machine-readable code, e.g. `handler_error`, `invalid_usage`, `unknown_parent`. */
-  code: string;
+  /** A stable machine-readable code, one of `WARNING_CODES` (e.g. `handler_error`, `invalid_usage`). */
+  code: WarningCode;
   message: string;
   /** The error or value behind the warning, when there is one. */
   cause?: unknown;
@@ -31,7 +33,7 @@ export function onWarning(listener: WarningListener): () => void {
 }
 
 /** Reports a warning to the listeners (or the console). Never throws. */
-export function emitWarning(code: string, message: string, cause?: unknown): void {
+export function emitWarning(code: WarningCode, message: string, cause?: unknown): void {
   const warning: RunledgerWarning = cause === undefined ? { code, message } : { code, message, cause };
   if (listeners.size === 0) {
     console.warn(`[runledger] ${message}`);

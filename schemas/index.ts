@@ -10,7 +10,6 @@ export {
 } from "./usage.js";
 export { cacheWriteTokens, hasCacheWrites } from "./cache-writes.js";
 export { addUsage, subtractUsage } from "./usage-math.js";
-export { isTokenCount, type ParsedUsage, parseUsage } from "./usage-parse.js";
 export {
   IsoTimeSchema,
   RunTimeSchema,

@@ -1,4 +1,4 @@
-import { emitWarning } from "../../callbacks/index.js";
+import { emitWarning } from "../../callbacks/warnings.js";
 import type { LLMResult } from "../../schemas/index.js";
 import { asRecord, isRecord, type JsonRecord } from "../providers/common/records.js";
 import type { ChatCallSpec, TokenSink } from "../providers/wrap/chat-call-spec.js";

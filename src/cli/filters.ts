@@ -1,6 +1,7 @@
 import { normalizeModelName } from "../cost/model-name.js";
 import type { RunSummary } from "./run-summary.js";
 import { isoToMillis } from "./run-summary.js";
+import { RunledgerError } from "../../callbacks/runledger-error.js";
 
 /** Which runs a report covers. */
 export interface RunFilter {
@@ -32,7 +33,10 @@ export function parseSince(value: string, now: number): number {
   }
   const time = /^\d{4}-\d{2}-\d{2}$/.test(text) ? Date.parse(`${text}T00:00:00Z`) : isoToMillis(text);
   if (!Number.isFinite(time)) {
-    throw new RangeError(`--since: "${value}" is neither an ISO-8601 time nor a duration like 30m, 2h or 7d`);
+    throw new RunledgerError(
+      "invalid_argument",
+      `--since: "${value}" is neither an ISO-8601 time nor a duration like 30m, 2h or 7d`,
+    );
   }
   return time;
 }

@@ -11,6 +11,7 @@ import { toJsonReport } from "./json-report.js";
 import { createProgress, type ProgressStream } from "./progress.js";
 import { buildReport } from "./report.js";
 import { renderTextReport } from "./text-report.js";
+import { RunledgerError } from "../../callbacks/runledger-error.js";
 
 /** The streams and clock the CLI uses (process.stdout/stderr in the bin; fakes in tests). */
 export interface CliIo {
@@ -191,7 +192,7 @@ function positiveInt(value: string | undefined, name: string, fallback: number):
   if (value === undefined) return fallback;
   const number = Number(value);
   if (!Number.isSafeInteger(number) || number < 1)
-    throw new RangeError(`${name}: "${value}" is not a positive integer`);
+    throw new RunledgerError("invalid_argument", `${name}: "${value}" is not a positive integer`);
   return number;
 }
 

@@ -1,4 +1,5 @@
-import { addUsage, parseUsage, type Run, type RunType, type UsageMetadata } from "../../schemas/index.js";
+import { addUsage, type Run, type RunType, type UsageMetadata } from "../../schemas/index.js";
+import { parseUsage } from "../../schemas/usage-parse.js";
 import { estimateCost } from "../cost/estimate-cost.js";
 
 /** The cost of a run: recorded on the run, or estimated from its usage and the price table. */

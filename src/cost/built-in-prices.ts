@@ -122,7 +122,7 @@ function loadIndex(): Index {
   for (const provider of data.providers) {
     fallbacks.set(provider.id, provider.fallback);
     for (const [id, keys, prices, hostKeys] of provider.models) {
-      const model: PricedModel = { provider: provider.id, model: id, periods: compilePeriods(prices) };
+      const model = new SourceModel(provider.id, id, prices);
       models.push(model);
       for (const key of keys) add(byKey, key, model);
       for (const key of hostKeys) add(byHostKey, key, model);
@@ -130,6 +130,21 @@ function loadIndex(): Index {
   }
   index = { byKey, byHostKey, fallbacks, homes: new Map(Object.entries(data.home)), models };
   return index;
+}
+
+/** A source model whose prices are compiled on first use: most of the table is never asked for. */
+class SourceModel implements PricedModel {
+  private compiled: readonly PricePeriod[] | undefined;
+
+  constructor(
+    readonly provider: string,
+    readonly model: string,
+    private readonly source: SourcePrices,
+  ) {}
+
+  get periods(): readonly PricePeriod[] {
+    return (this.compiled ??= compilePeriods(this.source));
+  }
 }
 
 // A provider's first model for a name wins, as in the source's first-match rule.

@@ -10,7 +10,7 @@ const store = globalThis as { [KEY]?: { entries: ModelPrice[]; table: PriceTable
  * (and so for the default cost estimator). Prices are in USD per million tokens (`ModelPriceInput`:
  * `input` and `output`, optionally `cached_input`, `cache_write`, `cache_write_1h`, `reasoning`,
  * `audio_input`, `audio_output` and a `long_context` band). A later registration of the same model
- * wins. Records are validated; an invalid one throws a `TypeError` and nothing is registered.
+ * wins. Records are validated; an invalid one throws a `RunledgerError` (`invalid_argument`) and nothing is registered.
  *
  * @example
  * registerPrices([

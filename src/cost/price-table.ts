@@ -3,6 +3,7 @@ import type { PricedModel } from "./built-in-prices.js";
 import { normalizeModelName } from "./model-name.js";
 import { ModelPriceSchema, type ModelPrice, type ModelPrices } from "./price-schema.js";
 import type { Rates, TieredRates } from "./price-rates.js";
+import { RunledgerError } from "../../callbacks/runledger-error.js";
 
 /**
  * Model prices given by a user, indexed by normalized name. When several providers price the same
@@ -50,14 +51,18 @@ export class PriceTable {
 
   /**
    * Builds a table from untrusted price records, validating each one.
-   * Throws a `TypeError` naming the first invalid record and the problem.
+   * Throws a `RunledgerError` (`invalid_argument`) naming the first invalid record and the problem.
    */
   static from(records: readonly unknown[]): PriceTable {
-    if (!Array.isArray(records)) throw new TypeError("prices must be an array of price records");
+    if (!Array.isArray(records))
+      throw new RunledgerError("invalid_argument", "prices must be an array of price records");
     const entries = records.map((record: unknown, index) => {
       const parsed = ModelPriceSchema.safeParse(record);
       if (!parsed.success) {
-        throw new TypeError(`invalid price at index ${index}: ${describeIssues(parsed.error.issues)}`);
+        throw new RunledgerError(
+          "invalid_argument",
+          `invalid price at index ${index}: ${describeIssues(parsed.error.issues)}`,
+        );
       }
       return parsed.data;
     });

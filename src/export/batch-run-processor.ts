@@ -1,8 +1,8 @@
 import type { Run } from "../../schemas/index.js";
-import { emitWarning } from "../../callbacks/index.js";
+import { emitWarning } from "../../callbacks/warnings.js";
 import { describeValue } from "../../callbacks/describe-value.js";
 import { settledWithin } from "../../callbacks/handler-timeout.js";
-import { registerExitFlush, type ExitFlushable } from "./exit-flush.js";
+import { registerExitFlush } from "./exit-flush.js";
 import type { RunExporter } from "./run-exporter.js";
 import { RetryingRunExporter, nonNegative, type RetryOptions } from "./retrying-run-exporter.js";
 import { RunPrivacy, type RunPrivacyOptions } from "./run-privacy.js";
@@ -63,7 +63,9 @@ type Outcome = { code: "runs_dropped" | "runs_spooled"; reason: DropReason };
  * await processor.forceFlush();
  * processor.exportedCount; // 1
  */
-export class BatchRunProcessor implements ExitFlushable {
+// Not `implements ExitFlushable`: its two hooks are @internal (stripped from the declarations), and
+// registerExitFlush(this) checks the shape anyway.
+export class BatchRunProcessor {
   /** The exporter, wrapped in the retry policy. */
   private readonly exporter: RetryingRunExporter;
   private readonly maxQueueSize: number;

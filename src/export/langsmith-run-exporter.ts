@@ -1,5 +1,5 @@
 import type { Run, RunEvent } from "../../schemas/index.js";
-import { emitWarning } from "../../callbacks/index.js";
+import { emitWarning } from "../../callbacks/warnings.js";
 import { resolveLangSmithConfig, type LangSmithConfig } from "./langsmith-config.js";
 import { encodeMultipart, type MultipartPart } from "./multipart.js";
 import type { ExportResult, RunExporter } from "./run-exporter.js";

@@ -1,4 +1,4 @@
-import { emitWarning } from "../../callbacks/index.js";
+import { emitWarning } from "../../callbacks/warnings.js";
 import type { Run } from "../../schemas/index.js";
 import { toJsonSafe, toJsonSafeRun } from "./json-safe.js";
 import { maskRunSecrets } from "./redact.js";

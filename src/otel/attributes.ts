@@ -1,5 +1,5 @@
 import type { AttributeValue } from "@opentelemetry/api";
-import { modelOf } from "../../callbacks/index.js";
+import { modelOf } from "../../callbacks/usage-from-output.js";
 import { requestedModel } from "../../callbacks/requested-model.js";
 import { cacheWriteTokens, hasCacheWrites, type LLMResult, type UsageMetadata } from "../../schemas/index.js";
 import { ATTR, MODALITY_ATTRIBUTES, providerNameFor, type SemconvVersion } from "./semconv.js";

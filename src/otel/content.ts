@@ -1,5 +1,5 @@
 import type { Span } from "@opentelemetry/api";
-import { emitWarning } from "../../callbacks/index.js";
+import { emitWarning } from "../../callbacks/warnings.js";
 import type { LLMResult } from "../../schemas/index.js";
 import { maskSecretsInString, secretMaskingReplacer } from "../export/redact.js";
 import { finishReasonOf, generationsOf, recordOf, stringOf } from "./attributes.js";

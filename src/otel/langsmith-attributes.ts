@@ -1,5 +1,5 @@
 import type { AttributeValue } from "@opentelemetry/api";
-import { emitWarning } from "../../callbacks/index.js";
+import { emitWarning } from "../../callbacks/warnings.js";
 import { isSecretKey, maskSecretsInString, REDACTED, secretMaskingReplacer } from "../export/redact.js";
 import type { AttributeSink } from "./attributes.js";
 import { ATTR } from "./semconv.js";

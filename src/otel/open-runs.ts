@@ -1,5 +1,5 @@
 import type { Span } from "@opentelemetry/api";
-import { emitWarning } from "../../callbacks/index.js";
+import { emitWarning } from "../../callbacks/warnings.js";
 import { RunTable } from "../../callbacks/run-table.js";
 import type { ModelRequest } from "./attributes.js";
 import { hrTimeFromMicros } from "./hr-time.js";

@@ -6,13 +6,9 @@ import {
   type Tracer,
   type TracerProvider,
 } from "@opentelemetry/api";
-import {
-  BaseCallbackHandler,
-  emitWarning,
-  usageFromOutput,
-  type NewTokenIndices,
-  type Serialized,
-} from "../../callbacks/index.js";
+import { BaseCallbackHandler, type NewTokenIndices, type Serialized } from "../../callbacks/index.js";
+import { emitWarning } from "../../callbacks/warnings.js";
+import { usageFromOutput } from "../../callbacks/usage-from-output.js";
 import { addUsage, type ChatGeneration, type LLMResult, type UsageMetadata } from "../../schemas/index.js";
 import { nowMicros } from "../tracing/clock.js";
 import { childDottedOrder } from "../tracing/dotted-order.js";

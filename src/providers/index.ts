@@ -13,6 +13,8 @@ export {
 } from "./common/types.js";
 export { wrapOpenAI, type WrapOpenAIOptions } from "./wrap/wrap-openai.js";
 export { wrapAnthropic, type WrapAnthropicOptions } from "./wrap/wrap-anthropic.js";
+export { wrapCohere, type WrapCohereOptions } from "./wrap/wrap-cohere.js";
+export { wrapGoogleGenAI, type WrapGoogleGenAIOptions } from "./wrap/wrap-google-genai.js";
 export { wrapGroq, type WrapGroqOptions } from "./wrap/wrap-groq.js";
 export { wrapMistral, type WrapMistralOptions } from "./wrap/wrap-mistral.js";
 export { StreamAbandonedError } from "./wrap/stream-abandoned-error.js";

@@ -1,4 +1,4 @@
-import { emitWarning } from "../../callbacks/index.js";
+import { emitWarning } from "../../callbacks/warnings.js";
 import { toJsonSafe } from "../export/json-safe.js";
 
 /** What LangSmith propagates in the W3C `baggage` header. */

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { emitWarning, insideTokenHandler, registerRunContextStorage } from "../../callbacks/index.js";
+import { insideTokenHandler, registerRunContextStorage } from "../../callbacks/context.js";
+import { emitWarning } from "../../callbacks/warnings.js";
 import type { RunType } from "../../schemas/index.js";
 import { placementFromDottedOrder, placementStartTime, type RunPlacement } from "./run-placement.js";
 

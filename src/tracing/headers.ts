@@ -1,5 +1,5 @@
 import { isSpanContextValid, trace } from "@opentelemetry/api";
-import { emitWarning } from "../../callbacks/index.js";
+import { emitWarning } from "../../callbacks/warnings.js";
 import { decodeBaggage, encodeBaggage } from "./baggage.js";
 import { describeRun, type CurrentRun } from "./current-run.js";
 import { parseDottedOrder } from "./dotted-order.js";

@@ -1,4 +1,4 @@
-import type { ModelUsage } from "../../callbacks/index.js";
+import type { ModelUsage } from "../../callbacks/usage-from-output.js";
 import type { RunEvent, RunType } from "../../schemas/index.js";
 import type { RunPlacement } from "./run-placement.js";
 

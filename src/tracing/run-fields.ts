@@ -1,4 +1,4 @@
-import { emitWarning } from "../../callbacks/index.js";
+import { emitWarning } from "../../callbacks/warnings.js";
 import { assignFields } from "../../callbacks/assign-fields.js";
 import { describeValue } from "../../callbacks/describe-value.js";
 import { RunTypeSchema, type RunType } from "../../schemas/index.js";

@@ -1,4 +1,4 @@
-import type { ModelUsage } from "../../callbacks/index.js";
+import type { ModelUsage } from "../../callbacks/usage-from-output.js";
 import type { CostContext, CostEstimator, Run, RunEvent } from "../../schemas/index.js";
 import { assignFields } from "../../callbacks/assign-fields.js";
 import { isoFromMicros } from "./clock.js";

@@ -1,14 +1,12 @@
 import {
   BaseCallbackHandler,
-  emitWarning,
   getDefaultCostEstimator,
-  usageFromChunk,
-  usageFromOutput,
-  usageFromRunOutputs,
   type NewTokenFields,
   type NewTokenIndices,
   type Serialized,
 } from "../../callbacks/index.js";
+import { usageFromChunk, usageFromOutput, usageFromRunOutputs } from "../../callbacks/usage-from-output.js";
+import { emitWarning } from "../../callbacks/warnings.js";
 import { assignFields } from "../../callbacks/assign-fields.js";
 import { requestedModel } from "../../callbacks/requested-model.js";
 import { RunTable } from "../../callbacks/run-table.js";

@@ -1,4 +1,4 @@
-import type { ModelUsage } from "../../callbacks/index.js";
+import type { ModelUsage } from "../../callbacks/usage-from-output.js";
 import {
   addUsage,
   type CostContext,

@@ -1,12 +1,8 @@
 import { newRunId } from "../../callbacks/run-id.js";
-import {
-  CallbackManager,
-  emitWarning,
-  isBridgeHandler,
-  langChainRunnableConfig,
-  type CallbackHandler,
-  type CallbackManagerForChainRun,
-} from "../../callbacks/index.js";
+import { CallbackManager, type CallbackHandler, type CallbackManagerForChainRun } from "../../callbacks/index.js";
+import { isBridgeHandler } from "../../callbacks/langchain-bridge-handler.js";
+import { langChainRunnableConfig } from "../../callbacks/langchain-bridge.js";
+import { emitWarning } from "../../callbacks/warnings.js";
 import type { RunType } from "../../schemas/index.js";
 import { nowMicros } from "./clock.js";
 import { describeRun, getCurrentRun, placementOfRun, runAsCurrent, type CurrentRun } from "./current-run.js";

@@ -3,6 +3,7 @@ import { createOpenAI } from "@ai-sdk/openai";
 import { generateText, jsonSchema, stepCountIs, streamText, tool, wrapLanguageModel, wrapProvider } from "ai";
 import { MockLanguageModelV3, simulateReadableStream } from "ai/test";
 import { createAnthropic as createAnthropicV2 } from "ai-sdk-anthropic-v2";
+import { createGoogleGenerativeAI as createGoogleV2 } from "ai-sdk-google-v2";
 import { describe, expect, it } from "vitest";
 import { withCallbacks, withUsageMetadata } from "../../callbacks/index.js";
 import type { ChatGeneration, UsageMetadata } from "../../schemas/index.js";
@@ -251,6 +252,22 @@ describe("runledgerMiddleware with @ai-sdk/anthropic against recorded payloads",
   });
 });
 
+describe("runledgerMiddleware with @ai-sdk/google 2 (LanguageModelV2)", () => {
+  it("adds the thoughts the package leaves out of outputTokens, as the fixture expects", async () => {
+    loopback().reply(jsonReply(fixtureRaw("google_genai", "generate_content_thoughts_cached")));
+    const v2 = createGoogleV2({ apiKey: "test-key", baseURL: loopback().url("/v1beta") })("gemini-2.5-pro");
+    expect(v2.specificationVersion).toBe("v2");
+    const handler = new RecordingHandler();
+    const { usage } = await withUsageMetadata(() =>
+      withCallbacks([handler], () => generateText({ model: wrapAISDKModel(v2), prompt: "Summarize" })),
+    );
+    expect(handler.start().metadata).toMatchObject({ ls_provider: "google_genai" });
+    expect(usage["gemini-2.5-pro"]).toEqual(
+      aiSdkVisible(fixtureUsage("google_genai", "generate_content_thoughts_cached")),
+    );
+  });
+});
+
 describe("runledgerMiddleware with the AI SDK's mock models", () => {
   const usageV3 = {
     inputTokens: { total: 1200, noCache: 200, cacheRead: 900, cacheWrite: 100 },
@@ -409,6 +426,25 @@ describe("runledgerMiddleware with the AI SDK's mock models", () => {
 });
 
 describe("runledgerMiddleware on a whole provider (the AI SDK's wrapProvider)", () => {
+  it("traces string model ids app-wide when the wrapped provider is the AI SDK's default provider", async () => {
+    loopback().reply(jsonReply(fixtureRaw("openai", "responses_plain")));
+    const handler = new RecordingHandler();
+    const previous = globalThis.AI_SDK_DEFAULT_PROVIDER;
+    globalThis.AI_SDK_DEFAULT_PROVIDER = wrapProvider({
+      provider: openai(),
+      languageModelMiddleware: runledgerMiddleware(),
+    });
+    try {
+      await withCallbacks([handler], () => generateText({ model: "gpt-4.1", prompt: "A story" }));
+    } finally {
+      globalThis.AI_SDK_DEFAULT_PROVIDER = previous;
+    }
+    expect(handler.start().metadata).toMatchObject({ ls_provider: "openai", ls_model_name: "gpt-4.1" });
+    expect(generationOf(handler).message.usage_metadata?.total_tokens).toBe(
+      (fixtureUsage("openai", "responses_plain") as UsageMetadata).total_tokens,
+    );
+  });
+
   it("traces every model the provider makes: here the Responses API model of openai(id)", async () => {
     loopback().reply(jsonReply(fixtureRaw("openai", "responses_plain")));
     const provider = wrapProvider({ provider: openai(), languageModelMiddleware: runledgerMiddleware() });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CallbackManager, getCallbackContext, withCallbacks, type CallbackHandler } from "../../callbacks/index.js";
+import { CallbackManager, withCallbacks, type CallbackHandler } from "../../callbacks/index.js";
+import { getCallbackContext } from "../../callbacks/context.js";
 import { captureWarnings } from "./warnings-capture.js";
 
 interface Seen {

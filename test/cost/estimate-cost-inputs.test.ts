@@ -33,8 +33,10 @@ describe("estimateCost: arguments", () => {
     [null, /model must be a non-empty string, got null/],
     ["", /model must be a non-empty string, got string/],
     [42, /model must be a non-empty string, got number/],
-  ])("rejects the model %s with a clear TypeError", (model, message) => {
-    expect(() => estimateCost(model as unknown as string, usage)).toThrow(TypeError);
+  ])("rejects the model %s with a clear RunledgerError (invalid_argument)", (model, message) => {
+    expect(() => estimateCost(model as unknown as string, usage)).toThrow(
+      expect.objectContaining({ code: "invalid_argument", name: "RunledgerError" }),
+    );
     expect(() => estimateCost(model as unknown as string, usage)).toThrow(message);
   });
 

@@ -240,7 +240,9 @@ describe("estimateCost: user prices", () => {
 
   it("rejects invalid price records with a message naming the problem", () => {
     expect(() => registerPrices([{ model: "x", prices: { input: -1, output: 1 } }])).toThrow(/index 0: prices\.input/);
-    expect(() => registerPrices([{ model: "", prices: { input: 1, output: 1 } }])).toThrow(TypeError);
+    expect(() => registerPrices([{ model: "", prices: { input: 1, output: 1 } }])).toThrow(
+      expect.objectContaining({ code: "invalid_argument" }),
+    );
     // Typed callers cannot write this; untyped (JavaScript) callers can, and get a clear error.
     const untyped = [{ model: "x", prices: { input: 1 } }] as unknown as ModelPriceInput[];
     expect(() => estimateCost("x", usage(1, 1), { prices: untyped })).toThrow(/prices\.output/);

@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
 // The built package, as users get it: `npm test` builds before running the suites.
@@ -31,6 +32,8 @@ const expected: Record<string, string[]> = {
     "wrapOpenAI",
     "wrapAnthropic",
     "wrapGroq",
+    "wrapCohere",
+    "wrapGoogleGenAI",
     "wrapMistral",
     "OpenTelemetryCallbackHandler",
     "estimateCost",
@@ -42,11 +45,13 @@ const expected: Record<string, string[]> = {
     "wrapOpenAI",
     "wrapAnthropic",
     "wrapGroq",
+    "wrapCohere",
+    "wrapGoogleGenAI",
     "wrapMistral",
     "StreamAbandonedError",
   ],
   "runledger/otel": ["OpenTelemetryCallbackHandler"],
-  "runledger/ai-sdk": ["runledgerMiddleware", "wrapAISDKModel", "StreamAbandonedError"],
+  "runledger/ai-sdk": ["runledgerMiddleware", "wrapAISDKModel", "runledgerTelemetry", "StreamAbandonedError"],
   "runledger/langsmith": ["toHeaders", "fromHeaders", "LangSmithRunExporter"],
   "runledger/schemas": [
     "UsageMetadataSchema",
@@ -72,16 +77,47 @@ const expected: Record<string, string[]> = {
   ],
 };
 
-function namesVia(kind: "esm" | "cjs", specifier: string): string[] {
+const specifiers = Object.keys(pkg.exports)
+  .filter((subpath) => subpath !== "./package.json")
+  .map((subpath) => (subpath === "." ? "runledger" : `runledger/${subpath.slice(2)}`));
+
+/** Every name each subpath's declarations export (values and types), as a consumer's type checker sees them. */
+function declaredNames(): Record<string, string[]> {
+  const files = specifiers.map((specifier) => {
+    const subpath = specifier === "runledger" ? "." : `./${specifier.slice("runledger/".length)}`;
+    return resolve(root, (pkg.exports[subpath] as { import: string }).import.replace(/\.js$/, ".d.ts"));
+  });
+  const program = ts.createProgram(files, { skipLibCheck: true, noEmit: true });
+  const checker = program.getTypeChecker();
+  return Object.fromEntries(
+    specifiers.map((specifier, index) => {
+      const source = program.getSourceFile(files[index]!);
+      const symbol = source === undefined ? undefined : checker.getSymbolAtLocation(source);
+      return [specifier, symbol === undefined ? [] : checker.getExportsOfModule(symbol).map((s) => s.name)];
+    }),
+  );
+}
+
+const loaded: Partial<Record<"esm" | "cjs", Record<string, string[]>>> = {};
+
+/** The runtime export names of every subpath, loaded in one fresh process per module system. */
+function namesVia(kind: "esm" | "cjs"): Record<string, string[]> {
+  const list = JSON.stringify(specifiers);
   const script =
     kind === "esm"
-      ? `import(${JSON.stringify(specifier)}).then((m) => console.log(JSON.stringify(Object.keys(m))))`
-      : `console.log(JSON.stringify(Object.keys(require(${JSON.stringify(specifier)}))))`;
-  const out = execFileSync(process.execPath, kind === "esm" ? ["--input-type=module", "-e", script] : ["-e", script], {
-    cwd: root,
-    encoding: "utf8",
-  });
-  return JSON.parse(out) as string[];
+      ? `Promise.all(${list}.map((s) => import(s))).then((ms) => console.log(JSON.stringify(ms.map((m) => Object.keys(m)))))`
+      : `console.log(JSON.stringify(${list}.map((s) => Object.keys(require(s)))))`;
+  loaded[kind] ??= Object.fromEntries(
+    (
+      JSON.parse(
+        execFileSync(process.execPath, kind === "esm" ? ["--input-type=module", "-e", script] : ["-e", script], {
+          cwd: root,
+          encoding: "utf8",
+        }),
+      ) as string[][]
+    ).map((names, index) => [specifiers[index]!, names]),
+  );
+  return loaded[kind];
 }
 
 describe("the built package", () => {
@@ -94,11 +130,26 @@ describe("the built package", () => {
   for (const [specifier, names] of Object.entries(expected)) {
     for (const kind of ["esm", "cjs"] as const) {
       it(`exports the public names from ${specifier} (${kind})`, () => {
-        const exported = namesVia(kind, specifier);
+        const exported = namesVia(kind)[specifier];
         for (const name of names) expect(exported).toContain(name);
       });
     }
   }
+
+  // The exact public surface, per subpath: a change to it is a visible diff of public-surface.json.
+  // After an intended change: `npx vitest run test/package -u` (see CONTRIBUTING.md).
+  it("exports exactly the recorded surface from every subpath, the same in ESM, CJS and the declarations", async () => {
+    const surface: Record<string, { values: string[]; types: string[] }> = {};
+    const declarations = declaredNames();
+    for (const specifier of specifiers) {
+      const values = [...namesVia("esm")[specifier]!].sort();
+      expect([...namesVia("cjs")[specifier]!].sort(), `${specifier}: CJS and ESM differ`).toEqual(values);
+      const declared = [...declarations[specifier]!].sort();
+      expect(declared, `${specifier}: a runtime export has no declaration`).toEqual(expect.arrayContaining(values));
+      surface[specifier] = { values, types: declared.filter((name) => !values.includes(name)) };
+    }
+    await expect(JSON.stringify(surface, null, 2) + "\n").toMatchFileSnapshot("./public-surface.json");
+  });
 
   it("declares every subpath in package.json for both module systems", () => {
     for (const [subpath, target] of Object.entries(pkg.exports)) {
@@ -107,6 +158,19 @@ describe("the built package", () => {
       expect(existsSync(resolve(root, esm)), `${subpath} → ${esm}`).toBe(true);
       expect(existsSync(resolve(root, cjs)), `${subpath} → ${cjs}`).toBe(true);
     }
+  });
+
+  it("recognizes a RunledgerError thrown by the CJS build as an instance of the ESM build's classes", () => {
+    const script = `
+      const cjs = require("runledger/providers");
+      import("runledger").then((esm) => {
+        try { cjs.normalizeResponse(42); } catch (e) {
+          console.log(JSON.stringify([e instanceof esm.RunledgerError, e instanceof esm.ProviderPayloadError,
+            esm.RunledgerError.isInstance(e), e instanceof esm.HandlerTimeoutError, e.code, e.name]));
+        }
+      });`;
+    const out = execFileSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8" });
+    expect(JSON.parse(out)).toEqual([true, true, true, false, "invalid_payload", "ProviderPayloadError"]);
   });
 
   it("shares ambient handlers between the ESM and CJS builds", () => {

@@ -1,7 +1,8 @@
 import { trace } from "@opentelemetry/api";
 import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
-import { getCallbackContext, withCallbacks, withUsageMetadata, type CallbackHandler } from "../../callbacks/index.js";
+import { withCallbacks, withUsageMetadata, type CallbackHandler } from "../../callbacks/index.js";
+import { getCallbackContext } from "../../callbacks/context.js";
 import type { ChatGeneration, UsageMetadata } from "../../schemas/index.js";
 import { InMemoryRunExporter } from "../../src/export/index.js";
 import { OpenTelemetryCallbackHandler } from "../../src/otel/index.js";

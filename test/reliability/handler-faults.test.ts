@@ -91,8 +91,8 @@ describe("handler faults never break the traced app", () => {
     expect(warnings.map((w) => w.message)).toEqual([
       "Callback handler HungDefault, handleLLMEnd did not settle within 25 ms; continuing without waiting for it",
     ]);
-    expect(() => setDefaultHandlerTimeout(0)).toThrow(RangeError);
-    expect(() => setDefaultHandlerTimeout(Number.NaN)).toThrow(RangeError);
+    expect(() => setDefaultHandlerTimeout(0)).toThrow(expect.objectContaining({ code: "invalid_argument" }));
+    expect(() => setDefaultHandlerTimeout(Number.NaN)).toThrow(expect.objectContaining({ code: "invalid_argument" }));
   });
 
   it("a raiseError handler that hangs rejects the awaiting caller with a HandlerTimeoutError", async () => {

@@ -2,13 +2,13 @@ import type { RunUpdate as LangSmithRunUpdate, UsageMetadata as LangSmithUsage }
 import { describe, expect, it } from "vitest";
 import {
   cacheWriteTokens,
-  parseUsage,
   ResponseMetadataSchema,
   RunCreateSchema,
   RunSchema,
   RunUpdateSchema,
   UsageMetadataSchema,
 } from "../../schemas/index.js";
+import { parseUsage } from "../../schemas/usage-parse.js";
 
 const run = {
   id: "0190f0e4-1c2d-7e3f-8a4b-5c6d7e8f9a0b",

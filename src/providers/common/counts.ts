@@ -1,4 +1,4 @@
-import { isTokenCount } from "../../../schemas/index.js";
+import { isTokenCount } from "../../../schemas/usage-parse.js";
 import { describeValue, type JsonRecord } from "./records.js";
 
 /**

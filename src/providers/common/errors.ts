@@ -1,3 +1,4 @@
+import { RunledgerError } from "../../../callbacks/runledger-error.js";
 import type { ProviderName } from "./types.js";
 
 /**
@@ -12,8 +13,9 @@ import type { ProviderName } from "./types.js";
  *   if (error instanceof ProviderPayloadError) console.log(error.expected); // the shapes it knows
  * }
  */
-export class ProviderPayloadError extends Error {
-  override readonly name = "ProviderPayloadError";
+export class ProviderPayloadError extends RunledgerError {
+  static override readonly marker: symbol = Symbol.for("runledger.error.ProviderPayloadError");
+  override readonly name: string = "ProviderPayloadError";
   /** Descriptions of the shapes that would have been accepted. */
   readonly expected: readonly string[];
   /** The provider the caller named, if any. */
@@ -21,6 +23,7 @@ export class ProviderPayloadError extends Error {
 
   constructor(problem: string, expected: readonly string[], provider?: ProviderName) {
     super(
+      "invalid_payload",
       `${problem}; expected ${provider === undefined ? "one of" : `for ${provider} one of`}: ${expected.join("; ")}`,
     );
     this.expected = expected;

@@ -1,4 +1,4 @@
-import { emitWarning } from "../../../callbacks/index.js";
+import { emitWarning } from "../../../callbacks/warnings.js";
 import type { ApiAdapter, Extraction, StreamState } from "./adapter.js";
 import {
   AnthropicEventStream,

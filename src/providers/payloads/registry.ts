@@ -12,6 +12,7 @@ import { chatCompletionsAdapter, OPENAI_CHAT_PROFILE } from "./openai-chat.js";
 import { responsesAdapter } from "./openai-responses.js";
 import { TOGETHER_CHAT_PROFILE } from "./together.js";
 import { PROVIDER_NAMES, type ProviderName } from "../common/types.js";
+import { RunledgerError } from "../../../callbacks/runledger-error.js";
 
 /** The API formats each provider speaks, in the order their shapes are tried. */
 export const ADAPTERS: Readonly<Record<ProviderName, readonly ApiAdapter[]>> = {
@@ -46,7 +47,8 @@ export function resolveProvider(name: unknown): ProviderName | undefined {
   if (name === undefined) return undefined;
   if (typeof name === "string" && (PROVIDER_NAMES as readonly string[]).includes(name)) return name as ProviderName;
   const suggestion = typeof name === "string" ? SUGGESTIONS[name.toLowerCase()] : undefined;
-  throw new TypeError(
+  throw new RunledgerError(
+    "invalid_argument",
     `unknown provider ${JSON.stringify(name)}${suggestion ? ` (did you mean "${suggestion}"?)` : ""}; ` +
       `expected one of ${PROVIDER_NAMES.join(", ")}`,
   );

@@ -1,5 +1,6 @@
-import { emitWarning } from "../../../callbacks/index.js";
-import { addUsage, parseUsage, type ToolCall, type UsageMetadata } from "../../../schemas/index.js";
+import { emitWarning } from "../../../callbacks/warnings.js";
+import { addUsage, type ToolCall, type UsageMetadata } from "../../../schemas/index.js";
+import { parseUsage } from "../../../schemas/usage-parse.js";
 import { mergeContent, mergeDicts, mergeLists } from "./merge-values.js";
 import { parsePartialJson } from "./partial-json.js";
 import { isRecord, type JsonRecord } from "../common/records.js";

@@ -1,4 +1,4 @@
-import { emitWarning } from "../../../callbacks/index.js";
+import { emitWarning } from "../../../callbacks/warnings.js";
 import { isRecord, type JsonRecord } from "../common/records.js";
 
 /** String fields that name something: the newer non-empty value replaces the older, never appended. */

@@ -1,4 +1,4 @@
-import { emitWarning } from "../../../callbacks/index.js";
+import { emitWarning } from "../../../callbacks/warnings.js";
 import type { StreamState } from "../payloads/adapter.js";
 import { assemble } from "../payloads/assemble.js";
 import { findChunkAdapter, type AdapterMatch } from "../payloads/detect.js";

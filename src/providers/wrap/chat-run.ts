@@ -1,10 +1,10 @@
 import {
   CallbackManager,
-  emitWarning,
   type CallbackManagerForLLMRun,
   type NewTokenFields,
   type NewTokenIndices,
 } from "../../../callbacks/index.js";
+import { emitWarning } from "../../../callbacks/warnings.js";
 import type { LLMResult } from "../../../schemas/index.js";
 import type { ChatCallSpec } from "./chat-call-spec.js";
 import { invocationParams, lsParams } from "./ls-params.js";

@@ -1,4 +1,4 @@
-import { emitWarning } from "../../../callbacks/index.js";
+import { emitWarning } from "../../../callbacks/warnings.js";
 import type { ChatCallSpec, PreparedRequest } from "./chat-call-spec.js";
 import { ChatRun, settleInBackground } from "./chat-run.js";
 import { normalizeResponse } from "../payloads/normalize.js";

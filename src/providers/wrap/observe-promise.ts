@@ -47,6 +47,7 @@ function observeLazily(promise: PromiseLike<unknown> & object, observer: Outcome
   const asResponse = original("asResponse");
   const thenUnwrap = original("_thenUnwrap");
   const responseProps = original("_responseProps");
+  const withRawResponse = original("withRawResponse");
   // The caller's view of the outcome, once a parsing method was called; our reactions are registered
   // first, so handlers (and in-place stream instrumentation) run before the caller sees the value.
   let settled: Promise<unknown> | undefined;
@@ -87,6 +88,17 @@ function observeLazily(promise: PromiseLike<unknown> & object, observer: Outcome
         observer.onRawResponse((value as { response?: unknown } | null)?.response);
         return value;
       }, observer.onError);
+    });
+  }
+  if (withRawResponse !== undefined) {
+    // Fern-generated SDKs (Cohere's HttpResponsePromise): `{ data, rawResponse }`, the parsed value in `data`.
+    define(promise, "withRawResponse", () => {
+      const raw = withRawResponse.call(promise) as PromiseLike<{ data?: unknown }>;
+      if (settled !== undefined || !observer.claim()) return raw;
+      return Promise.resolve(raw).then(
+        (value) => Promise.resolve(observer.onValue(value.data)).then(() => value),
+        observer.onError,
+      );
     });
   }
   if (thenUnwrap !== undefined) {

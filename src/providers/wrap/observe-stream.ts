@@ -1,4 +1,4 @@
-import { emitWarning } from "../../../callbacks/index.js";
+import { emitWarning } from "../../../callbacks/warnings.js";
 import type { LLMResult } from "../../../schemas/index.js";
 import type { ChatRun } from "./chat-run.js";
 import { settleInBackground } from "./chat-run.js";

@@ -1,3 +1,5 @@
+import { RunledgerError } from "../../../callbacks/runledger-error.js";
+
 /**
  * The error a wrapped client's run ends with when the caller stops reading a stream before its end
  * (`break` out of `for await`, `return()` on the iterator, cancelling `toReadableStream()`). The SDK
@@ -11,10 +13,11 @@
  *   },
  * };
  */
-export class StreamAbandonedError extends Error {
-  override readonly name = "StreamAbandonedError";
+export class StreamAbandonedError extends RunledgerError {
+  static override readonly marker: symbol = Symbol.for("runledger.error.StreamAbandonedError");
+  override readonly name: string = "StreamAbandonedError";
 
   constructor() {
-    super("The caller stopped reading the stream before it ended; the request was aborted");
+    super("stream_abandoned", "The caller stopped reading the stream before it ended; the request was aborted");
   }
 }

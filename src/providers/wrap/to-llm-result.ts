@@ -1,4 +1,4 @@
-import { emitWarning } from "../../../callbacks/index.js";
+import { emitWarning } from "../../../callbacks/warnings.js";
 import type { GenerationMessage, LLMResult } from "../../../schemas/index.js";
 import type { NormalizedResponse } from "../common/types.js";
 

@@ -1,5 +1,6 @@
-import { isTokenCount, type UsageMetadata } from "../../../schemas/index.js";
-import { emitWarning } from "../../../callbacks/index.js";
+import type { UsageMetadata } from "../../../schemas/index.js";
+import { isTokenCount } from "../../../schemas/usage-parse.js";
+import { emitWarning } from "../../../callbacks/warnings.js";
 import type { CountReader } from "../common/counts.js";
 
 /** What a provider's usage record converted to: usage, nothing to convert, or counts that were refused. */
