@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   awaitAllCallbacks,
   CallbackManager,
@@ -43,21 +43,20 @@ describe("smaller faults", () => {
     expect(Object.getPrototypeOf(handler.usageMetadata)).toBe(Object.prototype);
   });
 
-  it("handler promises that never settle are released after the handler timeout, with a warning that counts them", async () => {
+  it("handler promises that never settle are released after the handler timeout, with one warning", async () => {
     setDefaultHandlerTimeout(20);
     try {
       const hanging: CallbackHandler = { name: "Hanging", handleLLMNewToken: () => new Promise<void>(() => {}) };
       const llm = CallbackManager.configure({ callbacks: [hanging] }).handleChatModelStart({ name: "Chat" }, [[]]);
       for (let i = 0; i < 1000; i++) void llm.handleLLMNewToken("t");
-      // The sweep runs on a timer: under load it may release the promises in more than one pass.
-      const released = () =>
-        warnings
-          .filter((w) => w.code === "handler_timeout")
-          .map((w) => /^(\d+) callback promise\(s\) still pending after the handler timeout: released$/.exec(w.message))
-          .reduce((sum, match) => sum + (match === null ? 0 : Number(match[1])), 0);
-      await vi.waitFor(() => expect(released()).toBe(1000), { timeout: 10_000, interval: 20 });
+      await new Promise((resolve) => setTimeout(resolve, 100));
       await awaitAllCallbacks({ timeoutMs: 1000 }); // nothing left to wait for: returns at once
       const messages = warnings.filter((w) => w.code === "handler_timeout").map((w) => w.message);
+      // All 1000 released; a loaded machine may spread them over two sweeps (no timed assertion).
+      const released = messages
+        .map((m) => /^(\d+) callback promise\(s\) still pending after the handler timeout: released$/.exec(m)?.[1])
+        .reduce((sum, n) => sum + Number(n ?? 0), 0);
+      expect(released).toBe(1000);
       expect(messages.some((m) => m.includes("still pending at the deadline"))).toBe(false);
     } finally {
       setDefaultHandlerTimeout(DEFAULT_HANDLER_TIMEOUT_MS);
