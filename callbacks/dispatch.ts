@@ -186,11 +186,15 @@ export function dispatchToken(
     if (typeof handler !== "object" || handler === null) continue;
     const fn = handler.handleLLMNewToken as AnyCallback | undefined;
     if (fn === undefined || handler.ignoreLLM === true) continue;
+    if (tokenFailures !== undefined && tokenFailures.get(handler) === runId) continue;
     let result: unknown;
     try {
       result = fn.call(handler, token, idx, runId, parentRunId, tags, fields);
     } catch (error) {
       reportHandlerError(handler, "handleLLMNewToken", error);
+      // A handler that throws on a token would throw on the next thousand (an Error's stack costs
+      // ~30 µs each): it gets no more tokens of this run. Its other events, and other runs, still come.
+      (tokenFailures ??= new WeakMap()).set(handler, runId);
       continue;
     }
     if (isThenable(result)) awaited = settle(handler, "handleLLMNewToken", result, awaited);
@@ -252,7 +256,38 @@ function track(handler: CallbackHandler, method: CallbackMethod, promise: Promis
   // unhandled rejection (LangChain.js's trap), so its error stays a warning.
   const settled = promise.then(undefined, (error: unknown) => warnOnce(handler, method, error));
   pending.add(settled);
-  void settled.finally(() => pending.delete(settled));
+  trackedSince.set(settled, Date.now());
+  void settled.finally(() => {
+    pending.delete(settled);
+    trackedSince.delete(settled);
+  });
+  sweeper ??= setInterval(releaseOverdue, getDefaultHandlerTimeout()).unref();
+}
+
+// The run whose tokens a handler no longer gets, after it threw on one of them (see dispatchToken).
+let tokenFailures: WeakMap<CallbackHandler, string> | undefined;
+
+// A handler promise that never settles is released once the handler timeout has passed (one warning
+// per sweep), so it is not kept, with everything it holds, for the life of the process. One timer
+// for all of them, not one per promise; it stops when nothing is tracked.
+const trackedSince = new Map<Promise<unknown>, number>();
+let sweeper: NodeJS.Timeout | undefined;
+
+function releaseOverdue(): void {
+  const cutoff = Date.now() - getDefaultHandlerTimeout();
+  let released = 0;
+  for (const [promise, since] of trackedSince) {
+    if (since > cutoff) break; // insertion order: the rest are younger
+    trackedSince.delete(promise);
+    pending.delete(promise);
+    released++;
+  }
+  if (released > 0)
+    emitWarning("handler_timeout", `${released} callback promise(s) still pending after the handler timeout: released`);
+  if (trackedSince.size === 0 && sweeper !== undefined) {
+    clearInterval(sweeper);
+    sweeper = undefined;
+  }
 }
 
 /** Reports a handler's error: rethrown for `raiseError` handlers, else a warning (once per method). */

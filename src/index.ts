@@ -138,6 +138,8 @@ export {
   type ToolCallChunk,
   wrapAnthropic,
   type WrapAnthropicOptions,
+  wrapBedrockRuntime,
+  type WrapBedrockRuntimeOptions,
   type WrapClientOptions,
   wrapCohere,
   type WrapCohereOptions,

@@ -1,9 +1,12 @@
-import { readdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { readdir, rename, unlink, writeFile } from "node:fs/promises";
+import { emitWarning } from "../../callbacks/warnings.js";
 import { dirname, join } from "node:path";
 import { RunSchema, type Run } from "../../schemas/index.js";
 import { describeIssues } from "../shared/describe-issues.js";
 import { RetryingRunExporter, type RetryOptions } from "./retrying-run-exporter.js";
 import type { RunExporter } from "./run-exporter.js";
+import { APPEND, openRegular, PRIVATE_FILE_MODE, READ, unsafeDirectory } from "./private-files.js";
 import { SPOOL_FILE } from "./spool.js";
 
 /** Options of `replaySpool`. */
@@ -40,7 +43,9 @@ interface SpooledLine {
  * is deleted only after all its runs were accepted; when a batch fails for good the file is rewritten
  * with the runs not yet accepted and the replay stops (the endpoint is likely still down). Lines that
  * are not valid runs are reported and moved to a `rejected-<file>` beside it, so nothing is lost and
- * nothing is replayed twice.
+ * nothing is replayed twice. Files are never opened through a symbolic link (a link planted in the
+ * directory is reported and skipped), and a directory that is a link, another user's, or writable by
+ * others is not replayed at all (a warning says why).
  *
  * @example
  * const result = await replaySpool("/var/spool/myapp-runs", new LangSmithRunExporter());
@@ -51,6 +56,11 @@ export async function replaySpool(
   exporter: RunExporter,
   options: ReplayOptions = {},
 ): Promise<ReplayResult> {
+  const problem = await unsafeDirectory(dir);
+  if (problem !== undefined) {
+    emitWarning("unsafe_spool", `Not replaying ${dir}: ${problem}`);
+    return { files: 0, replayed: 0, remaining: 0, rejected: 0, error: new Error(problem) };
+  }
   const files = (await readdir(dir)).filter((name) => SPOOL_FILE.test(name)).sort();
   const result: ReplayResult = { files: files.length, replayed: 0, remaining: 0, rejected: 0 };
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? 100));
@@ -85,7 +95,12 @@ async function readSpoolFile(
 ): Promise<SpooledLine[]> {
   const lines: SpooledLine[] = [];
   const rejected: string[] = [];
-  const texts = (await readFile(path, "utf8")).split("\n");
+  const content = await readRegular(path);
+  if (content === undefined) {
+    options.onProblem?.({ file: name, line: 0, message: "not a regular file (a symbolic link?): skipped" });
+    return lines;
+  }
+  const texts = content.split("\n");
   texts.forEach((text, index) => {
     if (text.trim().length === 0) return;
     const problem = parseLine(text);
@@ -96,7 +111,14 @@ async function readSpoolFile(
   });
   if (rejected.length > 0) {
     result.rejected += rejected.length;
-    await writeFile(join(dirname(path), `rejected-${name}`), `${rejected.join("\n")}\n`, { flag: "a", mode: 0o600 });
+    const aside = await openRegular(join(dirname(path), `rejected-${name}`), APPEND);
+    if (aside !== undefined) {
+      try {
+        await aside.write(`${rejected.join("\n")}\n`);
+      } finally {
+        await aside.close();
+      }
+    }
     await rewrite(path, lines);
   }
   return lines;
@@ -116,16 +138,30 @@ function parseLine(text: string): Run | string {
 
 /** Replaces a spool file's content atomically (a crash leaves the old or the new file, never half). */
 async function rewrite(path: string, lines: readonly SpooledLine[]): Promise<void> {
-  const temporary = join(dirname(path), `.rewrite-${process.pid}.tmp`);
-  await writeFile(temporary, lines.map((line) => `${line.text}\n`).join(""), { mode: 0o600 });
+  const temporary = join(dirname(path), `.rewrite-${process.pid}-${randomBytes(6).toString("hex")}.tmp`);
+  await writeFile(temporary, lines.map((line) => `${line.text}\n`).join(""), {
+    mode: PRIVATE_FILE_MODE,
+    flag: "wx",
+  });
   await rename(temporary, path);
 }
 
 async function countRuns(dir: string, names: readonly string[]): Promise<number> {
   let count = 0;
   for (const name of names) {
-    const text = await readFile(join(dir, name), "utf8").catch(() => "");
+    const text = (await readRegular(join(dir, name)).catch(() => undefined)) ?? "";
     count += text.split("\n").filter((line) => line.trim().length > 0).length;
   }
   return count;
+}
+
+/** A file's text, read without following a symbolic link; undefined for a link or a non-regular file. */
+async function readRegular(path: string): Promise<string | undefined> {
+  const handle = await openRegular(path, READ);
+  if (handle === undefined) return undefined;
+  try {
+    return await handle.readFile("utf8");
+  } finally {
+    await handle.close();
+  }
 }

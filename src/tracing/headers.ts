@@ -59,6 +59,8 @@ export function toHeaders(
   return result;
 }
 
+const MAX_CLOCK_AHEAD_MS = 24 * 60 * 60 * 1000;
+
 /**
  * The remote run that incoming headers describe, usable as `traceable`'s `parent` (local runs then
  * join its trace, under it, in its project); undefined when there is no usable `langsmith-trace`.
@@ -87,6 +89,12 @@ export function fromHeaders(headers: IncomingHeaders): CurrentRun | undefined {
     const placement = placementFromDottedOrder(dottedOrder, baggage.projectName);
     if (placement === undefined) {
       emitWarning("invalid_header", "Ignored a malformed langsmith-trace header");
+      return undefined;
+    }
+    // A parent dated far ahead (year 9999) would make every local child start before it: invalid
+    // dotted orders for the whole trace. Clocks of two services differ by seconds, not a day.
+    if (placement.start_micros > (Date.now() + MAX_CLOCK_AHEAD_MS) * 1000) {
+      emitWarning("invalid_header", "Ignored a langsmith-trace header dated more than a day ahead");
       return undefined;
     }
     return describeRun(placement, {
