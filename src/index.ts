@@ -1,7 +1,6 @@
 // The public surface of `runledger`: everything, also reachable by subpath (runledger/schemas, …).
 import { getDefaultCostEstimator, setDefaultCostEstimator } from "../callbacks/index.js";
 import { estimateCost } from "./cost/index.js";
-import { installLangChainBridge } from "./langchain/bridge.js";
 
 export {
   addUsage,
@@ -197,6 +196,5 @@ export {
 export { DEFAULT_FLUSH_ALL_TIMEOUT_MS, flushAll, type FlushAllOptions } from "./lifecycle/flush-all.js";
 
 // Loading the main entry prices usage with the built-in table (unless the user chose an estimator
-// already) and connects runledger scopes to LangChain.js when @langchain/core is present.
+// already); importing the callbacks entry connects runledger scopes to LangChain.js.
 if (getDefaultCostEstimator() === undefined) setDefaultCostEstimator(estimateCost);
-installLangChainBridge();
