@@ -76,13 +76,17 @@ export async function replaySpool(
   for (const name of files) await removeDuplicates(join(dir, name), seen, result);
   for (const [index, name] of files.entries()) {
     const path = join(dir, name);
-    let lines: SpooledLine[];
+    let lines: SpooledLine[] | undefined;
     try {
       lines = await readSpoolFile(path, name, result, options);
     } catch (error) {
       // One unreadable file is reported and kept; the later files are still replayed.
       options.onProblem?.({ file: name, line: 0, message: `unreadable, kept for later: ${errorText(error)}` });
       result.remaining += 1; // at least one run stays behind
+      continue;
+    }
+    if (lines === undefined) {
+      result.remaining += 1; // a link or a directory under a spool file's name: reported, left where it is
       continue;
     }
     let sent = 0;
@@ -108,13 +112,13 @@ async function readSpoolFile(
   name: string,
   result: ReplayResult,
   options: ReplayOptions,
-): Promise<SpooledLine[]> {
+): Promise<SpooledLine[] | undefined> {
   const lines: SpooledLine[] = [];
   const rejected: string[] = [];
   const content = await readRegular(path);
   if (content === undefined) {
     options.onProblem?.({ file: name, line: 0, message: "not a regular file (a symbolic link?): skipped" });
-    return lines;
+    return undefined;
   }
   const texts = content.split("\n");
   texts.forEach((text, index) => {

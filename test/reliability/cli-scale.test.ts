@@ -98,12 +98,12 @@ describe("the CLI on deep, wide and poisoned input", () => {
   it("replay: an unreadable spool file is reported and kept, the later ones are still replayed", async () => {
     const spool = join(directory, "spool");
     mkdirSync(spool);
-    // A directory with a spool file's name cannot be read as one.
+    // A directory with a spool file's name is not read (nor removed): reported and left in place.
     mkdirSync(join(spool, "spool-1-1-aa.jsonl"));
     writeFileSync(join(spool, "spool-2-1-bb.jsonl"), `${JSON.stringify(run(7))}\n`);
     const target = join(directory, "replayed.jsonl");
     const { code, stderr } = await cli("replay", spool, "--to", target);
-    expect(stderr).toContain("spool-1-1-aa.jsonl:0: unreadable, kept for later");
+    expect(stderr).toContain("spool-1-1-aa.jsonl:0: not a regular file (a symbolic link?): skipped");
     expect(stderr).toContain("replayed 1 run(s) from 2 spool file(s)");
     expect(code).toBe(1); // something was left behind
     expect(readFileSync(target, "utf8")).toContain(id(7));
