@@ -28,7 +28,7 @@ import { setLangSmithAttributes } from "./langsmith-attributes.js";
 import { setRequestAttributes } from "./request-params.js";
 import { GenAIMetrics } from "./metrics.js";
 import { DEFAULT_MAX_OPEN_RUNS, OpenRuns, type OpenRun } from "./open-runs.js";
-import { chainShape, modelShape, retrieverShape, runNameOf, toolShape, type RunShape } from "./run-shape.js";
+import { chainShape, modelShape, retrieverShape, maskedRunName, toolShape, type RunShape } from "./run-shape.js";
 import { ATTR, OPERATION, UNFINISHED_REASON, semconvVersion, type SemconvVersion } from "./semconv.js";
 import { usageJson } from "./usage-json.js";
 
@@ -232,7 +232,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
       this.handleRetrieverStart(chain, "", runId, parentRunId, tags, metadata, runName);
       return;
     }
-    const name = runNameOf(chain, runName, "chain");
+    const name = maskedRunName(runName, chain, "chain");
     const isRoot = parentRunId === undefined || !this.open.has(parentRunId);
     const run = this.start({
       runId,
@@ -269,7 +269,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     runName?: string,
     toolCallId?: string,
   ): void {
-    const name = runNameOf(tool, runName, "tool");
+    const name = maskedRunName(runName, tool, "tool");
     const run = this.start({ runId, parentRunId, name, shape: toolShape(name, toolCallId, tool), tags, metadata });
     const content = this.contentFor(run);
     if (input.length > 0 && content !== undefined && run !== undefined) {
@@ -303,7 +303,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     metadata?: Record<string, unknown>,
     name?: string,
   ): void {
-    const runName = runNameOf(retriever, name, "retriever");
+    const runName = maskedRunName(name, retriever, "retriever");
     const run = this.start({ runId, parentRunId, name: runName, shape: retrieverShape(runName), tags, metadata });
     const content = this.contentFor(run);
     if (query.length > 0 && content !== undefined && run !== undefined) {
@@ -336,7 +336,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     return this.start({
       runId,
       parentRunId,
-      name: runNameOf(serialized, runName, request.operation),
+      name: maskedRunName(runName, serialized, request.operation),
       shape: modelShape(request),
       tags,
       metadata,
