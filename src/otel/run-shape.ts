@@ -21,7 +21,7 @@ export interface RunShape {
 const AGENT = /agent/i;
 
 /**
- * A run's span name ({@link runNameOf}: run name, else the serialized name or class, else
+ * A run's span name ({@link runNameOf}: run name, else the serialized class or name, else
  * `fallback`) with any credential in it masked.
  *
  * @example

@@ -50,7 +50,7 @@ const answer: LLMResult = {
 function runEverything(options: OpenTelemetryCallbackHandlerOptions): ReadableSpan[] {
   const tracing = testTracing();
   const handler = new OpenTelemetryCallbackHandler({ tracerProvider: tracing.provider, ...options });
-  const manager = CallbackManager.configure({ inheritableCallbacks: [handler] });
+  const manager = CallbackManager.configure({ callbacks: [handler] });
   const chat = manager.handleChatModelStart({ name: "m" }, [[{ role: "user", content: `What is ${SECRET}?` }]]);
   void chat.handleLLMNewToken(SECRET);
   void chat.handleLLMEnd(answer);
@@ -300,7 +300,7 @@ describe("capture modes and the schema's finish reasons", () => {
       captureContent: true,
       projectName: "checkout",
     });
-    const manager = CallbackManager.configure({ inheritableCallbacks: [handler] });
+    const manager = CallbackManager.configure({ callbacks: [handler] });
     const chain = manager.handleChainStart({ id: ["RunnableSequence"] }, { question: "2+2?" });
     void chain.handleChainEnd({ answer: "4" });
     const [span] = tracing.spans();

@@ -53,12 +53,12 @@ async function emitEverything() {
     meterProvider: new MeterProvider({ readers: [reader] }),
     captureContent: true,
   });
-  const root = CallbackManager.configure({ inheritableCallbacks: [handler], metadata: { thread_id: "t-1" } });
+  const root = CallbackManager.configure({ callbacks: [handler], metadata: { thread_id: "t-1" } });
   const agent = root.handleChainStart({ id: ["langchain", "agents", "AgentExecutor"] }, { input: "hi" });
   const providers = ["openai", "anthropic", "amazon_bedrock", "google_genai", "google_vertexai", "mistralai", "groq"];
   for (const provider of providers) {
     const chat = CallbackManager.configure({
-      inheritableCallbacks: agent.getChild().handlers,
+      callbacks: agent.getChild().handlers,
       metadata: { ls_provider: provider, ls_model_name: "m-1", ls_temperature: 0.1, ls_max_tokens: 9 },
     }).handleChatModelStart(
       { id: ["ChatModel"] },
@@ -108,7 +108,7 @@ async function emitEverything() {
     });
   }
   const llm = CallbackManager.configure({
-    inheritableCallbacks: agent.getChild().handlers,
+    callbacks: agent.getChild().handlers,
     metadata: { ls_provider: "openai" },
   }).handleLLMStart({ id: ["OpenAI"] }, ["complete this"], undefined, undefined, {
     invocation_params: { model: "gpt-3.5-turbo-instruct" },
