@@ -5,6 +5,7 @@
 export const WARNING_CODES = {
   // Callbacks and handlers
   handler_error: "a callback handler threw or rejected; the caller went on",
+  invalid_handler: "a handler list entry that is not a handler (null, undefined, …); left out",
   handler_timeout: "an awaited handler (or awaitAllCallbacks) did not settle in time; not waited for",
   invalid_usage: "token usage with invalid counts: the invalid part dropped, the rest kept",
   // Tracing and headers

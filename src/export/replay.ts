@@ -27,6 +27,8 @@ export interface ReplayResult {
   remaining: number;
   /** Lines that were not runs, moved to `rejected-…` files. */
   rejected: number;
+  /** Runs left out because an earlier line of the spool already holds the same run id (sent once). */
+  duplicates?: number;
   /** Why the replay stopped early, when it did. */
   error?: unknown;
 }
@@ -43,7 +45,9 @@ interface SpooledLine {
  * is deleted only after all its runs were accepted; when a batch fails for good the file is rewritten
  * with the runs not yet accepted and the replay stops (the endpoint is likely still down). Lines that
  * are not valid runs are reported and moved to a `rejected-<file>` beside it, so nothing is lost and
- * nothing is replayed twice. Files are never opened through a symbolic link (a link planted in the
+ * nothing is replayed twice. A run id that stands more than once in the spool (a batch spooled again after a
+ * process ended mid-send) is sent once: duplicates are taken out of the files before anything is sent, so a
+ * replay that stops early and is run again never sends a run twice either. Files are never opened through a symbolic link (a link planted in the
  * directory is reported and skipped), and a directory that is a link, another user's, or writable by
  * others is not replayed at all (a warning says why).
  *
@@ -66,6 +70,10 @@ export async function replaySpool(
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? 100));
   const retrying = new RetryingRunExporter(exporter, options);
   retrying.keepProcessAlive(true); // the replay is what the process is waiting for
+  // First every file, then the sending: a duplicate is removed on disk before its twin can be sent, so a
+  // replay that stops and is run again cannot send it a second time.
+  const seen = new Set<string>();
+  for (const name of files) await removeDuplicates(join(dir, name), seen, result);
   for (const [index, name] of files.entries()) {
     const path = join(dir, name);
     const lines = await readSpoolFile(path, name, result, options);
@@ -124,6 +132,38 @@ async function readSpoolFile(
   return lines;
 }
 
+/** Drops the lines of a spool file whose run id was seen earlier in the spool; rewrites the file if any. */
+async function removeDuplicates(path: string, seen: Set<string>, result: ReplayResult): Promise<void> {
+  const content = await readRegular(path);
+  if (content === undefined) return;
+  const kept: Pick<SpooledLine, "text">[] = [];
+  let dropped = 0;
+  for (const text of content.split("\n")) {
+    if (text.trim().length === 0) continue;
+    const id = runIdOf(text);
+    if (id !== undefined && seen.has(id)) dropped++;
+    else {
+      if (id !== undefined) seen.add(id);
+      kept.push({ text });
+    }
+  }
+  if (dropped === 0) return;
+  result.duplicates = (result.duplicates ?? 0) + dropped;
+  await rewrite(path, kept);
+}
+
+/** The `id` of the run on a spool line, or undefined when the line is not a JSON object with a string id. */
+function runIdOf(text: string): string | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value !== "object" || value === null) return undefined;
+    const id = (value as { id?: unknown }).id;
+    return typeof id === "string" ? id : undefined;
+  } catch {
+    return undefined; // not JSON: the replay sets it aside as rejected
+  }
+}
+
 /** The run on a line, or why it is not one. */
 function parseLine(text: string): Run | string {
   let value: unknown;
@@ -137,7 +177,7 @@ function parseLine(text: string): Run | string {
 }
 
 /** Replaces a spool file's content atomically (a crash leaves the old or the new file, never half). */
-async function rewrite(path: string, lines: readonly SpooledLine[]): Promise<void> {
+async function rewrite(path: string, lines: readonly Pick<SpooledLine, "text">[]): Promise<void> {
   const temporary = join(dirname(path), `.rewrite-${process.pid}-${randomBytes(6).toString("hex")}.tmp`);
   await writeFile(temporary, lines.map((line) => `${line.text}\n`).join(""), {
     mode: PRIVATE_FILE_MODE,

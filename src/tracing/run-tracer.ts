@@ -5,8 +5,8 @@ import {
   type NewTokenIndices,
   type Serialized,
 } from "../../callbacks/index.js";
+import { usageFromChunk, usageFromOutput, usageFromRunOutputs } from "../../callbacks/usage-from-output.js";
 import { emitWarning } from "../../callbacks/warnings.js";
-import { usageFromChunk, usageFromOutput } from "../../callbacks/usage-from-output.js";
 import { assignFields } from "../../callbacks/assign-fields.js";
 import { requestedModel } from "../../callbacks/requested-model.js";
 import { RunTable } from "../../callbacks/run-table.js";
@@ -266,11 +266,16 @@ export class RunTracer extends BaseCallbackHandler implements PlacementSource {
     _tags?: string[],
     kwargs?: { inputs?: Record<string, unknown> },
   ): void {
-    this.close(runId, (_run, endMicros) => ({
-      endMicros,
-      outputs: asRecord(outputs, "output"),
-      inputs: kwargs?.inputs === undefined ? undefined : asRecord(kwargs.inputs, "input"),
-    }));
+    this.close(runId, (_run, endMicros) => {
+      // A traced function whose result carries usage_metadata gives its run that usage (langsmith's rule).
+      const usage = usageFromRunOutputs(outputs);
+      return {
+        endMicros,
+        outputs: asRecord(outputs, "output"),
+        inputs: kwargs?.inputs === undefined ? undefined : asRecord(kwargs.inputs, "input"),
+        ...(usage.length > 0 ? { usage, estimate: getDefaultCostEstimator() } : {}),
+      };
+    });
   }
 
   handleChainError(
@@ -278,12 +283,14 @@ export class RunTracer extends BaseCallbackHandler implements PlacementSource {
     runId: string,
     _parentRunId?: string,
     _tags?: string[],
-    kwargs?: { inputs?: Record<string, unknown> },
+    kwargs?: { inputs?: Record<string, unknown>; outputs?: Record<string, unknown> },
   ): void {
     this.close(runId, (_run, endMicros) => ({
       endMicros,
       error: stringifyError(err),
       inputs: kwargs?.inputs === undefined ? undefined : asRecord(kwargs.inputs, "input"),
+      // What a generator yielded before it threw.
+      outputs: kwargs?.outputs === undefined ? undefined : asRecord(kwargs.outputs, "output"),
     }));
   }
 

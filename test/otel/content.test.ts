@@ -51,7 +51,7 @@ const answer: LLMResult = {
 function runEverything(options: OpenTelemetryCallbackHandlerOptions): ReadableSpan[] {
   const tracing = testTracing();
   const handler = new OpenTelemetryCallbackHandler({ tracerProvider: tracing.provider, ...options });
-  const manager = CallbackManager.configure({ inheritableCallbacks: [handler] });
+  const manager = CallbackManager.configure({ callbacks: [handler] });
   const chat = manager.handleChatModelStart({ name: "m" }, [[{ role: "user", content: `What is ${SECRET}?` }]]);
   void chat.handleLLMNewToken(SECRET);
   void chat.handleLLMEnd(answer);
@@ -263,7 +263,7 @@ describe("system instructions", () => {
   function chatSpan(provider: string, messages: unknown[]): ReadableSpan {
     const tracing = testTracing();
     const handler = new OpenTelemetryCallbackHandler({ tracerProvider: tracing.provider, captureContent: true });
-    void CallbackManager.configure({ inheritableCallbacks: [handler], metadata: { ls_provider: provider } })
+    void CallbackManager.configure({ callbacks: [handler], metadata: { ls_provider: provider } })
       .handleChatModelStart({ name: "m" }, [messages])
       .handleLLMEnd({ generations: [] });
     const [span] = tracing.spans();
@@ -343,7 +343,7 @@ describe("capture modes and the schema's finish reasons", () => {
       captureContent: true,
       projectName: "checkout",
     });
-    const manager = CallbackManager.configure({ inheritableCallbacks: [handler] });
+    const manager = CallbackManager.configure({ callbacks: [handler] });
     const chain = manager.handleChainStart({ id: ["RunnableSequence"] }, { question: "2+2?" });
     void chain.handleChainEnd({ answer: "4" });
     const [span] = tracing.spans();

@@ -54,7 +54,7 @@ async function emitEverything() {
     meterProvider: new MeterProvider({ readers: [reader] }),
     captureContent: true,
   });
-  const root = CallbackManager.configure({ inheritableCallbacks: [handler], metadata: { thread_id: "t-1" } });
+  const root = CallbackManager.configure({ callbacks: [handler], metadata: { thread_id: "t-1" } });
   // A root chain grouping two agents: invoke_workflow.
   const graph = root.handleChainStart({ id: ["langgraph", "graph", "CompiledStateGraph"] }, { input: "hi" });
   const agent = graph.getChild().handleChainStart({ id: ["langchain", "agents", "AgentExecutor"] }, { input: "hi" });
@@ -118,7 +118,7 @@ async function emitEverything() {
     });
   }
   const llm = CallbackManager.configure({
-    inheritableCallbacks: agent.getChild().handlers,
+    callbacks: agent.getChild().handlers,
     metadata: { ls_provider: "openai" },
   }).handleLLMStart({ id: ["OpenAI"] }, ["complete this"], undefined, undefined, {
     invocation_params: { model: "gpt-3.5-turbo-instruct" },

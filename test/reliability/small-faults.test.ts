@@ -52,7 +52,11 @@ describe("smaller faults", () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
       await awaitAllCallbacks({ timeoutMs: 1000 }); // nothing left to wait for: returns at once
       const messages = warnings.filter((w) => w.code === "handler_timeout").map((w) => w.message);
-      expect(messages).toContain("1000 callback promise(s) still pending after the handler timeout: released");
+      // All 1000 released; a loaded machine may spread them over two sweeps (no timed assertion).
+      const released = messages
+        .map((m) => /^(\d+) callback promise\(s\) still pending after the handler timeout: released$/.exec(m)?.[1])
+        .reduce((sum, n) => sum + Number(n ?? 0), 0);
+      expect(released).toBe(1000);
       expect(messages.some((m) => m.includes("still pending at the deadline"))).toBe(false);
     } finally {
       setDefaultHandlerTimeout(DEFAULT_HANDLER_TIMEOUT_MS);
