@@ -17,7 +17,8 @@ interface LangChainContextModule {
   getContextVariable(name: string): unknown;
 }
 
-type Loaded = LangChainContextModule | null;
+/** The copies of @langchain/core/context that could be loaded (none when it is not installed). */
+type Loaded = readonly LangChainContextModule[];
 
 interface BridgeState {
   installed: boolean;
@@ -52,8 +53,9 @@ export function installLangChainBridge(): void {
 const bridgeExtension: ScopeExtension = <T>(scope: CallbackContext, fn: () => T): T => {
   if (scope.handlers.length === 0) return fn();
   // Loading @langchain/core/context also sets up LangChain.js's AsyncLocalStorage.
-  const langchain = loadLangChain();
-  if (langchain === null) return fn();
+  const copies = loadLangChain();
+  const langchain = copies[0];
+  if (langchain === undefined) return fn();
   const storage = langChainStorage();
   if (storage === undefined) return fn();
   // LangChain's setters use enterWith; running inside storage.run confines them to this scope. The
@@ -64,7 +66,7 @@ const bridgeExtension: ScopeExtension = <T>(scope: CallbackContext, fn: () => T)
   return storage.run(cloneStore(storage.getStore(), runScope), () => {
     // The hook lives in the context's variables: an enclosing scope registered it already.
     if (langchain.getContextVariable(CONTEXT_VARIABLE) === undefined) {
-      langchain.registerConfigureHook({ contextVar: CONTEXT_VARIABLE, inheritable: true });
+      for (const copy of copies) copy.registerConfigureHook({ contextVar: CONTEXT_VARIABLE, inheritable: true });
     }
     langchain.setContextVariable(CONTEXT_VARIABLE, new LangChainBridgeHandler(scope));
     const entered = storage.getStore();
@@ -80,17 +82,23 @@ function langChainStorage(): AsyncLocalStorage<unknown> | undefined {
   return storage;
 }
 
-// The ES module of @langchain/core/context when Node can require it (the copy an ESM app imports),
-// else the CommonJS one; null when @langchain/core is not installed.
+// Both copies of @langchain/core/context an app may use: the ES module (when Node can require it) and the
+// CommonJS one. Each copy keeps its own list of configure hooks (under a module-local Symbol), while context
+// variables live in the one shared store: the hook is registered with every copy, so a CommonJS app's
+// LangChain.js sees the scopes as an ES module app's does. Empty when @langchain/core is not installed.
 function loadLangChain(): Loaded {
   if (state.loaded !== undefined) return state.loaded;
-  state.loaded = null;
-  try {
-    state.loaded = requireEsm() ?? (requireHere("@langchain/core/context") as LangChainContextModule);
-  } catch {
-    // an optional peer that is absent or broken simply adds nothing
+  const copies: LangChainContextModule[] = [];
+  for (const load of [requireEsm, () => requireHere("@langchain/core/context") as LangChainContextModule]) {
+    try {
+      const copy = load();
+      if (copy !== undefined && !copies.includes(copy)) copies.push(copy);
+    } catch {
+      // an optional peer that is absent or broken simply adds nothing
+    }
   }
-  return state.loaded;
+  state.loaded = copies;
+  return copies;
 }
 
 /** What runledger reads of a LangChain.js runnable's config: its callback manager. */

@@ -1,3 +1,4 @@
+import { describeValue } from "../../callbacks/describe-value.js";
 import { statSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { JsonlRunExporter } from "../export/jsonl-run-exporter.js";
@@ -158,7 +159,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       maxRunsPerTrace: positiveInt(values["max-runs-per-trace"], "--max-runs-per-trace", 5000),
     };
   } catch (error) {
-    io.stderr.write(`runledger: ${message(error)}\n`);
+    io.stderr.write(`runledger: ${describeValue(error)}\n`);
     return 2;
   }
 
@@ -172,7 +173,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       if (info.isDirectory()) problem = "it is a directory, not a JSONL file";
       size = info.size;
     } catch (error) {
-      problem = message(error);
+      problem = describeValue(error);
     }
     if (problem !== undefined) {
       io.stderr.write(`runledger: cannot read ${shownFile}: ${terminalSafe(problem)}\n`);
@@ -212,7 +213,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 0;
   } catch (error) {
     progress.done();
-    io.stderr.write(`runledger: ${terminalSafe(message(error))}\n`);
+    io.stderr.write(`runledger: ${terminalSafe(describeValue(error))}\n`);
     return 1;
   }
 }
@@ -228,7 +229,7 @@ function parse(argv: readonly string[]) {
 /** parseArgs' error, in our words, with a "did you mean" for an unknown option. */
 function argumentError(error: unknown): string {
   const code = (error as { code?: string }).code;
-  const option = /'(-{1,2}[^']*)'/.exec(message(error))?.[1];
+  const option = /'(-{1,2}[^']*)'/.exec(describeValue(error))?.[1];
   if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && option !== undefined) {
     const names = Object.keys(OPTIONS).map((name) => `--${name}`);
     const hint = closest(option.replace(/=.*$/, ""), names);
@@ -237,7 +238,7 @@ function argumentError(error: unknown): string {
   if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && option !== undefined) {
     return `option ${terminalSafe(option)} needs a value`;
   }
-  return terminalSafe(message(error));
+  return terminalSafe(describeValue(error));
 }
 
 /** `runledger replay <dir>`: 0 when the spool is empty afterwards, 1 when runs are left, 2 with nowhere to send them. */
@@ -254,10 +255,10 @@ async function replay(dir: string, to: string | undefined, io: CliIo): Promise<n
     });
     io.stderr.write(`replayed ${result.replayed} run(s) from ${result.files} spool file(s) to ${target.name}\n`);
     if (result.remaining === 0) return 0;
-    io.stderr.write(`runledger: ${result.remaining} run(s) left in ${dir}: ${message(result.error)}\n`);
+    io.stderr.write(`runledger: ${result.remaining} run(s) left in ${dir}: ${describeValue(result.error)}\n`);
     return 1;
   } catch (error) {
-    io.stderr.write(`runledger: cannot replay ${dir}: ${message(error)}\n`);
+    io.stderr.write(`runledger: cannot replay ${dir}: ${describeValue(error)}\n`);
     return 1;
   }
 }
@@ -292,8 +293,4 @@ function positiveInt(value: string | undefined, name: string, fallback: number):
   if (!Number.isSafeInteger(number) || number < 1)
     throw new RunledgerError("invalid_argument", `${name}: "${value}" is not a positive integer`);
   return number;
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,7 +1,7 @@
 import type { AttributeValue } from "@opentelemetry/api";
 import { recordOf, type AttributeSink } from "./attributes.js";
 import { maskSecretsInString } from "../export/redact.js";
-import { ATTR } from "./semconv.js";
+import { ATTR, OUTPUT_TYPE } from "./semconv.js";
 
 type Record_ = Record<string, unknown>;
 
@@ -64,13 +64,25 @@ REQUEST_PARAMS.forEach((param, index) => param.keys.forEach((key, rank) => KEY_S
 const NESTED_PARAM_KEYS = ["inferenceConfig", "generationConfig", "options"] as const;
 const CONVERSATION_KEYS = ["thread_id", "session_id", "conversation_id"] as const;
 
-// The reused value slots of setRequestAttributes (undefined while a call holds them).
-let scratch: (AttributeValue | undefined)[] | undefined = new Array<AttributeValue | undefined>(REQUEST_PARAMS.length);
+/** One call's working slots, one per parameter: the value found so far and its key's rank in the current source. */
+interface Slots {
+  values: (AttributeValue | undefined)[];
+  ranks: number[];
+}
+
+const newSlots = (): Slots => ({
+  values: new Array<AttributeValue | undefined>(REQUEST_PARAMS.length),
+  ranks: new Array<number>(REQUEST_PARAMS.length).fill(0),
+});
+
+// The reused slots of setRequestAttributes (undefined while a call holds them).
+let scratch: Slots | undefined = newSlots();
 
 /**
  * Writes the GenAI request attributes of a model run that samplers do not need: request parameters
  * (temperature, max tokens, top-p/k, stop sequences, seed, penalties, choice count, streaming) and
- * the conversation id (`thread_id` / `session_id` / `conversation_id` metadata). The operation,
+ * the conversation id (`thread_id` / `session_id` / `conversation_id` metadata) and the requested
+ * output type (`gen_ai.output.type`, see `outputTypeOf`). The operation,
  * provider and model are the span's creation attributes (`modelShape`).
  *
  * Precedence: LangChain's `ls_*` metadata, then the invocation params, then their nested configs; in
@@ -88,10 +100,11 @@ export function setRequestAttributes(
 ): void {
   // The values found so far, one slot per parameter, in a reused array: a model run start allocates
   // nothing here. A re-entrant call (a getter on the params starting another run) gets its own.
-  const values = scratch ?? new Array<AttributeValue | undefined>(REQUEST_PARAMS.length);
+  const slots = scratch ?? newSlots();
   scratch = undefined;
+  const values = slots.values;
   try {
-    readRequest(values, extraParams, metadata);
+    readRequest(slots, extraParams, metadata);
     for (let index = 0; index < REQUEST_PARAMS.length; index++) {
       const value = values[index];
       if (value === undefined || (index === CHOICE_COUNT && value === 1)) continue;
@@ -99,17 +112,54 @@ export function setRequestAttributes(
     }
   } finally {
     for (let index = 0; index < values.length; index++) values[index] = undefined;
-    scratch = values;
+    scratch = slots;
   }
   const conversation = conversationId(metadata);
   if (conversation !== undefined) into.setAttribute(ATTR.GEN_AI_CONVERSATION_ID, conversation);
+  const outputType = outputTypeOf(recordOf(extraParams?.invocation_params));
+  if (outputType !== undefined) into.setAttribute(ATTR.GEN_AI_OUTPUT_TYPE, outputType);
 }
 
-function readRequest(
-  values: (AttributeValue | undefined)[],
-  extraParams: Record_ | undefined,
-  metadata: Record_ | undefined,
-): void {
+const JSON_FORMATS: ReadonlySet<string> = new Set(["json_object", "json_schema", "json"]);
+
+/**
+ * The output type a request asked for (`gen_ai.output.type`), when its invocation params say:
+ * - `json` for a JSON response format: OpenAI Chat Completions' `response_format.type`
+ *   (`json_object` / `json_schema`), the Responses API's `text.format.type`, Anthropic's
+ *   `output_format.type`, Gemini's `responseMimeType: "application/json"` (also inside
+ *   `generationConfig`), Ollama's `format` ("json" or a schema object);
+ * - `text` for an explicit text format (`response_format` / `text.format` of type `text`);
+ * - `speech` when the requested output modalities include audio (OpenAI's `modalities`).
+ * Otherwise undefined: the spec sets the attribute only when the request names an output format.
+ *
+ * @example
+ * outputTypeOf({ response_format: { type: "json_schema", json_schema: {} } }); // → "json"
+ * outputTypeOf({ modalities: ["text", "audio"] });                            // → "speech"
+ * outputTypeOf({ temperature: 0 });                                            // → undefined
+ */
+export function outputTypeOf(params: Record_ | undefined): string | undefined {
+  if (params === undefined) return undefined;
+  const modalities = params.modalities;
+  if (Array.isArray(modalities) && modalities.includes("audio")) return OUTPUT_TYPE.SPEECH;
+  const generationConfig = recordOf(params.generationConfig);
+  const mimeType =
+    params.responseMimeType ??
+    params.response_mime_type ??
+    generationConfig?.responseMimeType ??
+    generationConfig?.response_mime_type;
+  if (mimeType === "application/json") return OUTPUT_TYPE.JSON;
+  if (params.format === "json" || recordOf(params.format) !== undefined) return OUTPUT_TYPE.JSON;
+  const format =
+    recordOf(params.response_format)?.type ??
+    recordOf(recordOf(params.text)?.format)?.type ??
+    recordOf(params.output_format)?.type;
+  if (typeof format !== "string") return mimeType === "text/plain" ? OUTPUT_TYPE.TEXT : undefined;
+  if (JSON_FORMATS.has(format)) return OUTPUT_TYPE.JSON;
+  return format === "text" ? OUTPUT_TYPE.TEXT : undefined;
+}
+
+function readRequest(slots: Slots, extraParams: Record_ | undefined, metadata: Record_ | undefined): void {
+  const values = slots.values;
   if (metadata !== undefined) {
     for (let index = 0; index < REQUEST_PARAMS.length; index++) {
       const param = REQUEST_PARAMS[index];
@@ -118,34 +168,27 @@ function readRequest(
   }
   const params = recordOf(extraParams?.invocation_params);
   if (params === undefined) return;
-  readSource(params, values);
+  readSource(params, slots);
   for (const nested of NESTED_PARAM_KEYS) {
     const record = recordOf(params[nested]);
-    if (record !== undefined) readSource(record, values);
+    if (record !== undefined) readSource(record, slots);
   }
 }
 
-// Preference ranks of the keys found in one source, packed 3 bits per parameter (7 = none yet): the
-// table keeps to at most 7 keys per parameter and 10 parameters, so they fit in 30 bits.
-const RANK_BITS = 3;
-const NO_RANK = (1 << RANK_BITS) - 1;
-const NO_RANKS = (1 << (RANK_BITS * REQUEST_PARAMS.length)) - 1;
+// A rank above every key's: the parameter has no value from this source yet.
+const NO_RANK = Number.MAX_SAFE_INTEGER;
 
 // Fills the parameters still open from one source: per parameter, the acceptable value of its most
-// preferred key present. Parameters an earlier source decided are kept.
-function readSource(source: Record_, values: (AttributeValue | undefined)[]): void {
-  let decided = 0;
-  for (let index = 0; index < values.length; index++) if (values[index] !== undefined) decided |= 1 << index;
-  let ranks = NO_RANKS;
+// preferred key present. Parameters an earlier source decided (rank -1) are kept.
+function readSource(source: Record_, { values, ranks }: Slots): void {
+  for (let index = 0; index < values.length; index++) ranks[index] = values[index] === undefined ? NO_RANK : -1;
   for (const key in source) {
     const spec = KEY_SPECS.get(key);
-    if (spec === undefined || (decided & (1 << spec.param)) !== 0) continue;
-    const shift = spec.param * RANK_BITS;
-    if (((ranks >>> shift) & NO_RANK) <= spec.rank) continue;
+    if (spec === undefined || (ranks[spec.param] ?? -1) <= spec.rank) continue;
     const value = acceptValue(REQUEST_PARAMS[spec.param]?.kind, source[key]);
     if (value === undefined) continue;
     values[spec.param] = value;
-    ranks = (ranks & ~(NO_RANK << shift)) | (spec.rank << shift);
+    ranks[spec.param] = spec.rank;
   }
 }
 
