@@ -68,7 +68,7 @@ type Outcome = { code: "runs_dropped" | "runs_spooled"; reason: DropReason };
  * await processor.forceFlush();
  * processor.exportedCount; // 1
  */
-// Not `implements ProcessFlushable`: its two hooks are @internal (stripped from the declarations), and
+// Not `implements ProcessFlushable`: its two hooks are internal (tagged so, and stripped from the declarations), and
 // registerExitFlush(this) checks the shape anyway.
 export class BatchRunProcessor {
   /** The exporter, wrapped in the retry policy. */
