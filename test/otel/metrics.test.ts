@@ -23,7 +23,7 @@ import {
   OpenTelemetryCallbackHandler,
   type OpenTelemetryCallbackHandlerOptions,
 } from "../../src/otel/index.js";
-import { testTracing } from "./otel-setup.js";
+import { testTracing } from "../support/otel-setup.js";
 
 /** A reader the test pulls from with collect(). */
 class CollectingReader extends MetricReader {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach } from "vitest";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { FIXTURES_DIR } from "./helpers.js";
+import { FIXTURES_DIR } from "./providers-helpers.js";
 
 /** One server-sent event: `event:` line (Anthropic names every event) and the `data:` payload. */
 export interface SseEvent {
