@@ -26,6 +26,7 @@ export {
 } from "./run-managers.js";
 export { UsageMetadataCallbackHandler, type UsageMetadataCallbackHandlerOptions } from "./usage-handler.js";
 export { type UsageMetadataResult, withUsageMetadata } from "./with-usage-metadata.js";
+export type { GroupKeyValue, UsageGroup } from "./usage-groups.js";
 export { getDefaultCostEstimator, setDefaultCostEstimator } from "./default-cost-estimator.js";
 export { onWarning, type RunledgerWarning, type WarningListener } from "./warnings.js";
 export { WARNING_CODES, type WarningCode } from "./warning-codes.js";

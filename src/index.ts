@@ -72,6 +72,8 @@ export {
   UsageMetadataCallbackHandler,
   type UsageMetadataCallbackHandlerOptions,
   type UsageMetadataResult,
+  type UsageGroup,
+  type GroupKeyValue,
   type WarningListener,
   withCallbacks,
   withUsageMetadata,

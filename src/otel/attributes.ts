@@ -1,4 +1,4 @@
-import type { AttributeValue } from "@opentelemetry/api";
+import type { Attributes, AttributeValue } from "@opentelemetry/api";
 import { modelOf } from "../../callbacks/usage-from-output.js";
 import { requestedModel } from "../../callbacks/requested-model.js";
 import { cacheWriteTokens, hasCacheWrites, type LLMResult, type UsageMetadata } from "../../schemas/index.js";
@@ -11,6 +11,8 @@ export interface ModelRequest {
   operation: string;
   provider?: string;
   model?: string;
+  /** Metric attributes from the run's allow-listed metadata (`metricMetadataKeys`). */
+  dimensions?: Attributes;
 }
 
 // Finish-reason keys of the providers' LangChain response_metadata, in order of preference.

@@ -100,5 +100,7 @@ function callAttributes(call: ModelCallRecord, key?: string, value?: string): At
   if (call.request.model !== undefined) attributes[ATTR.GEN_AI_REQUEST_MODEL] = call.request.model;
   if (call.responseModel !== undefined) attributes[ATTR.GEN_AI_RESPONSE_MODEL] = call.responseModel;
   if (key !== undefined && value !== undefined) attributes[key] = value;
+  const dimensions = call.request.dimensions;
+  if (dimensions !== undefined) for (const name in dimensions) attributes[name] = dimensions[name];
   return attributes;
 }
