@@ -1,11 +1,7 @@
 import type { CostEstimate, CostEstimator, LLMResult, UsageMetadata } from "../schemas/index.js";
 import { getDefaultCostEstimator } from "./default-cost-estimator.js";
-import {
-  BaseCallbackHandler,
-  type NewTokenFields,
-  type NewTokenIndices,
-  type Serialized,
-} from "./base-callback-handler.js";
+import { ModelRunHandler } from "./model-run-handler.js";
+import { type NewTokenFields, type NewTokenIndices } from "./base-callback-handler.js";
 import { requestedModel } from "./requested-model.js";
 import { RunTable } from "./run-table.js";
 import { usageFromChunk, usageFromOutput, type ModelUsage } from "./usage-from-output.js";
@@ -51,15 +47,8 @@ const UNKNOWN_MODEL = "unknown";
  * handler.usageMetadata;
  * // { "gpt-4o-mini-2024-07-18": { input_tokens: 8, output_tokens: 10, total_tokens: 18, … } }
  */
-export class UsageMetadataCallbackHandler extends BaseCallbackHandler {
+export class UsageMetadataCallbackHandler extends ModelRunHandler {
   name = "UsageMetadataCallbackHandler";
-  override ignoreChain = true;
-  override ignoreTool = true;
-  override ignoreRetriever = true;
-  override ignoreCustomEvent = true;
-  // Our methods are synchronous, so awaiting them costs nothing; it makes LangChain.js deliver events
-  // inline instead of on its background queue, so usage is complete when the model call returns.
-  override awaitHandlers = true;
   private readonly totals = new UsageTotals();
   private readonly runs = new RunTable<RunState>();
   private readonly estimateCost: CostEstimator | undefined;
@@ -110,30 +99,6 @@ export class UsageMetadataCallbackHandler extends BaseCallbackHandler {
     return Object.keys(this.usageMetadata).filter((model) => !(model in priced));
   }
 
-  handleLLMStart(
-    _llm: Serialized,
-    _prompts: string[],
-    runId: string,
-    _parentRunId?: string,
-    extraParams?: Record<string, unknown>,
-    _tags?: string[],
-    metadata?: Record<string, unknown>,
-  ): void {
-    this.open(runId, extraParams, metadata);
-  }
-
-  handleChatModelStart(
-    _llm: Serialized,
-    _messages: unknown[][],
-    runId: string,
-    _parentRunId?: string,
-    extraParams?: Record<string, unknown>,
-    _tags?: string[],
-    metadata?: Record<string, unknown>,
-  ): void {
-    this.open(runId, extraParams, metadata);
-  }
-
   handleLLMNewToken(
     _token: string,
     _idx: NewTokenIndices,
@@ -177,7 +142,7 @@ export class UsageMetadataCallbackHandler extends BaseCallbackHandler {
     this.record(records, state);
   }
 
-  private open(runId: string, extraParams?: Record<string, unknown>, metadata?: Record<string, unknown>): void {
+  protected openRun(runId: string, extraParams?: Record<string, unknown>, metadata?: Record<string, unknown>): void {
     const state = this.runs.get(runId);
     if (state !== undefined) state.open++;
     else
