@@ -11,7 +11,6 @@ const SRC_LAYERS = {
   export: ["shared"],
   providers: ["shared"],
   "ai-sdk": ["shared", "providers"],
-  langchain: ["shared"],
   tracing: ["shared", "export", "cost"],
   otel: ["shared", "export", "tracing", "cost"],
   cli: ["shared", "export", "cost"],

@@ -32,7 +32,7 @@ const SCENARIOS: Record<string, Scenario> = {
   "traced-run": tracedRun,
   async "run-tree"(runs) {
     const tracer = new rl.RunTracer({ exporter: { export: async () => ({ code: "success" as const }) } });
-    const manager = rl.CallbackManager.configure({ inheritableCallbacks: [tracer] });
+    const manager = rl.CallbackManager.configure({ callbacks: [tracer] });
     for (let done = 0; done < runs; done += BATCH) {
       const parent = manager.handleChainStart({ name: "agent" }, { question: "?" });
       for (let i = 0; i < BATCH; i++)

@@ -27,7 +27,7 @@ export async function runTree(): Promise<Section> {
   };
   const tracer = new rl.RunTracer({ exporter });
   // Inheritable, as a tracer must be for children (getChild) to reach it.
-  const manager = rl.CallbackManager.configure({ inheritableCallbacks: [tracer] });
+  const manager = rl.CallbackManager.configure({ callbacks: [tracer] });
   const exportNs: number[] = [];
   // Never used to send: tracing is disabled on every tree (no postRun / patchRun is called either).
   const client = new Client({ apiUrl: "http://127.0.0.1:9", apiKey: "bench-no-network" });

@@ -86,7 +86,8 @@ export interface CallbackHandlerMethods {
     runId: string,
     parentRunId?: string,
     tags?: string[],
-    kwargs?: { inputs?: Record<string, unknown> },
+    /** `outputs`: runledger's extension, what the run produced before it failed (a generator's values). */
+    kwargs?: { inputs?: Record<string, unknown>; outputs?: Record<string, unknown> },
   ): unknown;
   handleToolStart?(
     tool: Serialized,
@@ -135,7 +136,12 @@ export interface CallbackHandlerFields {
   ignoreTool?: boolean;
   ignoreRetriever?: boolean;
   ignoreCustomEvent?: boolean;
-  /** Errors thrown by this handler propagate to the caller instead of becoming a warning. */
+  /** As in LangChain.js: skips agent events and this handler's tool events (`handleTool*`). */
+  ignoreAgent?: boolean;
+  /**
+   * Errors thrown or rejected by this handler reach the caller of the start or end method instead of
+   * becoming a warning; its promises are awaited (as LangChain.js does).
+   */
   raiseError?: boolean;
   /** Promises returned by this handler are awaited by the caller instead of tracked in the background. */
   awaitHandlers?: boolean;
@@ -170,6 +176,7 @@ export abstract class BaseCallbackHandler implements CallbackHandler {
   ignoreTool = false;
   ignoreRetriever = false;
   ignoreCustomEvent = false;
+  ignoreAgent = false;
   raiseError = false;
   awaitHandlers = false;
 }

@@ -1,5 +1,6 @@
 import { newRunId } from "./run-id.js";
 import { getCallbackContext } from "./context.js";
+import { isHandler, validHandlers } from "./valid-handlers.js";
 import { CALLBACK_EVENTS, dispatch } from "./dispatch.js";
 import type { CallbackHandler, Serialized } from "./base-callback-handler.js";
 import {
@@ -13,14 +14,17 @@ import {
 /** Handlers as accepted by `configure`: a list of handlers, or a manager to continue from. */
 export type Callbacks = readonly CallbackHandler[] | CallbackManager;
 
-/** Options of `CallbackManager.configure`. Inheritable parts pass to child runs; local ones do not. */
+/**
+ * Options of `CallbackManager.configure`. As in a LangChain.js `RunnableConfig`, `callbacks`, `tags` and
+ * `metadata` are inheritable (they reach child runs); the `local*` ones stay on the run started.
+ */
 export interface CallbackManagerOptions {
   callbacks?: Callbacks;
-  inheritableCallbacks?: Callbacks;
+  localCallbacks?: Callbacks;
   tags?: readonly string[];
-  inheritableTags?: readonly string[];
+  localTags?: readonly string[];
   metadata?: Readonly<Record<string, unknown>>;
-  inheritableMetadata?: Readonly<Record<string, unknown>>;
+  localMetadata?: Readonly<Record<string, unknown>>;
 }
 
 /** The state of a manager; every field is optional in the constructor. */
@@ -65,39 +69,44 @@ export class CallbackManager {
 
   /**
    * A manager with the ambient handlers (from `withCallbacks` / `withUsageMetadata` / an enclosing
-   * traced run) plus the given ones. Runs it starts nest under the ambient run, if any.
+   * traced run) plus the given ones. Runs it starts nest under the ambient run, if any. `callbacks`,
+   * `tags` and `metadata` reach child runs (`getChild()`, `runInContext`); `localCallbacks`,
+   * `localTags` and `localMetadata` stay on the runs this manager starts. A manager given as
+   * `callbacks` (LangChain.js's `config.callbacks`) is continued: its handlers, tags, metadata and parent.
    *
    * @example
-   * const manager = CallbackManager.configure({ callbacks: [localHandler], inheritableTags: ["agent"] });
+   * const manager = CallbackManager.configure({ callbacks: [tracer], localCallbacks: [logger], tags: ["agent"] });
    */
   static configure(options: CallbackManagerOptions = {}): CallbackManager {
     const ambient = getCallbackContext();
-    const base = pickManager(options.inheritableCallbacks) ?? pickManager(options.callbacks);
+    const base = pickManager(options.callbacks);
+    const localBase = pickManager(options.localCallbacks);
     const inheritable = [
       ...ambient.handlers,
       ...(base?.inheritableHandlers ?? []),
-      ...handlerList(options.inheritableCallbacks),
+      ...handlerList(options.callbacks, "callbacks"),
     ];
-    const local = [...(base?.handlers ?? []), ...handlerList(options.callbacks)];
-    const inheritableTags = [
-      ...(ambient.tags ?? []),
-      ...(base?.inheritableTags ?? []),
-      ...(options.inheritableTags ?? []),
+    const local = [
+      ...(base?.handlers ?? []),
+      ...(localBase?.handlers ?? []),
+      ...handlerList(options.localCallbacks, "localCallbacks"),
     ];
-    const inheritableMetadata = { ...ambient.metadata, ...base?.inheritableMetadata, ...options.inheritableMetadata };
+    const inheritableTags = [...(ambient.tags ?? []), ...(base?.inheritableTags ?? []), ...(options.tags ?? [])];
+    const inheritableMetadata = { ...ambient.metadata, ...base?.inheritableMetadata, ...options.metadata };
     return new CallbackManager({
       parentRunId: base?.parentRunId ?? ambient.parentRunId,
       handlers: [...inheritable, ...local],
       inheritableHandlers: inheritable,
-      tags: [...inheritableTags, ...(base?.tags ?? []), ...(options.tags ?? [])],
+      tags: [...inheritableTags, ...(base?.tags ?? []), ...(options.localTags ?? [])],
       inheritableTags,
-      metadata: { ...inheritableMetadata, ...base?.metadata, ...options.metadata },
+      metadata: { ...inheritableMetadata, ...base?.metadata, ...options.localMetadata },
       inheritableMetadata,
     });
   }
 
   /** Adds a handler; inheritable ones also reach child runs. */
   addHandler(handler: CallbackHandler, inherit = true): void {
+    if (validHandlers([handler], "addHandler").length === 0) return;
     if (!this.handlers.includes(handler)) this.handlers.push(handler);
     if (inherit && !this.inheritableHandlers.includes(handler)) this.inheritableHandlers.push(handler);
   }
@@ -120,9 +129,33 @@ export class CallbackManager {
     if (inherit) Object.assign(this.inheritableMetadata, metadata);
   }
 
-  /** An independent copy of this manager. */
-  copy(): CallbackManager {
-    return new CallbackManager(this);
+  /** Replaces the handlers (as LangChain.js's `setHandlers`); inheritable ones also reach child runs. */
+  setHandlers(handlers: readonly CallbackHandler[], inherit = true): void {
+    this.handlers = [];
+    this.inheritableHandlers = [];
+    for (const handler of validHandlers(handlers, "setHandlers")) this.addHandler(handler, inherit);
+  }
+
+  /**
+   * An independent copy of this manager, with `additionalHandlers` added (inheritable unless
+   * `inherit` is false), as LangChain.js's `copy`.
+   */
+  copy(additionalHandlers: readonly CallbackHandler[] = [], inherit = true): CallbackManager {
+    const copy = new CallbackManager(this);
+    for (const handler of validHandlers(additionalHandlers, "copy")) copy.addHandler(handler, inherit);
+    return copy;
+  }
+
+  /**
+   * A manager with one handler made of the given methods (LangChain.js's `fromHandlers`).
+   *
+   * @example
+   * const manager = CallbackManager.fromHandlers({ handleLLMEnd: (output) => console.log(output) });
+   */
+  static fromHandlers(handlers: CallbackHandler): CallbackManager {
+    const manager = new CallbackManager();
+    manager.addHandler(handlers);
+    return manager;
   }
 
   /** Starts an LLM (text completion) run for `prompts`. */
@@ -271,16 +304,12 @@ function pickManager(callbacks: Callbacks | undefined): CallbackManager | undefi
   return callbacks instanceof CallbackManager ? callbacks : undefined;
 }
 
-function handlerList(callbacks: Callbacks | undefined): readonly CallbackHandler[] {
-  return callbacks === undefined || callbacks instanceof CallbackManager ? [] : callbacks;
+function handlerList(callbacks: Callbacks | undefined, where: string): readonly CallbackHandler[] {
+  return callbacks === undefined || callbacks instanceof CallbackManager ? [] : validHandlers(callbacks, where);
 }
 
 // Handler and tag lists are short and a manager is built per child run: a linear scan is several
 // times cheaper than a Set for them (same result: first occurrences, in order, SameValueZero).
-function isHandler(handler: CallbackHandler | null | undefined): handler is CallbackHandler {
-  return typeof handler === "object" && handler !== null;
-}
-
 function unique<T>(items: readonly T[]): T[] {
   if (items.length > 16) return [...new Set(items)];
   const out: T[] = [];

@@ -7,6 +7,8 @@ import type {
 import { getDefaultHandlerTimeout, settledWithin, withHandlerTimeout } from "./handler-timeout.js";
 import { describeValue } from "./describe-value.js";
 import { emitWarning } from "./warnings.js";
+import { bufferString } from "./buffer-string.js";
+import { insideRunContext, runOutsideContext, tokenHandlerDepth } from "./context.js";
 
 /** The flag that makes a handler skip a family of events. */
 export type IgnoreFlag = "ignoreLLM" | "ignoreChain" | "ignoreTool" | "ignoreRetriever" | "ignoreCustomEvent";
@@ -30,7 +32,8 @@ export type DispatchedMethod = Exclude<CallbackMethod, "wrapRunExecution">;
 /** One kind of callback event: the handler method it calls and the flag that lets a handler skip it. */
 export interface CallbackEvent {
   readonly method: DispatchedMethod;
-  readonly ignore: IgnoreFlag;
+  /** The flag that skips it; undefined for events no flag skips (`handleText`). */
+  readonly ignore: IgnoreFlag | undefined;
   /** The handler's method for this event; undefined when it has none or ignores the event's family. */
   readonly methodOf: (handler: CallbackHandler) => AnyCallback | undefined;
 }
@@ -50,7 +53,7 @@ export const CALLBACK_EVENTS: { readonly [M in DispatchedMethod]: CallbackEvent 
   handleChatModelStart: {
     method: "handleChatModelStart",
     ignore: "ignoreLLM",
-    methodOf: (h) => (h.ignoreLLM === true ? undefined : (h.handleChatModelStart as Found)),
+    methodOf: chatModelStartOf,
   },
   handleLLMNewToken: {
     method: "handleLLMNewToken",
@@ -82,25 +85,26 @@ export const CALLBACK_EVENTS: { readonly [M in DispatchedMethod]: CallbackEvent 
     ignore: "ignoreChain",
     methodOf: (h) => (h.ignoreChain === true ? undefined : (h.handleChainError as Found)),
   },
+  // LangChain.js delivers text to every handler: no flag skips it.
   handleText: {
     method: "handleText",
-    ignore: "ignoreChain",
-    methodOf: (h) => (h.ignoreChain === true ? undefined : (h.handleText as Found)),
+    ignore: undefined,
+    methodOf: (h) => h.handleText as Found,
   },
   handleToolStart: {
     method: "handleToolStart",
     ignore: "ignoreTool",
-    methodOf: (h) => (h.ignoreTool === true ? undefined : (h.handleToolStart as Found)),
+    methodOf: (h) => (h.ignoreTool === true || h.ignoreAgent === true ? undefined : (h.handleToolStart as Found)),
   },
   handleToolEnd: {
     method: "handleToolEnd",
     ignore: "ignoreTool",
-    methodOf: (h) => (h.ignoreTool === true ? undefined : (h.handleToolEnd as Found)),
+    methodOf: (h) => (h.ignoreTool === true || h.ignoreAgent === true ? undefined : (h.handleToolEnd as Found)),
   },
   handleToolError: {
     method: "handleToolError",
     ignore: "ignoreTool",
-    methodOf: (h) => (h.ignoreTool === true ? undefined : (h.handleToolError as Found)),
+    methodOf: (h) => (h.ignoreTool === true || h.ignoreAgent === true ? undefined : (h.handleToolError as Found)),
   },
   handleRetrieverStart: {
     method: "handleRetrieverStart",
@@ -124,11 +128,26 @@ export const CALLBACK_EVENTS: { readonly [M in DispatchedMethod]: CallbackEvent 
   },
 };
 
+// LangChain.js's rule: a handler without handleChatModelStart gets handleLLMStart, with each
+// prompt's messages as one string ("Human: …\nAI: …").
+function chatModelStartOf(h: CallbackHandler): Found {
+  if (h.ignoreLLM === true) return undefined;
+  if (h.handleChatModelStart !== undefined) return h.handleChatModelStart as Found;
+  const llmStart = h.handleLLMStart as Found;
+  if (llmStart === undefined) return undefined;
+  return function (this: CallbackHandler, llm: unknown, messages: unknown, ...rest: unknown[]) {
+    const prompts = Array.isArray(messages) ? messages.map((prompt) => bufferString(prompt)) : [];
+    return llmStart.call(this, llm, prompts, ...rest);
+  };
+}
+
 /**
  * Calls the event's method on every handler that has it and does not ignore its family, in
- * registration order, synchronously. Positional arguments are passed as they are (no array is built
- * per call). Returns a promise only when a handler with `awaitHandlers` returned one; otherwise
- * undefined, so the token path allocates nothing.
+ * registration order, synchronously, outside the caller's run context (LangChain.js's rule: a traced
+ * call made by a handler is not a child of the run it handles). Positional arguments are passed as
+ * they are. Returns a promise only when a handler with `awaitHandlers` or `raiseError` returned one;
+ * otherwise undefined. A `raiseError` handler's error reaches the caller: thrown after every handler
+ * was called when it threw, through the returned promise when it rejected.
  *
  * @example
  * dispatch(handlers, CALLBACK_EVENTS.handleText, "step 1 done", runId);
@@ -145,7 +164,25 @@ export function dispatch(
   g?: unknown,
   h?: unknown,
 ): Promise<void> | undefined {
+  if (handlers.length === 0) return undefined;
+  if (insideRunContext()) return runOutsideContext(() => callEach(handlers, event, a, b, c, d, e, f, g, h));
+  return callEach(handlers, event, a, b, c, d, e, f, g, h);
+}
+
+function callEach(
+  handlers: readonly CallbackHandler[],
+  event: CallbackEvent,
+  a: unknown,
+  b: unknown,
+  c: unknown,
+  d: unknown,
+  e: unknown,
+  f: unknown,
+  g: unknown,
+  h: unknown,
+): Promise<void> | undefined {
   let awaited: Promise<unknown>[] | undefined;
+  let raised: { error: unknown } | undefined;
   for (let i = 0; i < handlers.length; i++) {
     const handler = handlers[i] as CallbackHandler;
     if (typeof handler !== "object" || handler === null) continue; // a null entry in a handler list
@@ -155,10 +192,24 @@ export function dispatch(
     try {
       result = fn.call(handler, a, b, c, d, e, f, g, h);
     } catch (error) {
-      reportHandlerError(handler, event.method, error);
+      if (handler.raiseError === true) raised ??= { error };
+      else warnOnce(handler, event.method, error);
       continue;
     }
     if (isThenable(result)) awaited = settle(handler, event.method, result, awaited);
+  }
+  return finish(awaited, raised);
+}
+
+// Every handler was called; a raiseError handler's synchronous error is thrown now (its awaited
+// siblings' outcomes are observed, so none becomes an unhandled rejection).
+function finish(
+  awaited: Promise<unknown>[] | undefined,
+  raised: { error: unknown } | undefined,
+): Promise<void> | undefined {
+  if (raised !== undefined) {
+    if (awaited !== undefined) void Promise.allSettled(awaited);
+    throw raised.error;
   }
   return awaited === undefined ? undefined : allOf(awaited);
 }
@@ -181,21 +232,32 @@ export function dispatchToken(
   fields?: NewTokenFields,
 ): Promise<void> | undefined {
   let awaited: Promise<unknown>[] | undefined;
-  for (let i = 0; i < handlers.length; i++) {
-    const handler = handlers[i] as CallbackHandler;
-    if (typeof handler !== "object" || handler === null) continue;
-    const fn = handler.handleLLMNewToken as AnyCallback | undefined;
-    if (fn === undefined || handler.ignoreLLM === true) continue;
-    let result: unknown;
-    try {
-      result = fn.call(handler, token, idx, runId, parentRunId, tags, fields);
-    } catch (error) {
-      reportHandlerError(handler, "handleLLMNewToken", error);
-      continue;
+  let raised: { error: unknown } | undefined;
+  tokenHandlerDepth.depth++;
+  try {
+    for (let i = 0; i < handlers.length; i++) {
+      const handler = handlers[i] as CallbackHandler;
+      if (typeof handler !== "object" || handler === null) continue;
+      const fn = handler.handleLLMNewToken as AnyCallback | undefined;
+      if (fn === undefined || handler.ignoreLLM === true) continue;
+      if (tokenFailures !== undefined && tokenFailures.get(handler) === runId) continue;
+      let result: unknown;
+      try {
+        result = fn.call(handler, token, idx, runId, parentRunId, tags, fields);
+      } catch (error) {
+        if (handler.raiseError === true) raised ??= { error };
+        else warnOnce(handler, "handleLLMNewToken", error);
+        // A handler that throws on a token would throw on the next thousand (an Error's stack costs
+        // ~30 µs each): it gets no more tokens of this run. Its other events, and other runs, still come.
+        (tokenFailures ??= new WeakMap()).set(handler, runId);
+        continue;
+      }
+      if (isThenable(result)) awaited = settle(handler, "handleLLMNewToken", result, awaited);
     }
-    if (isThenable(result)) awaited = settle(handler, "handleLLMNewToken", result, awaited);
+  } finally {
+    tokenHandlerDepth.depth--;
   }
-  return awaited === undefined ? undefined : allOf(awaited);
+  return finish(awaited, raised);
 }
 
 // A handler returned a promise: its failure is reported like a thrown error; the caller waits for it
@@ -210,7 +272,8 @@ function settle(
   const settled = Promise.resolve(result).then(undefined, (error: unknown) =>
     reportHandlerError(handler, method, error),
   );
-  if (handler.awaitHandlers !== true) {
+  // A raiseError handler is awaited, as in LangChain.js, so its rejection can reach the caller.
+  if (handler.awaitHandlers !== true && handler.raiseError !== true) {
     track(handler, method, settled);
     return awaited;
   }
@@ -248,11 +311,40 @@ export async function awaitAllCallbacks(options: { timeoutMs?: number } = {}): P
 }
 
 function track(handler: CallbackHandler, method: CallbackMethod, promise: Promise<unknown>): void {
-  // A raiseError handler that is not awaited cannot raise into its caller; rejecting here would be an
-  // unhandled rejection (LangChain.js's trap), so its error stays a warning.
   const settled = promise.then(undefined, (error: unknown) => warnOnce(handler, method, error));
   pending.add(settled);
-  void settled.finally(() => pending.delete(settled));
+  trackedSince.set(settled, Date.now());
+  void settled.finally(() => {
+    pending.delete(settled);
+    trackedSince.delete(settled);
+  });
+  sweeper ??= setInterval(releaseOverdue, getDefaultHandlerTimeout()).unref();
+}
+
+// The run whose tokens a handler no longer gets, after it threw on one of them (see dispatchToken).
+let tokenFailures: WeakMap<CallbackHandler, string> | undefined;
+
+// A handler promise that never settles is released once the handler timeout has passed (one warning
+// per sweep), so it is not kept, with everything it holds, for the life of the process. One timer
+// for all of them, not one per promise; it stops when nothing is tracked.
+const trackedSince = new Map<Promise<unknown>, number>();
+let sweeper: NodeJS.Timeout | undefined;
+
+function releaseOverdue(): void {
+  const cutoff = Date.now() - getDefaultHandlerTimeout();
+  let released = 0;
+  for (const [promise, since] of trackedSince) {
+    if (since > cutoff) break; // insertion order: the rest are younger
+    trackedSince.delete(promise);
+    pending.delete(promise);
+    released++;
+  }
+  if (released > 0)
+    emitWarning("handler_timeout", `${released} callback promise(s) still pending after the handler timeout: released`);
+  if (trackedSince.size === 0 && sweeper !== undefined) {
+    clearInterval(sweeper);
+    sweeper = undefined;
+  }
 }
 
 /** Reports a handler's error: rethrown for `raiseError` handlers, else a warning (once per method). */

@@ -1,5 +1,7 @@
 // runledger/callbacks: the event surface. Only what callers use is exported here; src/ imports the
 // plumbing (dispatch, scope extensions, usage extraction, emitWarning) from its modules directly.
+import { installLangChainBridge } from "./langchain-bridge.js";
+
 export {
   BaseCallbackHandler,
   type CallbackHandler,
@@ -40,3 +42,7 @@ export {
   getDefaultHandlerTimeout,
   setDefaultHandlerTimeout,
 } from "./handler-timeout.js";
+
+// Importing runledger/callbacks (or runledger) connects runledger scopes to LangChain.js when
+// @langchain/core is installed; synchronous, so nothing started after import is missed.
+installLangChainBridge();

@@ -204,7 +204,7 @@ export class CallbackManagerForChainRun extends BaseRunManager {
     _runId?: string,
     _parentRunId?: string,
     _tags?: string[],
-    kwargs?: { inputs?: Record<string, unknown> },
+    kwargs?: { inputs?: Record<string, unknown>; outputs?: Record<string, unknown> },
   ): Promise<void> | undefined {
     return dispatch(
       this.handlers,

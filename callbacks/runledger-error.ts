@@ -9,6 +9,8 @@ export const ERROR_CODES = {
   invalid_payload: "a value is not a provider payload",
   /** An awaited `raiseError` handler did not settle within its timeout. */
   handler_timeout: "an awaited handler did not settle in time",
+  /** A spool directory is a symbolic link, another user's, or writable by others: not written to. */
+  unsafe_spool: "a spool directory is not private to this user",
   /** The caller stopped reading a wrapped stream before it ended; the request was aborted. */
   stream_abandoned: "a stream was abandoned before its end",
   /** A `withBudget` limit (cost or tokens) was passed; its calls in flight were aborted. */

@@ -36,12 +36,15 @@ let lastUsage: readonly ModelUsage[] = [];
 
 function readOutput(output: LLMResult | undefined): readonly ModelUsage[] {
   const found: ModelUsage[] = [];
+  let responseModel: string | undefined;
   const generations = Array.isArray(output?.generations) ? output.generations : [];
   for (const batch of generations) {
     if (!Array.isArray(batch)) continue;
     for (const generation of batch) {
       const message = (generation as { message?: Record<string, unknown> } | undefined)?.message;
-      if (message === undefined || message === null || message.usage_metadata === undefined) continue;
+      if (message === undefined || message === null) continue;
+      responseModel ??= modelOf(message.response_metadata);
+      if (message.usage_metadata === undefined) continue;
       const usage = readUsage(message.usage_metadata, "message.usage_metadata");
       if (usage !== undefined) found.push({ model: modelOf(message.response_metadata), usage });
     }
@@ -50,7 +53,24 @@ function readOutput(output: LLMResult | undefined): readonly ModelUsage[] {
   const llmOutput = output?.llmOutput;
   const legacy = legacyUsage(llmOutput?.tokenUsage ?? llmOutput?.token_usage ?? llmOutput?.usage);
   if (legacy === undefined) return found;
-  return [{ model: stringOf(llmOutput?.model_name) ?? stringOf(llmOutput?.model), usage: legacy }];
+  // Older LangChain.js names the model only on the generation's message.
+  const model = stringOf(llmOutput?.model_name) ?? stringOf(llmOutput?.model) ?? responseModel;
+  return [{ model, usage: legacy }];
+}
+
+/**
+ * The usage a traced function's result carries (`usage_metadata`, as langsmith's traceable reads it),
+ * under the model its `response_metadata` names; empty when there is none or it is invalid (warning).
+ *
+ * @example
+ * usageFromRunOutputs({ content: "hi", usage_metadata: { input_tokens: 3, output_tokens: 1, total_tokens: 4 } });
+ */
+export function usageFromRunOutputs(outputs: unknown): readonly ModelUsage[] {
+  if (typeof outputs !== "object" || outputs === null) return [];
+  const record = outputs as Record<string, unknown>;
+  if (record.usage_metadata === undefined || record.usage_metadata === null) return [];
+  const usage = readUsage(record.usage_metadata, "outputs.usage_metadata");
+  return usage === undefined ? [] : [{ model: modelOf(record.response_metadata), usage }];
 }
 
 /** The usage carried by a streamed chunk (`chunk.message.usage_metadata`), if any. */

@@ -37,7 +37,17 @@ export class UsageTotals {
   snapshot(): Record<string, UsageMetadata> {
     if (this.copy !== undefined) return this.copy;
     const copy: Record<string, UsageMetadata> = {};
-    for (const [model, total] of this.totals) copy[model] = addUsage(undefined, total);
+    for (const [model, total] of this.totals) {
+      // A model named "__proto__" stays a key (an assignment would set the prototype and lose it).
+      if (model === "__proto__")
+        Object.defineProperty(copy, model, {
+          value: addUsage(undefined, total),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      else copy[model] = addUsage(undefined, total);
+    }
     this.copy = copy;
     return copy;
   }

@@ -5,6 +5,7 @@
 export const WARNING_CODES = {
   // Callbacks and handlers
   handler_error: "a callback handler threw or rejected; the caller went on",
+  invalid_handler: "a handler list entry that is not a handler (null, undefined, …); left out",
   handler_timeout: "an awaited handler (or awaitAllCallbacks) did not settle in time; not waited for",
   invalid_usage: "token usage with invalid counts: the invalid part dropped, the rest kept",
   // Tracing and headers
@@ -28,14 +29,19 @@ export const WARNING_CODES = {
   duplicate_run: "a run started twice; the second start ignored",
   otel_attribute_dropped: "a value not serializable as a span attribute; left out",
   otel_open_run_limit: "too many runs open at once; the oldest trace was ended",
+  runs_evicted: "runs that never ended were let go of (maxOpenRuns / maxOpenMillis); exported unfinished",
   content_mask_failed: "maskContent threw or changed the content's kind; nothing recorded",
   invalid_option: "an option with an unusable value; its default used instead",
   // Export
   runs_dropped: "runs dropped (queue full, export failed, shut down, spool full); counted",
   runs_spooled: "runs written to the spool directory for `runledger replay`",
   shutdown_timeout: "the exporter's shutdown did not finish by the deadline",
+  unsafe_spool: "a spool directory that is a link, another user's or writable by others; not replayed",
   hide_failed: "hideInputs / hideOutputs threw or returned a non-object; {} sent instead",
   langsmith_no_api_key: "LangSmithRunExporter has no API key",
+  langsmith_info_failed: "LangSmith's GET /info failed or gave no info; the langsmith client's defaults used",
+  run_too_large: "LangSmith refused a run as too large (413) even alone; dropped and counted",
+  invalid_attachment: "a run attachment that cannot be sent (bad name, media type or bytes); skipped",
   // Cost
   invalid_price_table: "the price table is invalid or could not be loaded; cost turned off",
 } as const;

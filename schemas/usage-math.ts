@@ -21,7 +21,7 @@ export function addUsage(left?: UsageMetadata, right?: UsageMetadata): UsageMeta
 
 /**
  * Subtracts `right` from `left` key by key at every level, flooring each count at 0. Keys that only
- * `right` has are left out: there is nothing of them to take away from. Inputs are never mutated.
+ * `right` has are kept at 0, as LangChain's `subtract_usage` keeps them. Inputs are never mutated.
  *
  * @example
  * subtractUsage(
@@ -49,11 +49,9 @@ function mergeCounts(left: Counts, right: Counts, sign: 1 | -1): Counts {
   for (const key in left) {
     if (Object.hasOwn(left, key) && key !== "__proto__") out[key] = mergeValue(left[key], right[key], sign);
   }
-  if (sign === 1) {
-    for (const key in right) {
-      if (Object.hasOwn(right, key) && key !== "__proto__" && !Object.hasOwn(out, key))
-        out[key] = mergeValue(undefined, right[key], sign);
-    }
+  for (const key in right) {
+    if (Object.hasOwn(right, key) && key !== "__proto__" && !Object.hasOwn(out, key))
+      out[key] = mergeValue(undefined, right[key], sign);
   }
   return out;
 }

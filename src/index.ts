@@ -1,7 +1,6 @@
 // The public surface of `runledger`: everything, also reachable by subpath (runledger/schemas, …).
 import { getDefaultCostEstimator, setDefaultCostEstimator } from "../callbacks/index.js";
 import { estimateCost } from "./cost/index.js";
-import { installLangChainBridge } from "./langchain/bridge.js";
 
 export {
   addUsage,
@@ -145,6 +144,8 @@ export {
   type ToolCallChunk,
   wrapAnthropic,
   type WrapAnthropicOptions,
+  wrapBedrockRuntime,
+  type WrapBedrockRuntimeOptions,
   type WrapClientOptions,
   wrapCohere,
   type WrapCohereOptions,
@@ -201,6 +202,5 @@ export {
 } from "./export/index.js";
 
 // Loading the main entry prices usage with the built-in table (unless the user chose an estimator
-// already) and connects runledger scopes to LangChain.js when @langchain/core is present.
+// already); importing the callbacks entry connects runledger scopes to LangChain.js.
 if (getDefaultCostEstimator() === undefined) setDefaultCostEstimator(estimateCost);
-installLangChainBridge();

@@ -12,6 +12,11 @@ import { RunSpool } from "./spool.js";
 export interface BatchRunProcessorOptions extends RunPrivacyOptions, RetryOptions {
   /** Runs waiting beyond this are dropped (and counted). Default 10,000. */
   maxQueueSize?: number;
+  /**
+   * Bytes of waiting runs (as estimated by whoever queues them, see `onEnd`) beyond which more are
+   * dropped (and counted): a queue of large runs is bounded by memory, not only by count. Default 128 MiB.
+   */
+  maxQueueBytes?: number;
   /** Runs per `export` call. Default 100. */
   maxBatchSize?: number;
   /** How long a partial batch waits for more runs. Default 500 ms. */
@@ -76,6 +81,10 @@ export class BatchRunProcessor {
   private readonly spool: RunSpool | undefined;
   private readonly unregisterExitFlush: () => void;
   private queue: FinishedRun[] = [];
+  /** The estimated bytes of each queued run, in queue order, and their sum. */
+  private queueBytes: number[] = [];
+  private queuedBytes = 0;
+  private readonly maxQueueBytes: number;
   /** The batch being exported, in its export form (spooled from the `exit` hook if still there). */
   private inFlight: Run[] | undefined;
   private accepted = 0;
@@ -95,6 +104,7 @@ export class BatchRunProcessor {
   constructor(exporter: RunExporter, options: BatchRunProcessorOptions = {}) {
     this.exporter = new RetryingRunExporter(exporter, options);
     this.maxQueueSize = positive(options.maxQueueSize, 10_000);
+    this.maxQueueBytes = positive(options.maxQueueBytes, 128 * 2 ** 20);
     this.maxBatchSize = positive(options.maxBatchSize, 100);
     this.scheduledDelayMillis = nonNegative(options.scheduledDelayMillis, 500);
     this.shutdownTimeoutMillis = nonNegative(options.shutdownTimeoutMillis, 30_000);
@@ -125,18 +135,27 @@ export class BatchRunProcessor {
     return this.queue.length;
   }
 
-  /** Queues a finished run (or a builder of its record) for export. Constant work; never throws, never waits. */
-  onEnd(run: FinishedRun): void {
+  /**
+   * Queues a finished run (or a builder of its record) for export, with an estimate of the bytes it
+   * holds (see `maxQueueBytes`). Constant work; never throws, never waits.
+   */
+  onEnd(run: FinishedRun, bytes = 0): void {
     if (this.shutDown !== undefined) {
       this.drop("processor shut down", 1);
       this.reportDropsSoon();
       return;
     }
-    if (this.queue.length >= this.maxQueueSize) {
+    // A run larger than the whole bound still goes through an empty queue: the bound limits what waits.
+    if (
+      this.queue.length >= this.maxQueueSize ||
+      (this.queue.length > 0 && this.queuedBytes + bytes > this.maxQueueBytes)
+    ) {
       this.drop("queue full", 1);
       return; // reported after the export that is already scheduled
     }
     this.queue.push(run);
+    this.queueBytes.push(bytes);
+    this.queuedBytes += bytes;
     this.accepted++;
     this.schedule();
   }
@@ -180,7 +199,7 @@ export class BatchRunProcessor {
    */
   private async giveUp(): Promise<void> {
     this.exporter.stopRetrying();
-    const taken = [...(this.inFlight ?? []), ...this.exportForms(this.queue.splice(0))];
+    const taken = [...(this.inFlight ?? []), ...this.exportForms(this.take(this.queue.length))];
     this.inFlight = undefined;
     if (taken.length === 0) return;
     this.settled += taken.length;
@@ -189,7 +208,7 @@ export class BatchRunProcessor {
 
   /** @internal Called by the `exit` hook: what is still queued or in flight goes to the spool, synchronously. */
   spoolOnExit(): void {
-    const leftover = [...(this.inFlight ?? []), ...this.exportForms(this.queue.splice(0))];
+    const leftover = [...(this.inFlight ?? []), ...this.exportForms(this.take(this.queue.length))];
     this.inFlight = undefined;
     if (leftover.length > 0) {
       this.settled += leftover.length;
@@ -242,7 +261,7 @@ export class BatchRunProcessor {
       this.timer = undefined;
     }
     this.exporting ??= (async () => {
-      do await this.exportBatch(this.queue.splice(0, this.maxBatchSize));
+      do await this.exportBatch(this.take(this.maxBatchSize));
       while (this.queue.length >= this.maxBatchSize);
     })().finally(() => {
       this.exporting = undefined;
@@ -250,6 +269,12 @@ export class BatchRunProcessor {
       this.schedule();
     });
     return this.exporting;
+  }
+
+  /** The first `count` queued runs, out of the queue and its byte count. */
+  private take(count: number): FinishedRun[] {
+    for (const bytes of this.queueBytes.splice(0, count)) this.queuedBytes -= bytes;
+    return this.queue.splice(0, count);
   }
 
   private async exportBatch(batch: FinishedRun[]): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Run } from "../../schemas/index.js";
+import { maskKeyedValue, maskRunField, maskRunSecrets, maskSecrets, maskSecretsInString } from "./redact.js";
 
 const MAX_DEPTH = 64;
 
@@ -13,7 +14,7 @@ const MAX_DEPTH = 64;
  * toJsonSafe({ at: new Date(0), n: 10n, f() {} }); // → { at: "1970-01-01T00:00:00.000Z", n: "10" }
  */
 export function toJsonSafe(value: unknown): unknown {
-  return convert(value, [], 0);
+  return convert(value, [], 0, false);
 }
 
 /**
@@ -24,20 +25,50 @@ export function toJsonSafe(value: unknown): unknown {
  * exporter.export(runs.map(toJsonSafeRun));
  */
 export function toJsonSafeRun(run: Run): Run {
-  return convert(run, [], 0) as Run;
+  return convert(run, [], 0, false) as Run;
 }
 
-function convert(value: unknown, ancestors: object[], depth: number): unknown {
+/**
+ * `maskRunSecrets(toJsonSafeRun(run))` in one walk instead of two: strings are masked as they are
+ * copied and secret-named fields replaced as they are set, so no unmasked copy is built and walked
+ * again. Only the `events` list is converted first and masked as a whole (a credential may be
+ * streamed across several tokens).
+ *
+ * @example
+ * exporter.export(runs.map(toMaskedJsonSafeRun));
+ */
+export function toMaskedJsonSafeRun(run: Run): Run {
+  const record = run as unknown as Record<string, unknown>;
+  // The record the tracer builds is a plain object; anything else takes the two-walk reference.
+  if (Object.getPrototypeOf(record) !== Object.prototype || typeof record.toJSON === "function")
+    return maskRunSecrets(toJsonSafeRun(run));
+  const ancestors: object[] = [record];
+  const out: Record<string, unknown> = {};
+  const keys = Object.keys(record);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    const field = readField(record, key);
+    if (key === "events") {
+      const events = convert(field, ancestors, 1, false);
+      if (events !== undefined) setField(out, key, maskRunField(key, events));
+    } else setField(out, key, maskKeyed(key, convert(field, ancestors, 1, true), true));
+  }
+  return out as unknown as Run;
+}
+
+// `masked`: strings are masked and secret-named fields replaced as the copy is made (the fused pass).
+function convert(value: unknown, ancestors: object[], depth: number, masked: boolean): unknown {
   switch (typeof value) {
     case "string":
+      return masked ? maskSecretsInString(value) : value;
     case "boolean":
       return value;
     case "number":
       return Number.isFinite(value) ? value : null;
     case "bigint":
-      return value.toString();
+      return masked ? maskSecretsInString(value.toString()) : value.toString();
     case "object":
-      return value === null ? null : guardedObject(value, ancestors, depth);
+      return value === null ? null : guardedObject(value, ancestors, depth, masked);
     default:
       return undefined; // undefined, functions and symbols have no JSON form
   }
@@ -45,38 +76,43 @@ function convert(value: unknown, ancestors: object[], depth: number): unknown {
 
 // A revoked Proxy, a Proxy whose traps throw, an iterator that throws: the value becomes a marker,
 // the rest of the record stays (the ancestor stack is restored by convertObject's finally).
-function guardedObject(value: object, ancestors: object[], depth: number): unknown {
+function guardedObject(value: object, ancestors: object[], depth: number, masked: boolean): unknown {
   try {
-    return convertObject(value, ancestors, depth);
+    return convertObject(value, ancestors, depth, masked);
   } catch {
     return UNREADABLE;
   }
 }
 
-function convertObject(value: object, ancestors: object[], depth: number): unknown {
+function convertObject(value: object, ancestors: object[], depth: number, masked: boolean): unknown {
   if (ancestors.includes(value)) return "[Circular]";
   if (depth >= MAX_DEPTH) return "[Too deep]";
   // Object literals and arrays, nearly all of a run, skip the checks for the special kinds.
   const proto: unknown = Object.getPrototypeOf(value);
   const plain = proto === Object.prototype || proto === Array.prototype;
   if (!plain) {
-    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer)
-      return `[${value.constructor.name}: ${value.byteLength} bytes]`;
-    if (value instanceof Error) return { name: value.name, message: value.message };
+    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
+      const description = `[${value.constructor.name}: ${value.byteLength} bytes]`;
+      return masked ? maskSecretsInString(description) : description;
+    }
+    if (value instanceof Error) {
+      const error = { name: value.name, message: value.message };
+      return masked ? maskSecrets(error) : error;
+    }
   }
   const toJSON = (value as { toJSON?: unknown }).toJSON;
   if (typeof toJSON === "function") {
     const replaced = callToJSON(toJSON, value);
     // A toJSON that returns its own object would loop; read the object's fields instead.
-    if (replaced !== value) return convert(replaced, ancestors, depth + 1);
+    if (replaced !== value) return convert(replaced, ancestors, depth + 1, masked);
   }
   // A stack rather than a Set: ancestors are few, and hashing every object cost more than the scan.
   ancestors.push(value);
   try {
-    if (Array.isArray(value)) return convertItems(value, ancestors, depth + 1);
-    if (!plain && value instanceof Set) return convertItems([...value], ancestors, depth + 1);
-    if (!plain && value instanceof Map) return convertMap(value, ancestors, depth + 1);
-    return convertFields(value as Record<string, unknown>, ancestors, depth + 1);
+    if (Array.isArray(value)) return convertItems(value, ancestors, depth + 1, masked);
+    if (!plain && value instanceof Set) return convertItems([...value], ancestors, depth + 1, masked);
+    if (!plain && value instanceof Map) return convertMap(value, ancestors, depth + 1, masked);
+    return convertFields(value as Record<string, unknown>, ancestors, depth + 1, masked);
   } finally {
     ancestors.pop();
   }
@@ -84,34 +120,54 @@ function convertObject(value: object, ancestors: object[], depth: number): unkno
 
 // Plain loops rather than map/entries: the export converts every run, and closures or [key, value]
 // pairs per field were most of its cost. A hole stays a hole, as Array.prototype.map leaves it.
-function convertItems(items: readonly unknown[], ancestors: object[], depth: number): unknown[] {
+function convertItems(items: readonly unknown[], ancestors: object[], depth: number, masked: boolean): unknown[] {
   const out = new Array<unknown>(items.length);
   for (let i = 0; i < items.length; i++) {
-    if (i in items) out[i] = convert(items[i], ancestors, depth) ?? null;
+    if (i in items) out[i] = convert(items[i], ancestors, depth, masked) ?? null;
   }
   return out;
 }
 
-function convertFields(value: Record<string, unknown>, ancestors: object[], depth: number): Record<string, unknown> {
+function convertFields(
+  value: Record<string, unknown>,
+  ancestors: object[],
+  depth: number,
+  masked: boolean,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const keys = Object.keys(value);
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;
-    let field: unknown;
-    try {
-      field = value[key];
-    } catch {
-      field = UNREADABLE; // a throwing getter loses its own field, not the rest of the object
-    }
-    setField(out, key, convert(field, ancestors, depth));
+    setField(out, key, maskKeyed(key, convert(readField(value, key), ancestors, depth, masked), masked));
   }
   return out;
 }
 
-function convertMap(value: Map<unknown, unknown>, ancestors: object[], depth: number): Record<string, unknown> {
+function convertMap(
+  value: Map<unknown, unknown>,
+  ancestors: object[],
+  depth: number,
+  masked: boolean,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, field] of value) setField(out, mapKey(key), convert(field, ancestors, depth));
+  for (const [key, field] of value) {
+    const name = mapKey(key);
+    setField(out, name, maskKeyed(name, convert(field, ancestors, depth, masked), masked));
+  }
   return out;
+}
+
+// A throwing getter loses its own field, not the rest of the object.
+function readField(value: Record<string, unknown>, key: string): unknown {
+  try {
+    return value[key];
+  } catch {
+    return UNREADABLE;
+  }
+}
+
+function maskKeyed(key: string, converted: unknown, masked: boolean): unknown {
+  return masked && converted !== undefined ? maskKeyedValue(key, converted) : converted;
 }
 
 function setField(out: Record<string, unknown>, name: string, converted: unknown): void {

@@ -1,6 +1,7 @@
-import { mkdir, open } from "node:fs/promises";
+import { mkdir, open, type FileHandle } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import type { Run } from "../../schemas/index.js";
+import { APPEND, PRIVATE_FILE_MODE } from "./private-files.js";
 import type { ExportResult, RunExporter } from "./run-exporter.js";
 import { RunPrivacy, type RunPrivacyOptions } from "./run-privacy.js";
 
@@ -11,6 +12,8 @@ export const DEFAULT_TRACES_FILE = "runledger-traces.jsonl";
 export interface JsonlRunExporterOptions extends RunPrivacyOptions {
   /** The file to append to; default `RUNLEDGER_TRACES_FILE`, else `runledger-traces.jsonl` (cwd). */
   path?: string;
+  /** Permissions of the file when this exporter creates it. Default 0o600 (runs carry prompts and outputs). */
+  fileMode?: number;
 }
 
 // Errors after which the same write may well succeed a little later.
@@ -28,11 +31,13 @@ const TRANSIENT = new Set(["EAGAIN", "EBUSY", "EMFILE", "ENFILE", "EINTR"]);
  */
 export class JsonlRunExporter implements RunExporter {
   readonly path: string;
+  private readonly fileMode: number;
   private readonly privacy: RunPrivacy;
   private directoryReady: Promise<unknown> | undefined;
 
   constructor(options: JsonlRunExporterOptions = {}) {
     this.path = resolve(options.path ?? (process.env.RUNLEDGER_TRACES_FILE || DEFAULT_TRACES_FILE));
+    this.fileMode = options.fileMode ?? PRIVATE_FILE_MODE;
     this.privacy = new RunPrivacy(options);
   }
 
@@ -42,7 +47,7 @@ export class JsonlRunExporter implements RunExporter {
       const data = Buffer.from(`${runs.map((run) => JSON.stringify(this.privacy.prepare(run))).join("\n")}\n`);
       this.directoryReady ??= mkdir(dirname(this.path), { recursive: true });
       await this.directoryReady;
-      await appendOnce(this.path, data);
+      await appendOnce(this.path, data, this.fileMode);
       return { code: "success" };
     } catch (error) {
       this.directoryReady = undefined; // the directory may have been removed: create it again next time
@@ -52,16 +57,35 @@ export class JsonlRunExporter implements RunExporter {
   }
 }
 
-/** One write per batch; a regular file write only returns short on errors, then the rest follows. */
-async function appendOnce(path: string, data: Buffer): Promise<void> {
-  const handle = await open(path, "a");
+/**
+ * One write per batch; a regular file write only returns short on errors, then the rest follows.
+ * When the disk fills (or a size limit is reached) part way, the part written is rolled back, so no
+ * line is ever cut short and the next batch never glues onto one; if another process appended
+ * meanwhile, the cut line is ended instead (it reads as one bad line, reported, never a lost run).
+ */
+async function appendOnce(path: string, data: Buffer, mode: number): Promise<void> {
+  const handle = await open(path, APPEND, mode);
+  let offset = 0;
+  let start = 0;
   try {
-    let offset = 0;
+    start = (await handle.stat()).size;
     while (offset < data.length) {
       const { bytesWritten } = await handle.write(data, offset, data.length - offset);
       offset += bytesWritten;
     }
+  } catch (error) {
+    if (offset > 0) await undoPartial(handle, start, offset);
+    throw error;
   } finally {
     await handle.close();
+  }
+}
+
+async function undoPartial(handle: FileHandle, start: number, written: number): Promise<void> {
+  try {
+    if ((await handle.stat()).size === start + written) await handle.truncate(start);
+    else await handle.write("\n");
+  } catch {
+    // Nothing more can be done with this file now; the batch is reported failed either way.
   }
 }

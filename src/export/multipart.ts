@@ -1,11 +1,7 @@
 import { randomBytes } from "node:crypto";
 
-/** One named JSON part of a multipart/form-data body. */
-export interface MultipartPart {
-  name: string;
-  /** The part's JSON text. */
-  json: string;
-}
+/** One named part of a multipart/form-data body: JSON text, or bytes of a given media type. */
+export type MultipartPart = { name: string; json: string } | { name: string; contentType: string; data: Uint8Array };
 
 /** A multipart/form-data body and the Content-Type header that announces its boundary. */
 export interface MultipartBody {
@@ -13,10 +9,13 @@ export interface MultipartBody {
   body: Buffer;
 }
 
+// Bytes a part adds besides its data: boundary line, two header lines, blank line, CRLF after the data.
+const PART_OVERHEAD = 160;
+
 /**
- * Encodes JSON parts as multipart/form-data the way the langsmith client does for `/runs/multipart`:
- * each part has `Content-Disposition: form-data; name="…"` and `Content-Type: application/json;
- * length=<bytes>`.
+ * Encodes parts as multipart/form-data the way the langsmith client does for `/runs/multipart`:
+ * each part has `Content-Disposition: form-data; name="…"` and `Content-Type: <type>; length=<bytes>`
+ * (`application/json` for JSON parts, the attachment's own type for bytes).
  *
  * @example
  * const { contentType, body } = encodeMultipart([{ name: `post.${run.id}`, json: JSON.stringify(run) }]);
@@ -25,11 +24,12 @@ export function encodeMultipart(parts: readonly MultipartPart[]): MultipartBody 
   const boundary = `----LangSmithFormBoundary${randomBytes(12).toString("hex")}`;
   const chunks: Buffer[] = [];
   for (const part of parts) {
-    const data = Buffer.from(part.json);
+    const data = "json" in part ? Buffer.from(part.json) : Buffer.from(part.data);
+    const type = "json" in part ? "application/json" : part.contentType;
     chunks.push(
       Buffer.from(
         `--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"\r\n` +
-          `Content-Type: application/json; length=${data.length}\r\n\r\n`,
+          `Content-Type: ${type}; length=${data.length}\r\n\r\n`,
       ),
       data,
       Buffer.from("\r\n"),
@@ -37,4 +37,15 @@ export function encodeMultipart(parts: readonly MultipartPart[]): MultipartBody 
   }
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
   return { contentType: `multipart/form-data; boundary=${boundary}`, body: Buffer.concat(chunks) };
+}
+
+/**
+ * The bytes a part takes in a multipart body, near enough to bound a request's size (its data plus
+ * a fixed allowance for the headers).
+ *
+ * @example
+ * partBytes({ name: "post.1", json: "{}" }); // 162
+ */
+export function partBytes(part: MultipartPart): number {
+  return PART_OVERHEAD + ("json" in part ? Buffer.byteLength(part.json) : part.data.byteLength);
 }

@@ -109,10 +109,23 @@ export function maskRunSecrets<R extends object>(run: R): R {
   const record = run as Record<string, unknown>;
   for (const key of Object.keys(record)) {
     const field = record[key];
-    const masked = key === "events" && Array.isArray(field) ? maskEvents(field) : maskField(key, field, 1, false);
+    const masked = maskRunField(key, field);
     if (masked !== field) copy = assign(copy ?? { ...record }, key, masked);
   }
   return (copy ?? run) as R;
+}
+
+/** `maskRunSecrets` of one top-level field of a JSON-safe Run record (internal: the fused export pass). */
+export function maskRunField(key: string, field: unknown): unknown {
+  return key === "events" && Array.isArray(field) ? maskEvents(field) : maskField(key, field, 1, false);
+}
+
+/**
+ * What `maskSecrets` makes of a field whose value is already masked JSON data: `[REDACTED]` when the
+ * name is a secret key and the value carries something (internal: the fused export pass).
+ */
+export function maskKeyedValue(key: string, masked: unknown): unknown {
+  return isSecretKey(key) && carriesSecret(masked) ? REDACTED : masked;
 }
 
 const TOKEN_EVENT = "new_token";

@@ -1,6 +1,6 @@
 import { emitWarning } from "../../callbacks/warnings.js";
 import type { Run } from "../../schemas/index.js";
-import { toJsonSafe, toJsonSafeRun } from "./json-safe.js";
+import { toJsonSafe, toJsonSafeRun, toMaskedJsonSafeRun } from "./json-safe.js";
 import { maskRunSecrets } from "./redact.js";
 
 /**
@@ -48,6 +48,8 @@ export class RunPrivacy {
       const hiddenRun = this.hide(run);
       return hiddenRun === run ? run : this.mark(maskRunSecrets(hiddenRun));
     }
+    // Nothing hidden (the default): one fused walk. Hide functions receive the unmasked JSON-safe copy.
+    if (this.hideInputs === false && this.hideOutputs === false) return this.mark(toMaskedJsonSafeRun(run));
     return this.mark(maskRunSecrets(this.hide(toJsonSafeRun(run))));
   }
 

@@ -291,12 +291,15 @@ const keyValue: Detector = (text, at, ranges) => {
   while (start < text.length && start - spacesFrom < MAX_SPACES && isSpaceCode(text.charCodeAt(start))) start++;
   const quote = text.charCodeAt(start);
   if (quote === 34 || quote === 39) return quotedValue(text, start, ranges);
+  // JSON inside a JSON string (a tool call's arguments, serialized twice): \"password\": \"…\"
+  if (quote === 92 && text.charCodeAt(start + 1) === 34) return escapedQuotedValue(text, start + 1, ranges);
   let end = start;
   while (end < text.length && !VALUE_END.has(text.charCodeAt(end))) end++;
   if (end === start) return -(at + 1);
   const next = text.charCodeAt(end);
-  // `api_key = os.environ["KEY"]`, `token = get_token()`: code that reads a credential, not one.
-  if (next === 40 || next === 91) return -end;
+  // `api_key = os.environ["KEY"]`, `token = get_token()`, `token = process.env.TOKEN;`: code that
+  // reads a credential, not one.
+  if (next === 40 || next === 91 || isPropertyPath(text, start, end)) return -end;
   const value = text.slice(start, end).toLowerCase();
   if (EMPTY_VALUES.has(value)) return -end;
   if (SCHEMES.has(value) && next === 32) {
@@ -317,6 +320,25 @@ const keyValue: Detector = (text, at, ranges) => {
   ranges.push(start, end);
   return end;
 };
+
+// `process.env.GITHUB_TOKEN`, `settings.api_key`: identifiers joined by dots (a secret has no dots
+// between letter-led identifiers; hosts and versions do, but are not credential values).
+function isPropertyPath(text: string, start: number, end: number): boolean {
+  let dots = 0;
+  let wordStart = true;
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 46) {
+      if (wordStart) return false;
+      dots++;
+      wordStart = true;
+    } else if (wordStart) {
+      if (!((code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code === 36)) return false;
+      wordStart = false;
+    } else if (!isWordCode(code) && code !== 95 && code !== 36) return false;
+  }
+  return dots > 0 && !wordStart;
+}
 
 // A prose word is letters only and short; a credential has a digit or a symbol, or is long.
 function looksLikeCredential(text: string, start: number, end: number): boolean {
@@ -340,6 +362,15 @@ function quotedValue(text: string, open: number, ranges: number[]): number {
   if (end === open + 1 || (end - open <= 11 && EMPTY_VALUES.has(value))) return -(end + 1);
   ranges.push(open + 1, end);
   return end + 1;
+}
+
+// A value quoted with escaped quotes (`\"…\"`), opening at `open`, to the next escaped quote.
+function escapedQuotedValue(text: string, open: number, ranges: number[]): number {
+  let end = open + 1;
+  while (end < text.length && !(text.charCodeAt(end) === 92 && text.charCodeAt(end + 1) === 34)) end++;
+  if (end === open + 1) return -(end + 1);
+  ranges.push(open + 1, end);
+  return end;
 }
 
 // The name just before a separator at `at`: an identifier (`DB_PASSWORD`, `x-api-key`, `config.token`)

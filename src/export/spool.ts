@@ -1,8 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { mkdir, readdir, rename, stat, writeFile } from "node:fs/promises";
+import { lstatSync, mkdirSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import { lstat, mkdir, readdir, rename, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { RunledgerError } from "../../callbacks/runledger-error.js";
 import type { Run } from "../../schemas/index.js";
+import { PRIVATE_FILE_MODE, unsafeDirectory, unsafeDirectorySync } from "./private-files.js";
 
 /** Spool files are named `spool-<epoch ms>-<pid>-<random>.jsonl`, so a listing sorts them by age. */
 export const SPOOL_FILE = /^spool-\d+-\d+-[0-9a-f]+\.jsonl$/;
@@ -19,7 +21,9 @@ export interface SpoolWrite {
 /**
  * A local directory where runs that could not be exported are kept for `runledger replay`: each
  * write is one new JSON Lines file, written under a temporary name and renamed, so a reader never
- * sees a partial file. Files are private to the user (mode 0600). The directory's spool files never
+ * sees a partial file. Files are private to the user (mode 0600), created new (never through a
+ * symbolic link); a directory that is a link, another user's, or writable by others is refused (the
+ * write fails with the reason, and the caller drops and reports the runs). The directory's spool files never
  * exceed `maxBytes` together: runs beyond the cap are not written (the caller counts them).
  *
  * @example
@@ -39,11 +43,13 @@ export class RunSpool {
   async write(runs: readonly Run[]): Promise<SpoolWrite> {
     if (runs.length === 0) return { written: 0, overCap: 0 };
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    const problem = await unsafeDirectory(this.dir);
+    if (problem !== undefined) throw new RunledgerError("unsafe_spool", `spool directory not used: ${problem}`);
     const used = await this.usedBytes();
     const { data, written } = fitting(runs, this.maxBytes - used);
     if (written > 0) {
       const { temporary, final } = this.newNames();
-      await writeFile(temporary, data, { mode: 0o600 });
+      await writeFile(temporary, data, { mode: PRIVATE_FILE_MODE, flag: "wx" });
       await rename(temporary, final);
     }
     return { written, overCap: runs.length - written };
@@ -53,11 +59,13 @@ export class RunSpool {
   writeSync(runs: readonly Run[]): SpoolWrite {
     if (runs.length === 0) return { written: 0, overCap: 0 };
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    const problem = unsafeDirectorySync(this.dir);
+    if (problem !== undefined) throw new RunledgerError("unsafe_spool", `spool directory not used: ${problem}`);
     const used = this.usedBytesSync();
     const { data, written } = fitting(runs, this.maxBytes - used);
     if (written > 0) {
       const { temporary, final } = this.newNames();
-      writeFileSync(temporary, data, { mode: 0o600 });
+      writeFileSync(temporary, data, { mode: PRIVATE_FILE_MODE, flag: "wx" });
       renameSync(temporary, final);
     }
     return { written, overCap: runs.length - written };
@@ -67,7 +75,7 @@ export class RunSpool {
   private async usedBytes(): Promise<number> {
     let total = 0;
     for (const name of (await readdir(this.dir)).filter((entry) => SPOOL_FILE.test(entry))) {
-      total += await stat(join(this.dir, name)).then(
+      total += await lstat(join(this.dir, name)).then(
         (info) => info.size,
         () => 0,
       );
@@ -79,7 +87,7 @@ export class RunSpool {
     let total = 0;
     for (const name of readdirSync(this.dir).filter((entry) => SPOOL_FILE.test(entry))) {
       try {
-        total += statSync(join(this.dir, name)).size;
+        total += lstatSync(join(this.dir, name)).size;
       } catch {
         // Replayed and deleted meanwhile.
       }

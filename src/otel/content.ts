@@ -68,7 +68,10 @@ export type CapturedContent =
   | { kind: "output.messages"; messages: OutputMessage[] }
   | { kind: "tool.arguments"; value: unknown }
   | { kind: "tool.result"; value: unknown }
-  | { kind: "retrieval.query"; value: string };
+  | { kind: "retrieval.query"; value: string }
+  /** A run's inputs / outputs as LangSmith records them (`gen_ai.prompt` / `gen_ai.completion`). */
+  | { kind: "run.inputs"; value: unknown }
+  | { kind: "run.outputs"; value: unknown };
 
 /**
  * Redacts or truncates captured content before it is recorded: return the (possibly modified) content
@@ -76,21 +79,75 @@ export type CapturedContent =
  */
 export type ContentMasker = (content: CapturedContent) => CapturedContent | undefined;
 
+// OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT values that put content on spans: the released
+// switch (`true`) and the latest experimental modes that include spans. `EVENT_ONLY`, `NO_CONTENT`,
+// `false` and anything else leave spans without content (runledger emits no GenAI events).
+const SPAN_CAPTURE_MODES: ReadonlySet<string> = new Set(["TRUE", "SPAN_ONLY", "SPAN_AND_EVENT"]);
+
 /**
- * Whether content is captured: the option when given, else
- * `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true` (the GenAI instrumentations' switch). Off
- * by default: messages and tool arguments are likely to hold personal data.
+ * Whether content is recorded on spans: the option when given, else
+ * `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT` (the GenAI instrumentations' switch): `true`,
+ * or the latest experimental modes `SPAN_ONLY` and `SPAN_AND_EVENT` (case-insensitive). Off by
+ * default, and for `false`, `NO_CONTENT` and `EVENT_ONLY` (runledger emits no GenAI events): messages
+ * and tool arguments are likely to hold personal data.
  *
  * @example
- * contentCaptureEnabled(undefined, { OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: "true" }); // → true
- * contentCaptureEnabled(false, { OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: "true" });     // → false
+ * contentCaptureEnabled(undefined, { OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: "true" });      // → true
+ * contentCaptureEnabled(undefined, { OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: "SPAN_ONLY" }); // → true
+ * contentCaptureEnabled(false, { OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: "true" });          // → false
  */
 export function contentCaptureEnabled(
   option: boolean | undefined,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): boolean {
   if (option !== undefined) return option;
-  return (env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT ?? "").trim().toLowerCase() === "true";
+  return SPAN_CAPTURE_MODES.has((env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT ?? "").trim().toUpperCase());
+}
+
+// The output-messages schema's finish reasons (stop, length, content_filter, tool_call, error) for
+// each provider's own value, compared lower-case: OpenAI, Anthropic, Gemini, Bedrock, Cohere, Mistral,
+// Ollama, OpenAI Responses' status.
+const FINISH_REASON: Readonly<Record<string, string>> = {
+  stop: "stop",
+  end_turn: "stop",
+  stop_sequence: "stop",
+  completed: "stop",
+  complete: "stop",
+  eos: "stop",
+  pause_turn: "stop",
+  length: "length",
+  max_tokens: "length",
+  model_context_window_exceeded: "length",
+  incomplete: "length",
+  content_filter: "content_filter",
+  content_filtered: "content_filter",
+  safety: "content_filter",
+  recitation: "content_filter",
+  blocklist: "content_filter",
+  prohibited_content: "content_filter",
+  spii: "content_filter",
+  image_safety: "content_filter",
+  guardrail_intervened: "content_filter",
+  refusal: "content_filter",
+  tool_calls: "tool_call",
+  tool_call: "tool_call",
+  tool_use: "tool_call",
+  function_call: "tool_call",
+  error: "error",
+  failed: "error",
+  malformed_function_call: "error",
+};
+
+/**
+ * A provider's finish reason as the GenAI output-messages schema names it (`stop`, `length`,
+ * `content_filter`, `tool_call`, `error`); a reason it has no equivalent for is kept as given.
+ *
+ * @example
+ * specFinishReason("end_turn");   // → "stop"
+ * specFinishReason("MAX_TOKENS"); // → "length"
+ */
+export function specFinishReason(reason: string): string {
+  return FINISH_REASON[reason.toLowerCase()] ?? reason;
 }
 
 const ATTRIBUTE_BY_KIND: Readonly<Record<CapturedContent["kind"], string>> = {
@@ -99,6 +156,8 @@ const ATTRIBUTE_BY_KIND: Readonly<Record<CapturedContent["kind"], string>> = {
   "tool.arguments": ATTR.GEN_AI_TOOL_CALL_ARGUMENTS,
   "tool.result": ATTR.GEN_AI_TOOL_CALL_RESULT,
   "retrieval.query": ATTR.GEN_AI_RETRIEVAL_QUERY_TEXT,
+  "run.inputs": ATTR.GEN_AI_PROMPT,
+  "run.outputs": ATTR.GEN_AI_COMPLETION,
 };
 
 const ROLE_BY_TYPE: Readonly<Record<string, string>> = {
@@ -192,7 +251,7 @@ export function inputMessagesFromChat(messages: readonly unknown[][]): InputMess
 
 /**
  * The output messages of an LLM result: one assistant message per generation, with its finish reason
- * (`unknown` when the provider gave none).
+ * in the schema's terms (`specFinishReason`; `unknown` when the provider gave none).
  *
  * @example
  * outputMessages({ generations: [[{ text: "Hello", generationInfo: { finish_reason: "stop" } }]] });
@@ -202,7 +261,8 @@ export function outputMessages(output: LLMResult): OutputMessage[] {
   return generationsOf(output).map((generation) => {
     const message = recordOf(generation.message);
     const parts = message === undefined ? textParts(generation.text) : messageParts(message);
-    return { role: "assistant", parts, finish_reason: finishReasonOf(generation) ?? "unknown" };
+    const reason = finishReasonOf(generation);
+    return { role: "assistant", parts, finish_reason: reason === undefined ? "unknown" : specFinishReason(reason) };
   });
 }
 

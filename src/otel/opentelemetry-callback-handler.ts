@@ -47,6 +47,11 @@ export interface OpenTelemetryCallbackHandlerOptions {
   /** Redacts captured content before it is recorded (return undefined to drop it). */
   maskContent?: ContentMasker;
   /**
+   * The LangSmith project the spans belong to (`langsmith.trace.session_name`, read by LangSmith's OTel
+   * endpoint); default `LANGSMITH_PROJECT` (or `LANGCHAIN_PROJECT`), else none.
+   */
+  projectName?: string;
+  /**
    * At most this many runs' spans are open at once (default 10 000); beyond it the oldest trace's
    * spans are ended, marked `runledger.run.unfinished`, so runs that never end cannot leak memory.
    */
@@ -103,6 +108,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
   private readonly semconv: SemconvVersion;
   private readonly open: OpenRuns;
   private readonly metricMetadataKeys: readonly string[];
+  private readonly projectName: string | undefined;
 
   constructor(options: OpenTelemetryCallbackHandlerOptions = {}) {
     super();
@@ -114,6 +120,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     this.semconv = semconvVersion();
     this.open = new OpenRuns(options.maxOpenRuns ?? DEFAULT_MAX_OPEN_RUNS);
     this.metricMetadataKeys = [...(options.metricMetadataKeys ?? [])];
+    this.projectName = options.projectName ?? projectFromEnv();
   }
 
   /** How many runs have an open span (started, not yet ended). */
@@ -154,6 +161,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     const content = this.contentFor(run);
     if (content !== undefined && run !== undefined) {
       content.record(run.span, { kind: "input.messages", messages: inputMessagesFromPrompts(prompts) });
+      content.record(run.span, { kind: "run.inputs", value: { prompts } });
     }
   }
 
@@ -172,6 +180,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     const content = this.contentFor(run);
     if (content !== undefined && run !== undefined) {
       content.record(run.span, { kind: "input.messages", messages: inputMessagesFromChat(messages) });
+      content.record(run.span, { kind: "run.inputs", value: { messages } });
     }
   }
 
@@ -189,6 +198,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     const content = this.contentFor(run);
     if (content !== undefined) {
       content.record(run.span, { kind: "output.messages", messages: outputMessages(output) });
+      content.record(run.span, { kind: "run.outputs", value: output });
     }
     this.close(run, endMicros);
   }
@@ -199,7 +209,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
 
   handleChainStart(
     chain: Serialized,
-    _inputs: Record<string, unknown>,
+    inputs: Record<string, unknown>,
     runId: string,
     parentRunId?: string,
     tags?: string[],
@@ -232,7 +242,15 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     }
     const name = runNameOf(chain, runName, "chain");
     const isRoot = parentRunId === undefined || !this.open.has(parentRunId);
-    this.start({ runId, parentRunId, name, shape: chainShape(name, chain, runType, isRoot), tags, metadata });
+    const run = this.start({
+      runId,
+      parentRunId,
+      name,
+      shape: chainShape(name, chain, runType, isRoot),
+      tags,
+      metadata,
+    });
+    if (run !== undefined) this.contentFor(run)?.record(run.span, { kind: "run.inputs", value: inputs });
   }
 
   handleChainEnd(outputs: Record<string, unknown>, runId: string): void {
@@ -241,6 +259,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     const endMicros = this.endMicros(run);
     // A chain reporting as a model call carries its usage the LangSmith way: outputs.usage_metadata.
     if (run.model !== undefined) this.finishModel(run, llmResultOf(outputs), endMicros);
+    this.contentFor(run)?.record(run.span, { kind: "run.outputs", value: outputs });
     this.close(run, endMicros);
   }
 
@@ -263,6 +282,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     const content = this.contentFor(run);
     if (input.length > 0 && content !== undefined && run !== undefined) {
       content.record(run.span, { kind: "tool.arguments", value: parseArguments(input) });
+      content.record(run.span, { kind: "run.inputs", value: { input } });
     }
   }
 
@@ -273,6 +293,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     const content = this.contentFor(run);
     if (content !== undefined) {
       content.record(run.span, { kind: "tool.result", value: recordOf(output)?.content ?? output });
+      content.record(run.span, { kind: "run.outputs", value: { output } });
     }
     this.close(run, this.endMicros(run));
   }
@@ -295,12 +316,15 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     const content = this.contentFor(run);
     if (query.length > 0 && content !== undefined && run !== undefined) {
       content.record(run.span, { kind: "retrieval.query", value: query });
+      content.record(run.span, { kind: "run.inputs", value: { query } });
     }
   }
 
-  handleRetrieverEnd(_documents: unknown[], runId: string): void {
+  handleRetrieverEnd(documents: unknown[], runId: string): void {
     const run = this.open.take(runId);
-    if (run !== undefined) this.close(run, this.endMicros(run));
+    if (run === undefined) return;
+    this.contentFor(run)?.record(run.span, { kind: "run.outputs", value: { documents } });
+    this.close(run, this.endMicros(run));
   }
 
   handleRetrieverError(err: unknown, runId: string): void {
@@ -365,6 +389,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
         { runId: init.runId, traceId, parentRunId: parent?.runId, dottedOrder },
         { runType: init.shape.runType, name: init.name, tags: init.tags, metadata: init.metadata },
       );
+      if (this.projectName !== undefined) span.setAttribute(ATTR.LANGSMITH_TRACE_SESSION_NAME, this.projectName);
     }
     const run: OpenRun = {
       span,
@@ -481,4 +506,13 @@ function llmResultOf(outputs: Record<string, unknown>): LLMResult {
     },
   };
   return { generations: [[generation]] };
+}
+
+// The project as the langsmith package reads it from the environment.
+function projectFromEnv(): string | undefined {
+  for (const name of ["LANGSMITH_PROJECT", "LANGCHAIN_PROJECT"]) {
+    const value = process.env[name]?.trim();
+    if (value !== undefined && value !== "") return value;
+  }
+  return undefined;
 }

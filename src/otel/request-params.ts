@@ -1,5 +1,6 @@
 import type { AttributeValue } from "@opentelemetry/api";
 import { recordOf, type AttributeSink } from "./attributes.js";
+import { maskSecretsInString } from "../export/redact.js";
 import { ATTR } from "./semconv.js";
 
 type Record_ = Record<string, unknown>;
@@ -175,7 +176,7 @@ function conversationId(metadata: Record_ | undefined): string | undefined {
   if (metadata === undefined) return undefined;
   for (const key of CONVERSATION_KEYS) {
     const value = metadata[key];
-    if (typeof value === "string" && value.length > 0) return value;
+    if (typeof value === "string" && value.length > 0) return maskSecretsInString(value);
     if (typeof value === "number" && Number.isFinite(value)) return String(value);
   }
   return undefined;

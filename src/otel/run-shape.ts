@@ -1,5 +1,6 @@
 import { SpanKind, type Attributes } from "@opentelemetry/api";
 import type { Serialized } from "../../callbacks/index.js";
+import { maskSecretsInString } from "../export/redact.js";
 import { recordOf, type ModelRequest } from "./attributes.js";
 import { ATTR, OPERATION } from "./semconv.js";
 
@@ -26,6 +27,12 @@ const AGENT = /agent/i;
  * runNameOf({ id: ["langchain", "tools", "Calculator"] }, undefined, "tool"); // → "Calculator"
  */
 export function runNameOf(serialized: Serialized | undefined, runName: string | undefined, fallback: string): string {
+  // The name becomes the span name and gen_ai.agent.name / gen_ai.tool.name, sent even with content
+  // capture off: a credential in it is masked here, once for all of them.
+  return maskSecretsInString(nameOf(serialized, runName, fallback));
+}
+
+function nameOf(serialized: Serialized | undefined, runName: string | undefined, fallback: string): string {
   if (typeof runName === "string" && runName.length > 0) return runName;
   const record = recordOf(serialized);
   const name = record?.name;

@@ -73,6 +73,10 @@ export const ATTR = {
   GEN_AI_TOOL_CALL_ARGUMENTS: "gen_ai.tool.call.arguments",
   GEN_AI_TOOL_CALL_RESULT: "gen_ai.tool.call.result",
   GEN_AI_RETRIEVAL_QUERY_TEXT: "gen_ai.retrieval.query.text",
+  // A run's inputs and outputs as JSON, where LangSmith's OTel translator reads them (the langsmith
+  // SDK's GENAI_PROMPT / GENAI_COMPLETION; deprecated names in the GenAI conventions, still constants).
+  GEN_AI_PROMPT: "gen_ai.prompt",
+  GEN_AI_COMPLETION: "gen_ai.completion",
   // Metric dimension.
   GEN_AI_TOKEN_TYPE: "gen_ai.token.type",
   // General.
@@ -81,6 +85,7 @@ export const ATTR = {
   // rebuilds runledger's run tree. Ids are run UUIDs, tags one ", "-joined string.
   LANGSMITH_SPAN_KIND: "langsmith.span.kind",
   LANGSMITH_TRACE_NAME: "langsmith.trace.name",
+  LANGSMITH_TRACE_SESSION_NAME: "langsmith.trace.session_name",
   LANGSMITH_METADATA_PREFIX: "langsmith.metadata.",
   LANGSMITH_SPAN_TAGS: "langsmith.span.tags",
   LANGSMITH_SPAN_DOTTED_ORDER: "langsmith.span.dotted_order",

@@ -13,6 +13,7 @@ export {
 } from "./common/types.js";
 export { wrapOpenAI, type WrapOpenAIOptions } from "./wrap/wrap-openai.js";
 export { wrapAnthropic, type WrapAnthropicOptions } from "./wrap/wrap-anthropic.js";
+export { wrapBedrockRuntime, type WrapBedrockRuntimeOptions } from "./wrap/wrap-bedrock-runtime.js";
 export { wrapCohere, type WrapCohereOptions } from "./wrap/wrap-cohere.js";
 export { wrapGoogleGenAI, type WrapGoogleGenAIOptions } from "./wrap/wrap-google-genai.js";
 export { wrapGroq, type WrapGroqOptions } from "./wrap/wrap-groq.js";

@@ -1,5 +1,6 @@
 import { emitWarning } from "../../callbacks/warnings.js";
 import { toJsonSafe } from "../export/json-safe.js";
+import { maskSecrets, maskSecretsInString } from "../export/redact.js";
 
 /** What LangSmith propagates in the W3C `baggage` header. */
 export interface LangSmithBaggage {
@@ -32,9 +33,12 @@ const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 export function encodeBaggage({ metadata, tags, projectName }: LangSmithBaggage): string {
   const metadataItem =
     metadata !== undefined && Object.keys(metadata).length > 0
-      ? `langsmith-metadata=${encodeURIComponent(JSON.stringify(toJsonSafe(metadata)))}`
+      ? `langsmith-metadata=${encodeURIComponent(JSON.stringify(maskSecrets(toJsonSafe(metadata))))}`
       : undefined;
-  const tagsItem = tags !== undefined && tags.length > 0 ? `langsmith-tags=${encodeText(tags.join(","))}` : undefined;
+  const tagsItem =
+    tags !== undefined && tags.length > 0
+      ? `langsmith-tags=${encodeText(tags.map(maskSecretsInString).join(","))}`
+      : undefined;
   const projectItem = projectName ? `langsmith-project=${encodeText(projectName)}` : undefined;
   const join = (...items: (string | undefined)[]): string => items.filter((item) => item !== undefined).join(",");
   const full = join(metadataItem, tagsItem, projectItem);

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { insideTokenHandler, registerRunContextStorage } from "../../callbacks/context.js";
 import { emitWarning } from "../../callbacks/warnings.js";
 import type { RunType } from "../../schemas/index.js";
 import { placementFromDottedOrder, placementStartTime, type RunPlacement } from "./run-placement.js";
@@ -33,6 +34,8 @@ interface Shared {
 const KEY = Symbol.for("runledger.current-run");
 const holder = globalThis as { [KEY]?: Shared };
 const shared: Shared = (holder[KEY] ??= { storage: new AsyncLocalStorage(), placements: new WeakMap() });
+// Handlers run outside the run they handle (getCurrentRun() in a handler is not that run).
+registerRunContextStorage(shared.storage as AsyncLocalStorage<unknown>);
 
 /**
  * The run of the innermost `traceable` function being executed, or undefined outside any.
@@ -44,7 +47,7 @@ const shared: Shared = (holder[KEY] ??= { storage: new AsyncLocalStorage(), plac
  * });
  */
 export function getCurrentRun(): CurrentRun | undefined {
-  return shared.storage.getStore();
+  return insideTokenHandler() ? undefined : shared.storage.getStore();
 }
 
 /**

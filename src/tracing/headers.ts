@@ -1,3 +1,4 @@
+import { isSpanContextValid, trace } from "@opentelemetry/api";
 import { emitWarning } from "../../callbacks/warnings.js";
 import { decodeBaggage, encodeBaggage } from "./baggage.js";
 import { describeRun, type CurrentRun } from "./current-run.js";
@@ -30,16 +31,22 @@ const MAX_TRACE_LENGTH = MAX_TRACE_SEGMENTS * 59;
  * The headers that let another service continue `run`'s trace: `langsmith-trace` (the dotted order)
  * and `baggage` (metadata, tags, project), byte for byte as the `langsmith` package's
  * `RunTree.toHeaders()` writes them (an empty `baggage` is left out), plus the W3C `traceparent`.
- * When `headers` is given, they are also set on it. A run with a malformed dotted order yields no
+ * When `headers` is given, they are also set on it. When an OpenTelemetry span is active, the
+ * `traceparent` is that span's, so distributed traces also join in OpenTelemetry backends. No run
+ * (`toHeaders(getCurrentRun())` outside a traced function) or a malformed dotted order yields no
  * headers, with a warning.
  *
  * @example
  * await fetch("https://inventory.internal/check", { headers: toHeaders(getCurrentRun()!) });
  */
 export function toHeaders(
-  run: PropagatedRun,
+  run: PropagatedRun | undefined,
   headers?: { set(name: string, value: string): void },
 ): Record<string, string> {
+  if (typeof run !== "object" || run === null) {
+    emitWarning("invalid_run", "toHeaders: no run given (called outside a traced function?); no trace headers written");
+    return {};
+  }
   const segments = typeof run.dotted_order === "string" ? parseDottedOrder(run.dotted_order) : undefined;
   const first = segments?.[0];
   const last = segments?.[segments.length - 1];
@@ -54,10 +61,20 @@ export function toHeaders(
     projectName: run.project_name ?? run.session_name ?? undefined,
   });
   if (baggage !== "") result.baggage = baggage;
-  result.traceparent = traceparent(first.runId, last.runId);
+  result.traceparent = activeSpanTraceparent() ?? traceparent(first.runId, last.runId);
   if (headers !== undefined) for (const [name, value] of Object.entries(result)) headers.set(name, value);
   return result;
 }
+
+/** The W3C `traceparent` of the active OpenTelemetry span, when there is a valid one. */
+function activeSpanTraceparent(): string | undefined {
+  const context = trace.getActiveSpan()?.spanContext();
+  if (context === undefined || !isSpanContextValid(context)) return undefined;
+  const flags = (context.traceFlags & 0xff).toString(16).padStart(2, "0");
+  return `00-${context.traceId}-${context.spanId}-${flags}`;
+}
+
+const MAX_CLOCK_AHEAD_MS = 24 * 60 * 60 * 1000;
 
 /**
  * The remote run that incoming headers describe, usable as `traceable`'s `parent` (local runs then
@@ -87,6 +104,12 @@ export function fromHeaders(headers: IncomingHeaders): CurrentRun | undefined {
     const placement = placementFromDottedOrder(dottedOrder, baggage.projectName);
     if (placement === undefined) {
       emitWarning("invalid_header", "Ignored a malformed langsmith-trace header");
+      return undefined;
+    }
+    // A parent dated far ahead (year 9999) would make every local child start before it: invalid
+    // dotted orders for the whole trace. Clocks of two services differ by seconds, not a day.
+    if (placement.start_micros > (Date.now() + MAX_CLOCK_AHEAD_MS) * 1000) {
+      emitWarning("invalid_header", "Ignored a langsmith-trace header dated more than a day ahead");
       return undefined;
     }
     return describeRun(placement, {

@@ -6,18 +6,19 @@ import { RunTypeSchema, type RunType } from "../../schemas/index.js";
 const RUN_TYPES: ReadonlySet<string> = new Set(RunTypeSchema.options);
 
 /**
- * A run's name: the given run name, else the serialized component's `name`, else the last element of
- * its `id` (LangChain's class path), else the run type.
+ * A run's name: the given run name, else the last element of the serialized component's `id`
+ * (LangChain's class path), else its `name`, else the run type (LangChain.js's order).
  *
  * @example
  * runNameOf(undefined, { id: ["langchain", "chat_models", "openai", "ChatOpenAI"] }, "llm"); // "ChatOpenAI"
  */
 export function runNameOf(runName: string | undefined, serialized: object | undefined, runType: RunType): string {
   if (typeof runName === "string" && runName.length > 0) return runName;
+  // LangChain.js's order: the class path's last element, then a bare `name`.
   const { name, id } = (serialized ?? {}) as { name?: unknown; id?: unknown };
-  if (typeof name === "string" && name.length > 0) return name;
   const last: unknown = Array.isArray(id) ? id[id.length - 1] : undefined;
-  return typeof last === "string" && last.length > 0 ? last : runType;
+  if (typeof last === "string" && last.length > 0) return last;
+  return typeof name === "string" && name.length > 0 ? name : runType;
 }
 
 /**

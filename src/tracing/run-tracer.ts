@@ -5,8 +5,8 @@ import {
   type NewTokenIndices,
   type Serialized,
 } from "../../callbacks/index.js";
+import { usageFromChunk, usageFromOutput, usageFromRunOutputs } from "../../callbacks/usage-from-output.js";
 import { emitWarning } from "../../callbacks/warnings.js";
-import { usageFromChunk, usageFromOutput } from "../../callbacks/usage-from-output.js";
 import { assignFields } from "../../callbacks/assign-fields.js";
 import { requestedModel } from "../../callbacks/requested-model.js";
 import { RunTable } from "../../callbacks/run-table.js";
@@ -20,6 +20,7 @@ import { newTraceState, OpenRun, type RunStart, type TraceState } from "./open-r
 import { asRecord, runNameOf, runTypeOf, stringifyError } from "./run-fields.js";
 import { placeChild, placeRoot, type RunPlacement } from "./run-placement.js";
 import { toRunRecord, type RunEnding } from "./run-record.js";
+import { approximateBytes } from "../export/approximate-bytes.js";
 import { handedOverPlacement, type PlacementSource } from "./run-registry.js";
 
 /**
@@ -48,6 +49,13 @@ export interface RunTracerOptions extends RunPrivacyOptions {
   spoolDir?: string;
   /** Size cap of the spool directory. Default 64 MiB. */
   spoolMaxBytes?: number;
+  /**
+   * Open runs held at most: beyond it, the trace open longest is let go of, its runs exported
+   * unfinished with a warning (runs whose end never comes must not hold memory forever). Default 20,000.
+   */
+  maxOpenRuns?: number;
+  /** A trace whose root has been open this long is let go of the same way. Default 1 hour. */
+  maxOpenMillis?: number;
 }
 
 /**
@@ -83,6 +91,10 @@ export class RunTracer extends BaseCallbackHandler implements PlacementSource {
   override awaitHandlers = true;
   readonly projectName: string | undefined;
   private readonly runs = new RunTable<OpenRun>();
+  private readonly maxOpenRuns: number;
+  private readonly maxOpenMicros: number;
+  private startsSinceAgeCheck = 0;
+  private evictedUnreported = 0;
   private readonly processor: BatchRunProcessor;
   private readonly keepTokenEvents: boolean;
   private readonly clock: () => number;
@@ -98,6 +110,8 @@ export class RunTracer extends BaseCallbackHandler implements PlacementSource {
     batch.hideInputs ??= options.hideInputs;
     batch.hideOutputs ??= options.hideOutputs;
     this.processor = new BatchRunProcessor(options.exporter ?? new JsonlRunExporter(), batch);
+    this.maxOpenRuns = Math.max(1, options.maxOpenRuns ?? 20_000);
+    this.maxOpenMicros = Math.max(0, options.maxOpenMillis ?? 3_600_000) * 1000;
   }
 
   /** How many runs this tracer holds (open runs of traces whose root has not ended). */
@@ -252,11 +266,16 @@ export class RunTracer extends BaseCallbackHandler implements PlacementSource {
     _tags?: string[],
     kwargs?: { inputs?: Record<string, unknown> },
   ): void {
-    this.close(runId, (_run, endMicros) => ({
-      endMicros,
-      outputs: asRecord(outputs, "output"),
-      inputs: kwargs?.inputs === undefined ? undefined : asRecord(kwargs.inputs, "input"),
-    }));
+    this.close(runId, (_run, endMicros) => {
+      // A traced function whose result carries usage_metadata gives its run that usage (langsmith's rule).
+      const usage = usageFromRunOutputs(outputs);
+      return {
+        endMicros,
+        outputs: asRecord(outputs, "output"),
+        inputs: kwargs?.inputs === undefined ? undefined : asRecord(kwargs.inputs, "input"),
+        ...(usage.length > 0 ? { usage, estimate: getDefaultCostEstimator() } : {}),
+      };
+    });
   }
 
   handleChainError(
@@ -264,12 +283,14 @@ export class RunTracer extends BaseCallbackHandler implements PlacementSource {
     runId: string,
     _parentRunId?: string,
     _tags?: string[],
-    kwargs?: { inputs?: Record<string, unknown> },
+    kwargs?: { inputs?: Record<string, unknown>; outputs?: Record<string, unknown> },
   ): void {
     this.close(runId, (_run, endMicros) => ({
       endMicros,
       error: stringifyError(err),
       inputs: kwargs?.inputs === undefined ? undefined : asRecord(kwargs.inputs, "input"),
+      // What a generator yielded before it threw.
+      outputs: kwargs?.outputs === undefined ? undefined : asRecord(kwargs.outputs, "output"),
     }));
   }
 
@@ -355,6 +376,43 @@ export class RunTracer extends BaseCallbackHandler implements PlacementSource {
     trace.root ??= run;
     trace.add(run);
     this.runs.set(runId, run);
+    this.bound(placement.start_micros);
+  }
+
+  /**
+   * Lets go of the traces open longest while too many runs are held, and (checked every 256 starts,
+   * an iterator each time) of those open longer than `maxOpenMillis`.
+   */
+  private bound(nowMicros: number): void {
+    while (this.runs.size > this.maxOpenRuns) this.evict(this.runs.oldest() as OpenRun);
+    if (++this.startsSinceAgeCheck < 256) return;
+    this.startsSinceAgeCheck = 0;
+    for (let oldest = this.runs.oldest(); oldest !== undefined; oldest = this.runs.oldest()) {
+      if (nowMicros - oldest.placement.start_micros <= this.maxOpenMicros) break;
+      this.evict(oldest);
+    }
+  }
+
+  /** Exports the trace's open runs unfinished (as a root's end does) and forgets all of it. */
+  private evict(run: OpenRun): void {
+    const trace = run.trace;
+    trace.released = true;
+    for (const member of [...trace.runs()]) {
+      if (!member.ended) {
+        member.ended = true;
+        this.export(member, { endMicros: undefined });
+        if (this.evictedUnreported++ === 0) setImmediate(() => this.reportEvicted()).unref();
+      }
+      this.forget(member);
+    }
+  }
+
+  private reportEvicted(): void {
+    emitWarning(
+      "runs_evicted",
+      `${this.evictedUnreported} run(s) never ended and were let go of (over ${this.maxOpenRuns} open runs, or open longer than ${this.maxOpenMicros / 1000} ms): exported unfinished`,
+    );
+    this.evictedUnreported = 0;
   }
 
   /**
@@ -433,7 +491,10 @@ export class RunTracer extends BaseCallbackHandler implements PlacementSource {
   // Queues the run; its record is built in the background, from what is known now.
   private export(run: OpenRun, ending: RunEnding): void {
     const childExecutionOrder = run.childExecutionOrder;
-    this.processor.onEnd(() => toRunRecord(run, ending, childExecutionOrder));
+    this.processor.onEnd(
+      () => toRunRecord(run, ending, childExecutionOrder),
+      approximateBytes(run.start.inputs) + approximateBytes(ending.outputs),
+    );
   }
 
   private forget(run: OpenRun): void {

@@ -1,5 +1,7 @@
 import { newRunId } from "../../callbacks/run-id.js";
 import { CallbackManager, type CallbackHandler, type CallbackManagerForChainRun } from "../../callbacks/index.js";
+import { isBridgeHandler } from "../../callbacks/langchain-bridge-handler.js";
+import { langChainRunnableConfig } from "../../callbacks/langchain-bridge.js";
 import { emitWarning } from "../../callbacks/warnings.js";
 import type { RunType } from "../../schemas/index.js";
 import { nowMicros } from "./clock.js";
@@ -55,18 +57,38 @@ export function traceable<F extends (...args: never[]) => unknown>(fn: F, option
   const runType = options.runType ?? "chain";
   const name = options.name ?? (fn.name !== "" ? fn.name : runType);
   const body = fn as unknown as Callable;
-  const isGeneratorFunction = /^\[object (Async)?GeneratorFunction\]$/.test(Object.prototype.toString.call(fn));
+  const kind = Object.prototype.toString.call(fn);
+  const isGeneratorFunction = /^\[object (Async)?GeneratorFunction\]$/.test(kind);
+  const isAsyncFunction = kind === "[object AsyncFunction]";
   const traced = function (this: unknown, ...args: unknown[]): unknown {
     const run = new TracedRun(prepare(options), name, runType, inputsOf(args));
     if (isGeneratorFunction) return traceResult(body.apply(this, args), run); // its run starts at the first step
-    let result: unknown;
+    const call = (): unknown => {
+      let result: unknown;
+      try {
+        result = run.enter(() => body.apply(this, args));
+      } catch (error) {
+        inBackground(run.fail(error));
+        throw error;
+      }
+      return traceResult(result, run);
+    };
+    let started: Promise<void> | undefined;
     try {
-      result = run.enter(() => body.apply(this, args));
+      started = run.begin();
     } catch (error) {
-      void run.fail(error);
+      // A raiseError handler refused the start (LangChain.js: the call fails before its body runs).
+      if (isAsyncFunction) return Promise.reject(error);
       throw error;
     }
-    return traceResult(result, run);
+    if (started === undefined) return call();
+    // An awaited handler is still handling the start: an async function's body waits for it, so a
+    // raiseError handler's rejection reaches the caller instead of the body running.
+    if (isAsyncFunction) return started.then(call, (error: unknown) => Promise.reject(run.abandon(error)));
+    const result = call();
+    if (isThenable(result)) return Promise.all([started, result]).then(([, value]) => value);
+    inBackground(started);
+    return result;
   };
   Object.defineProperty(traced, "name", { value: fn.name });
   return traced as unknown as F;
@@ -81,13 +103,48 @@ interface RunSetup {
 function prepare(options: TraceableOptions): RunSetup {
   const explicit = options.parent === undefined ? undefined : placementOfRun(options.parent);
   const manager = CallbackManager.configure({
-    // A manager as `callbacks` sets the parent run id of what it starts.
-    callbacks: explicit === undefined ? undefined : new CallbackManager({ parentRunId: explicit.id }),
-    tags: options.tags,
-    inheritableMetadata: options.metadata,
+    // A manager as `callbacks` sets the parent run id of what it starts: the explicit parent, else
+    // the LangChain.js runnable this call is made in (its handlers and run), if any.
+    callbacks: explicit === undefined ? langChainParent() : new CallbackManager({ parentRunId: explicit.id }),
+    localTags: options.tags,
+    metadata: options.metadata,
   });
   if (options.tracer !== undefined) manager.addHandler(options.tracer);
   return { manager, parent: explicit ?? ambientParent(manager) };
+}
+
+/**
+ * The LangChain.js runnable this call is made in, as a manager to continue from: its run as parent,
+ * its inheritable handlers (a tracer passed in `callbacks: [...]`), tags and metadata. The bridge
+ * handlers of runledger scopes are left out: those scopes' handlers are ambient here already.
+ */
+function langChainParent(): CallbackManager | undefined {
+  const callbacks = langChainRunnableConfig()?.callbacks as LangChainManagerLike | undefined;
+  if (typeof callbacks !== "object" || callbacks === null) return undefined;
+  const parentRunId = typeof callbacks.getParentRunId === "function" ? callbacks.getParentRunId() : undefined;
+  if (typeof parentRunId !== "string") return undefined;
+  const handlers = (Array.isArray(callbacks.inheritableHandlers) ? callbacks.inheritableHandlers : []).filter(
+    (handler) => !isBridgeHandler(handler),
+  );
+  const tags = Array.isArray(callbacks.inheritableTags) ? callbacks.inheritableTags : [];
+  const metadata = callbacks.inheritableMetadata ?? {};
+  return new CallbackManager({
+    parentRunId,
+    handlers,
+    inheritableHandlers: handlers,
+    tags,
+    inheritableTags: tags,
+    metadata,
+    inheritableMetadata: metadata,
+  });
+}
+
+/** What traceable reads of a LangChain.js CallbackManager. */
+interface LangChainManagerLike {
+  getParentRunId?: () => unknown;
+  inheritableHandlers?: CallbackHandler[];
+  inheritableTags?: string[];
+  inheritableMetadata?: Record<string, unknown>;
 }
 
 /** The placement of the run the ambient context nests new runs under, if anyone knows it. */
@@ -117,21 +174,39 @@ class TracedRun implements IterationRun {
     return this.active !== undefined;
   }
 
+  /** Starts the run now; the promise of the start event's awaited handlers, if any. */
+  begin(): Promise<void> | undefined {
+    return (this.active ?? this.start()).manager.started;
+  }
+
   enter<T>(step: () => T): T {
     const { manager, current } = this.active ?? this.start();
     return manager.runInContext(() => runAsCurrent(current, step));
   }
 
   end(values: unknown[], error?: { error: unknown }): void {
-    void (error === undefined ? this.succeed(values) : this.fail(error.error));
+    // A generator that threw keeps what it yielded (langsmith's rule).
+    inBackground(error === undefined ? this.succeed(values) : this.fail(error.error, { output: values }));
   }
 
   succeed(output: unknown): Promise<void> | undefined {
     return this.active?.manager.handleChainEnd(valuesOf(output, "output"));
   }
 
-  fail(error: unknown): Promise<void> | undefined {
-    return this.active?.manager.handleChainError(error);
+  fail(error: unknown, outputs?: Record<string, unknown>): Promise<void> | undefined {
+    try {
+      return this.active?.manager.handleChainError(error, undefined, undefined, undefined, { outputs });
+    } catch (handlerError) {
+      // The caller gets the function's own error; a raiseError handler's comes second.
+      inBackground(Promise.reject(handlerError));
+      return undefined;
+    }
+  }
+
+  /** The start was refused by a raiseError handler: the run ends with that error, which is returned. */
+  abandon(error: unknown): unknown {
+    inBackground(this.fail(error));
+    return error;
   }
 
   private start(): { manager: CallbackManagerForChainRun; current: CurrentRun } {
@@ -159,11 +234,11 @@ function traceResult(result: unknown, run: TracedRun): unknown {
     return Promise.resolve(result).then(
       async (value) => {
         if (isAsyncIterable(value)) return traceAsyncIterable(value, run);
-        await run.succeed(value);
+        await run.succeed(value); // a raiseError handler's rejection reaches the caller
         return value;
       },
-      async (error: unknown) => {
-        await run.fail(error);
+      (error: unknown) => {
+        inBackground(run.fail(error));
         throw error;
       },
     );
@@ -172,8 +247,22 @@ function traceResult(result: unknown, run: TracedRun): unknown {
     return traceIterator(result as Iterator<unknown>, run);
   }
   if (isAsyncIterable(result)) return traceAsyncIterable(result, run);
-  void run.succeed(result);
+  inBackground(run.succeed(result));
   return result;
+}
+
+/**
+ * An end event's promise nobody can await (the traced call already returned): a raiseError handler's
+ * rejection becomes a warning, never an unhandled rejection.
+ */
+function inBackground(ended: Promise<void> | undefined): void {
+  void ended?.then(undefined, (error: unknown) =>
+    emitWarning(
+      "handler_error",
+      `A raiseError handler failed after the traced call had returned: ${error instanceof Error ? error.message : String(error)}`,
+      error,
+    ),
+  );
 }
 
 /**

@@ -34,8 +34,11 @@ export function traceIterator<T, R, N>(inner: Iterator<T, R, N>, run: IterationR
       finish({ error });
       throw error;
     }
-    if (result.done === true) finish();
-    else values.push(result.value);
+    if (result.done === true) {
+      // A generator's return value is recorded after what it yielded (langsmith's rule).
+      if (result.value !== undefined) values.push(result.value as unknown as T);
+      finish();
+    } else values.push(result.value);
     return result;
   };
   const traced: Generator<T, R, N> = {

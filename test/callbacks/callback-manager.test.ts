@@ -29,12 +29,12 @@ describe("CallbackManager", () => {
   it("passes inheritable handlers, tags and metadata to children, and local ones only to the run itself", () => {
     const seen: Seen[] = [];
     const manager = CallbackManager.configure({
-      inheritableCallbacks: [recorder("inherited", seen)],
-      callbacks: [recorder("local", seen)],
-      inheritableTags: ["keep"],
-      tags: ["here-only"],
-      inheritableMetadata: { user: "u1" },
-      metadata: { step: 1 },
+      callbacks: [recorder("inherited", seen)],
+      localCallbacks: [recorder("local", seen)],
+      tags: ["keep"],
+      localTags: ["here-only"],
+      metadata: { user: "u1" },
+      localMetadata: { step: 1 },
     });
     const chain = manager.handleChainStart({ name: "chain" }, { q: 1 });
     const child = chain.getChild("child-tag").handleToolStart({ name: "tool" }, "input");
@@ -66,8 +66,8 @@ describe("CallbackManager", () => {
   it("nests runs started inside runInContext under that run, also across await", async () => {
     const seen: Seen[] = [];
     const parent = CallbackManager.configure({
-      inheritableCallbacks: [recorder("h", seen)],
-      inheritableTags: ["root"],
+      callbacks: [recorder("h", seen)],
+      tags: ["root"],
     }).handleChainStart({}, {});
     await parent.runInContext(async () => {
       await new Promise((resolve) => setTimeout(resolve, 1));
@@ -113,7 +113,7 @@ describe("CallbackManager", () => {
 
   it("continues from a manager given as callbacks (LangChain-style config.callbacks)", () => {
     const seen: Seen[] = [];
-    const parent = CallbackManager.configure({ inheritableCallbacks: [recorder("h", seen)] }).handleChainStart({}, {});
+    const parent = CallbackManager.configure({ callbacks: [recorder("h", seen)] }).handleChainStart({}, {});
     const childManager = CallbackManager.configure({ callbacks: parent.getChild() });
     childManager.handleToolStart({}, "x");
     expect(seen[1]).toMatchObject({ method: "h.toolStart", parentRunId: parent.runId });
@@ -121,7 +121,7 @@ describe("CallbackManager", () => {
 
   it("keeps local handlers out of runs nested in runInContext", () => {
     const seen: Seen[] = [];
-    const parent = CallbackManager.configure({ callbacks: [recorder("local", seen)] }).handleChainStart({}, {});
+    const parent = CallbackManager.configure({ localCallbacks: [recorder("local", seen)] }).handleChainStart({}, {});
     parent.runInContext(() => CallbackManager.configure().handleToolStart({}, "x"));
     expect(seen.map((s) => s.method)).toEqual(["local.chainStart"]);
   });

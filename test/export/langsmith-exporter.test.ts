@@ -32,6 +32,10 @@ let apiUrl: string;
 
 beforeAll(async () => {
   server = createServer((request, response) => {
+    if (request.method === "GET" && request.url === "/info") {
+      response.writeHead(404).end(); // a server without /info: the client's defaults
+      return;
+    }
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {

@@ -85,6 +85,24 @@ describe("replaySpool", () => {
     ).toEqual(["c"]);
   });
 
+  it("sends a run id that stands twice in the spool once, also when a replay stops and is run again", async () => {
+    // A batch spooled at a signal while it was being sent, then spooled again at exit, holds the same runs twice.
+    const dir = directory();
+    const spool = new RunSpool(dir);
+    const [a, c] = [makeRun("a"), makeRun("c")];
+    await spool.write([a]);
+    await new Promise((resolve) => setTimeout(resolve, 2)); // a later file name
+    await spool.write([a, c, c]);
+    const failing = new ScriptedExporter({ code: "success" }, { code: "failed", error: new Error("down") });
+    const first = await replaySpool(dir, failing);
+    expect(first).toMatchObject({ files: 2, replayed: 1, remaining: 1, duplicates: 2 });
+    const second = new ScriptedExporter();
+    expect(await replaySpool(dir, second)).toEqual({ files: 1, replayed: 1, remaining: 0, rejected: 0 });
+    const sent = [...failing.batches.slice(0, 1), ...second.batches].flat().map((run) => run.name);
+    expect(sent).toEqual(["a", "c"]);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it("treats an exporter that throws as a failed export: nothing is deleted", async () => {
     const dir = directory();
     await new RunSpool(dir).write([makeRun("kept")]);

@@ -1,9 +1,16 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { AIMessage, HumanMessage, SystemMessage, ToolMessage } from "@langchain/core/messages";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { afterEach, describe, expect, it } from "vitest";
 import { CallbackManager } from "../../callbacks/index.js";
 import type { LLMResult } from "../../schemas/index.js";
-import { OpenTelemetryCallbackHandler, type OpenTelemetryCallbackHandlerOptions } from "../../src/otel/index.js";
+import {
+  contentCaptureEnabled,
+  OpenTelemetryCallbackHandler,
+  type OpenTelemetryCallbackHandlerOptions,
+} from "../../src/otel/index.js";
+import { specFinishReason } from "../../src/otel/content.js";
 import { captureWarnings } from "../callbacks/warnings-capture.js";
 import { testTracing } from "./otel-setup.js";
 
@@ -16,6 +23,8 @@ const CONTENT_ATTRIBUTES = [
   "gen_ai.tool.call.arguments",
   "gen_ai.tool.call.result",
   "gen_ai.retrieval.query.text",
+  "gen_ai.prompt",
+  "gen_ai.completion",
 ];
 
 afterEach(() => {
@@ -41,7 +50,7 @@ const answer: LLMResult = {
 function runEverything(options: OpenTelemetryCallbackHandlerOptions): ReadableSpan[] {
   const tracing = testTracing();
   const handler = new OpenTelemetryCallbackHandler({ tracerProvider: tracing.provider, ...options });
-  const manager = CallbackManager.configure({ inheritableCallbacks: [handler] });
+  const manager = CallbackManager.configure({ callbacks: [handler] });
   const chat = manager.handleChatModelStart({ name: "m" }, [[{ role: "user", content: `What is ${SECRET}?` }]]);
   void chat.handleLLMNewToken(SECRET);
   void chat.handleLLMEnd(answer);
@@ -82,7 +91,7 @@ describe("content capture", () => {
           { type: "text", content: `The code is ${SECRET}` },
           { type: "tool_call", id: "call_1", name: "lookup", arguments: { key: SECRET } },
         ],
-        finish_reason: "tool_calls",
+        finish_reason: "tool_call", // the output-messages schema's value for OpenAI's "tool_calls"
       },
     ]);
     expect(JSON.parse(attributeOf(spans, "execute_tool lookup", "gen_ai.tool.call.arguments") as string)).toEqual({
@@ -225,6 +234,8 @@ describe("maskContent", () => {
         "retrieval.query",
         "tool.arguments",
         "tool.result",
+        // Each run's inputs and outputs, for LangSmith's OTel translator (gen_ai.prompt / gen_ai.completion).
+        ...Array.from({ length: 4 }, () => ["run.inputs", "run.outputs"]).flat(),
       ].sort(),
     );
     for (const span of spans) expect(JSON.stringify(span.attributes)).not.toContain(SECRET);
@@ -244,5 +255,57 @@ describe("maskContent", () => {
     for (const span of spans) expect(JSON.stringify(span.attributes)).not.toContain(SECRET);
     expect(attributeOf(spans, "retrieval docs", "gen_ai.retrieval.query.text")).toBe("x");
     expect(warnings.filter((w) => w.code === "content_mask_failed").length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe("capture modes and the schema's finish reasons", () => {
+  it.each([
+    ["true", true],
+    ["TRUE", true],
+    ["SPAN_ONLY", true],
+    ["span_and_event", true],
+    ["EVENT_ONLY", false], // runledger emits no GenAI events: nothing goes on spans
+    ["NO_CONTENT", false],
+    ["false", false],
+    ["", false],
+    ["yes", false],
+  ])("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=%s → content on spans: %s", (value, expected) => {
+    expect(contentCaptureEnabled(undefined, { [ENV]: value })).toBe(expected);
+  });
+
+  it("maps every provider fixture's finish reason to one of the output-messages schema's values", () => {
+    // The schema's FinishReason values (GenAI output-messages JSON schema).
+    const schema = new Set(["stop", "length", "content_filter", "tool_call", "error"]);
+    const dir = path.join(import.meta.dirname, "../../../shared/fixtures/providers");
+    const unmapped = new Set<string>();
+    let seen = 0;
+    for (const provider of readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isDirectory())) {
+      for (const file of readdirSync(path.join(dir, provider.name)).filter((name) => name.endsWith(".json"))) {
+        const fixture = JSON.parse(readFileSync(path.join(dir, provider.name, file), "utf8")) as {
+          expected_finish_reason?: unknown;
+        };
+        if (typeof fixture.expected_finish_reason !== "string") continue;
+        seen++;
+        if (!schema.has(specFinishReason(fixture.expected_finish_reason))) unmapped.add(fixture.expected_finish_reason);
+      }
+    }
+    expect(seen).toBeGreaterThan(20);
+    expect([...unmapped]).toEqual([]);
+  });
+
+  it("records each run's inputs and outputs where LangSmith's OTel translator reads them, and the project", () => {
+    const tracing = testTracing();
+    const handler = new OpenTelemetryCallbackHandler({
+      tracerProvider: tracing.provider,
+      captureContent: true,
+      projectName: "checkout",
+    });
+    const manager = CallbackManager.configure({ callbacks: [handler] });
+    const chain = manager.handleChainStart({ id: ["RunnableSequence"] }, { question: "2+2?" });
+    void chain.handleChainEnd({ answer: "4" });
+    const [span] = tracing.spans();
+    expect(JSON.parse(span?.attributes["gen_ai.prompt"] as string)).toEqual({ question: "2+2?" });
+    expect(JSON.parse(span?.attributes["gen_ai.completion"] as string)).toEqual({ answer: "4" });
+    expect(span?.attributes["langsmith.trace.session_name"]).toBe("checkout");
   });
 });

@@ -12,7 +12,7 @@ const warnings = captureWarnings();
 function setup() {
   const tracing = testTracing();
   const handler = new OpenTelemetryCallbackHandler({ tracerProvider: tracing.provider });
-  const manager = CallbackManager.configure({ inheritableCallbacks: [handler] });
+  const manager = CallbackManager.configure({ callbacks: [handler] });
   return { tracing, handler, manager };
 }
 
@@ -27,7 +27,7 @@ describe("model spans", () => {
   it("chat: name, kind, provider, request parameters, response and usage summed over generations incl. cache and reasoning", () => {
     const { tracing, manager } = setup();
     const run = CallbackManager.configure({
-      inheritableCallbacks: manager.handlers,
+      callbacks: manager.handlers,
       metadata: { ls_provider: "openai", ls_model_name: "gpt-4o-mini", ls_temperature: 0.2, thread_id: "thread-7" },
     }).handleChatModelStart({ id: ["langchain", "chat_models", "openai", "ChatOpenAI"] }, [[]], undefined, undefined, {
       invocation_params: {
@@ -124,7 +124,7 @@ describe("model spans", () => {
     );
     expect(usage?.input_token_details?.cache_creation).toBe(0);
     void CallbackManager.configure({
-      inheritableCallbacks: manager.handlers,
+      callbacks: manager.handlers,
       metadata: { ls_provider: "anthropic", ls_model_name: "claude-sonnet-4-5" },
     })
       .handleChatModelStart({ name: "ChatAnthropic" }, [[]])
@@ -274,7 +274,7 @@ describe("model spans", () => {
   it("a chain reporting as an llm run (traceable) is a model span with usage from outputs.usage_metadata", () => {
     const { tracing, manager } = setup();
     const run = CallbackManager.configure({
-      inheritableCallbacks: manager.handlers,
+      callbacks: manager.handlers,
       metadata: { ls_provider: "anthropic", ls_model_name: "claude-sonnet-4-5" },
     }).handleChainStart({ name: "call_claude" }, { prompt: "hi" }, undefined, "llm");
     void run.handleChainEnd({
@@ -298,7 +298,7 @@ describe("model spans", () => {
   it("a chain reporting as an embedding run is an embeddings span", () => {
     const { tracing, manager } = setup();
     void CallbackManager.configure({
-      inheritableCallbacks: manager.handlers,
+      callbacks: manager.handlers,
       metadata: { ls_model_name: "text-embedding-3-small" },
     })
       .handleChainStart({ name: "embed" }, {}, undefined, "embedding")
@@ -376,7 +376,7 @@ describe("tool, retriever and chain spans", () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     void CallbackManager.configure({
-      inheritableCallbacks: manager.handlers,
+      callbacks: manager.handlers,
       tags: ["prod", "v2"],
       metadata: { user: "u1", attempt: 2, beta: true, config: { region: "eu" }, nothing: null, cyclic },
     })

@@ -50,7 +50,7 @@ function setup(options: OpenTelemetryCallbackHandlerOptions = {}) {
   const tracing = testTracing();
   const handler = new OpenTelemetryCallbackHandler({ tracerProvider: tracing.provider, meterProvider, ...options });
   const manager = CallbackManager.configure({
-    inheritableCallbacks: [handler],
+    callbacks: [handler],
     metadata: { ls_provider: "openai", ls_model_name: "gpt-4o-mini" },
   });
   return { reader, manager, handler };

@@ -79,8 +79,8 @@ describe("export through the real OTLP/HTTP exporter", () => {
     });
     const handler = new OpenTelemetryCallbackHandler({ tracerProvider: provider });
     const manager = CallbackManager.configure({
-      inheritableCallbacks: [handler],
-      inheritableMetadata: { ls_provider: "anthropic" },
+      callbacks: [handler],
+      metadata: { ls_provider: "anthropic" },
     });
 
     let runIds: { agent: string; chat: string; tool: string } | undefined;

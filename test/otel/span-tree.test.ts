@@ -25,7 +25,7 @@ function setup(options: { maxOpenRuns?: number } = {}) {
   const tracing = testTracing();
   const handler = new OpenTelemetryCallbackHandler({ tracerProvider: tracing.provider, ...options });
   // Inheritable, so child runs (getChild, runInContext) report to the handler too.
-  const manager = CallbackManager.configure({ inheritableCallbacks: [handler] });
+  const manager = CallbackManager.configure({ callbacks: [handler] });
   return { tracing, handler, manager };
 }
 

@@ -16,6 +16,14 @@ export interface SseEvent {
 export type Reply =
   | { kind: "json"; status?: number; body: unknown; headers?: Record<string, string> }
   | {
+      /** Binary frames (AWS event-stream messages), in one response. */
+      kind: "frames";
+      contentType: string;
+      frames: readonly Uint8Array[];
+      /** Destroy the connection after this many frames (a stream that breaks in the middle). */
+      breakAfter?: number;
+    }
+  | {
       kind: "sse";
       events: readonly SseEvent[];
       /** Destroy the connection after this many events (a stream that breaks in the middle). */
@@ -99,6 +107,13 @@ export class LoopbackServer {
     if (reply.kind === "json") {
       response.writeHead(reply.status ?? 200, { "content-type": "application/json", ...reply.headers });
       response.end(JSON.stringify(reply.body));
+      return;
+    }
+    if (reply.kind === "frames") {
+      response.writeHead(200, { "content-type": reply.contentType });
+      const sent = Buffer.concat(reply.frames.slice(0, reply.breakAfter ?? reply.frames.length));
+      if (reply.breakAfter === undefined) response.end(sent);
+      else response.write(sent, () => response.socket?.destroy());
       return;
     }
     response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });

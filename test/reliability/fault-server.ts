@@ -22,6 +22,10 @@ export class FaultServer {
   readonly posted = new Map<string, number>();
   readonly bodies: Buffer[] = [];
   requests = 0;
+  /** `GET /info` requests (not counted in `requests`; they take no fault from the script). */
+  infoRequests = 0;
+  /** What `GET /info` answers: undefined is a 404 (a server without it). */
+  info: Record<string, unknown> | undefined = undefined;
   private readonly script: Fault[] = [];
   private fallback: Fault = { kind: "ok" };
   private readonly sockets = new Set<Socket>();
@@ -84,6 +88,12 @@ export class FaultServer {
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (request.method === "GET" && request.url === "/info") {
+      this.infoRequests++;
+      response.writeHead(this.info === undefined ? 404 : 200, { "content-type": "application/json" });
+      response.end(JSON.stringify(this.info ?? { detail: "Not Found" }));
+      return;
+    }
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);

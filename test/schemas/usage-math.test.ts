@@ -89,7 +89,7 @@ describe("addUsage", () => {
 });
 
 describe("subtractUsage", () => {
-  it("floors every count at 0 and leaves out keys only the right side has", () => {
+  it("floors every count at 0 and keeps keys only the right side has at 0 (LangChain's subtract_usage)", () => {
     expect(
       subtractUsage(
         { input_tokens: 10, output_tokens: 5, total_tokens: 15, input_token_details: { cache_read: 3 } },
@@ -101,7 +101,13 @@ describe("subtractUsage", () => {
           output_token_details: { reasoning: 1 },
         },
       ),
-    ).toEqual({ input_tokens: 6, output_tokens: 0, total_tokens: 4, input_token_details: { cache_read: 0 } });
+    ).toEqual({
+      input_tokens: 6,
+      output_tokens: 0,
+      total_tokens: 4,
+      input_token_details: { cache_read: 0, audio: 0 },
+      output_token_details: { reasoning: 0 },
+    });
   });
 
   it("undoes addUsage: subtractUsage(addUsage(a, b), b) is a (b's extra keys at 0)", () => {

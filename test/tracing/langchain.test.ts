@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { installLangChainBridge } from "../../callbacks/langchain-bridge.js";
 import { scopeExtensionsReady } from "../../callbacks/scope-extensions.js";
-import { installLangChainBridge } from "../../src/langchain/bridge.js";
 import { getCurrentRun, traceable } from "../../src/tracing/index.js";
 import { captureWarnings } from "../callbacks/warnings-capture.js";
 import { UsageChatModel } from "../langchain/usage-chat-model.js";

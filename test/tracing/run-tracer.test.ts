@@ -23,7 +23,7 @@ function closeTo(value: Record<string, unknown>): Record<string, unknown> {
 describe("RunTracer: the shape of a trace", () => {
   it("links a chain and its children by trace id, parent id, dotted order and execution order", async () => {
     const { tracer, runs } = memoryTracer();
-    const chain = CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleChainStart(
+    const chain = CallbackManager.configure({ callbacks: [tracer] }).handleChainStart(
       { name: "agent" },
       { question: "q" },
     );
@@ -69,10 +69,7 @@ describe("RunTracer: the shape of a trace", () => {
     const frozen = 1_714_564_800_123_456;
     for (const clock of [() => frozen, undefined]) {
       const { tracer, runs } = memoryTracer(clock === undefined ? {} : { clock });
-      const parent = CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleChainStart(
-        { name: "parent" },
-        {},
-      );
+      const parent = CallbackManager.configure({ callbacks: [tracer] }).handleChainStart({ name: "parent" }, {});
       const order: string[] = [];
       parent.runInContext(() => {
         for (let i = 0; i < 1500; i++) {
@@ -95,10 +92,7 @@ describe("RunTracer: the shape of a trace", () => {
   it("clamps a child whose clock reads earlier than its parent's start", async () => {
     const { clock } = scriptedClock(2_000_000, 1_000_000, 1_500_000, 1_000_000);
     const { tracer, runs } = memoryTracer({ clock });
-    const parent = CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleChainStart(
-      { name: "parent" },
-      {},
-    );
+    const parent = CallbackManager.configure({ callbacks: [tracer] }).handleChainStart({ name: "parent" }, {});
     const child = parent.getChild().handleChainStart({ name: "child" }, {});
     void child.handleChainEnd({});
     void parent.handleChainEnd({});
@@ -111,9 +105,9 @@ describe("RunTracer: the shape of a trace", () => {
     expect(p.end_time).toBe(p.start_time);
   });
 
-  it("names runs after runName, serialized.name, the last serialized.id element, then the run type", async () => {
+  it("names runs after runName, the last serialized.id element, serialized.name, then the run type (LangChain.js's order)", async () => {
     const { tracer, runs } = memoryTracer();
-    const manager = CallbackManager.configure({ inheritableCallbacks: [tracer] });
+    const manager = CallbackManager.configure({ callbacks: [tracer] });
     void manager
       .handleChainStart(
         { name: "fromName", id: ["x", "Ignored"] },
@@ -125,7 +119,7 @@ describe("RunTracer: the shape of a trace", () => {
         "fromRunName",
       )
       .handleChainEnd({});
-    void manager.handleChainStart({ name: "fromName", id: ["x", "Ignored"] }, {}).handleChainEnd({});
+    void manager.handleChainStart({ name: "fromName" }, {}).handleChainEnd({});
     void manager.handleChainStart({ id: ["langchain", "RunnableSequence"] }, {}).handleChainEnd({});
     void manager.handleChainStart({}, {}, undefined, "prompt").handleChainEnd({});
     expect((await runs()).map((run) => run.name)).toEqual(["fromRunName", "fromName", "RunnableSequence", "prompt"]);
@@ -134,7 +128,7 @@ describe("RunTracer: the shape of a trace", () => {
   it("keeps invocation params, metadata, tags and serialized; records errors with an error event", async () => {
     const { tracer, runs } = memoryTracer({ projectName: "proj" });
     const manager = CallbackManager.configure({
-      inheritableCallbacks: [tracer],
+      callbacks: [tracer],
       tags: ["t1"],
       metadata: { user: "u1" },
     });
@@ -167,7 +161,7 @@ describe("RunTracer: the shape of a trace", () => {
 
   it("records retriever inputs and outputs as LangSmith does", async () => {
     const { tracer, runs } = memoryTracer();
-    const retriever = CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleRetrieverStart(
+    const retriever = CallbackManager.configure({ callbacks: [tracer] }).handleRetrieverStart(
       { name: "docs" },
       "what?",
     );
@@ -180,7 +174,7 @@ describe("RunTracer: the shape of a trace", () => {
 
   it("records an unknown run type as a chain, with a warning", async () => {
     const { tracer, runs } = memoryTracer();
-    void CallbackManager.configure({ inheritableCallbacks: [tracer] })
+    void CallbackManager.configure({ callbacks: [tracer] })
       .handleChainStart({ name: "x" }, {}, undefined, "agent")
       .handleChainEnd({});
     expect((await runs())[0]?.run_type).toBe("chain");
@@ -195,9 +189,7 @@ describe("RunTracer: LLM runs", () => {
   it("stores chat inputs and LangChain.js message outputs as plain JSON", async () => {
     const { tracer, runs } = memoryTracer();
     const messages = [new HumanMessage("What is 2 + 2?")];
-    const llm = CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleChatModelStart({ id: ["ChatX"] }, [
-      messages,
-    ]);
+    const llm = CallbackManager.configure({ callbacks: [tracer] }).handleChatModelStart({ id: ["ChatX"] }, [messages]);
     messages.push(new HumanMessage("appended later")); // must not change the recorded inputs
     const message = new AIMessage({ content: "4", usage_metadata: usage, response_metadata: { model_name: "m-1" } });
     // LangChain.js hands its message classes to handlers; they are not plain GenerationMessage objects.
@@ -231,13 +223,13 @@ describe("RunTracer: LLM runs", () => {
     };
     setDefaultCostEstimator(estimator);
     const { tracer, runs } = memoryTracer();
-    const manager = CallbackManager.configure({ inheritableCallbacks: [tracer] });
+    const manager = CallbackManager.configure({ callbacks: [tracer] });
     const second = { input_tokens: 5, output_tokens: 6, total_tokens: 11, input_token_details: { cache_read: 2 } };
     void manager
       .handleChatModelStart({ name: "responseModel" }, [[]])
       .handleLLMEnd(chatResult({ usage, model: "m-1" }, { usage: second, model: "m-1" }));
     // No model in the response: the request's ls_model_name prices it.
-    void CallbackManager.configure({ inheritableCallbacks: [tracer], metadata: { ls_model_name: "m-1" } })
+    void CallbackManager.configure({ callbacks: [tracer], metadata: { ls_model_name: "m-1" } })
       .handleChatModelStart({ name: "requestModel" }, [[]])
       .handleLLMEnd(chatResult({ usage }));
     void manager.handleChatModelStart({ name: "unpriced" }, [[]]).handleLLMEnd(chatResult({ usage, model: "other" }));
@@ -275,10 +267,7 @@ describe("RunTracer: LLM runs", () => {
   it("sets first_token_time at the first token and reads the clock no more for later tokens", async () => {
     const clock = scriptedClock(1_000_000, 1_000_250, 1_000_900);
     const { tracer, runs } = memoryTracer({ clock: clock.clock });
-    const llm = CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleChatModelStart(
-      { name: "streamer" },
-      [[]],
-    );
+    const llm = CallbackManager.configure({ callbacks: [tracer] }).handleChatModelStart({ name: "streamer" }, [[]]);
     void llm.handleLLMNewToken("first");
     const readsAfterFirst = clock.reads();
     for (let i = 0; i < 1000; i++) void llm.handleLLMNewToken("more");
@@ -311,7 +300,7 @@ describe("RunTracer: LLM runs", () => {
       total_cost: 0.75,
       input_cost_details: { cache_read: 0.1 },
     };
-    void CallbackManager.configure({ inheritableCallbacks: [tracer] })
+    void CallbackManager.configure({ callbacks: [tracer] })
       .handleChatModelStart({ name: "own" }, [[]])
       .handleLLMEnd(chatResult({ usage: own, model: "m-1" }));
     const [run] = await runs();
@@ -322,10 +311,7 @@ describe("RunTracer: LLM runs", () => {
 
   it("keeps one new_token event per token when asked", async () => {
     const { tracer, runs } = memoryTracer({ keepTokenEvents: true });
-    const llm = CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleChatModelStart(
-      { name: "streamer" },
-      [[]],
-    );
+    const llm = CallbackManager.configure({ callbacks: [tracer] }).handleChatModelStart({ name: "streamer" }, [[]]);
     for (const token of ["a", "b", "c"]) void llm.handleLLMNewToken(token);
     void llm.handleLLMEnd(chatResult({ text: "abc" }));
     const [run] = await runs();
@@ -335,10 +321,7 @@ describe("RunTracer: LLM runs", () => {
 
   it("falls back to usage streamed on chunks when the end event carries none", async () => {
     const { tracer, runs } = memoryTracer();
-    const llm = CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleChatModelStart(
-      { name: "streamer" },
-      [[]],
-    );
+    const llm = CallbackManager.configure({ callbacks: [tracer] }).handleChatModelStart({ name: "streamer" }, [[]]);
     const chunk = {
       text: "hi",
       message: { content: "hi", usage_metadata: usage, response_metadata: { model_name: "m" } },
@@ -363,7 +346,7 @@ describe("RunTracer: unknown parents, released traces, double delivery", () => {
 
   it("exports children still open when the root ends as unfinished, and releases the whole trace", async () => {
     const { tracer, runs } = memoryTracer();
-    const root = CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleChainStart({ name: "root" }, {});
+    const root = CallbackManager.configure({ callbacks: [tracer] }).handleChainStart({ name: "root" }, {});
     const late = root.getChild().handleChatModelStart({ name: "late" }, [[]]);
     void late.handleLLMNewToken("x");
     const grandchild = late.getChild().handleToolStart({ name: "grandchild" }, "in");

@@ -91,7 +91,7 @@ describe("traceable: the four kinds of function", () => {
     expect(run).toMatchObject({
       name: "counter",
       inputs: { input: 3 },
-      outputs: { output: [0, 1, 2] },
+      outputs: { output: [0, 1, 2, "done"] }, // the return value after the yielded ones (langsmith's rule)
       status: "success",
     });
     expect(new Set(seen.map((current) => current?.id))).toEqual(new Set([run?.id]));
@@ -287,10 +287,7 @@ describe("traceable: nesting, context and the current run", () => {
   it("nests under a run it did not start, through the tracer that knows it", async () => {
     const { tracer, runs } = memoryTracer();
     const step = traceable(() => getCurrentRun(), { name: "step" });
-    const chain = CallbackManager.configure({ inheritableCallbacks: [tracer] }).handleChainStart(
-      { name: "manual" },
-      {},
-    );
+    const chain = CallbackManager.configure({ callbacks: [tracer] }).handleChainStart({ name: "manual" }, {});
     void chain.runInContext(() => chain.getChild().handleToolStart({ name: "sibling" }, "x").handleToolEnd("y"));
     const seen = chain.runInContext(() => step());
     void chain.handleChainEnd({});

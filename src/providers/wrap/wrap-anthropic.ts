@@ -60,7 +60,8 @@ function anthropicMessages(request: JsonRecord): unknown[] {
   return messages;
 }
 
-function anthropicDeltas(event: JsonRecord, sink: TokenSink): void {
+/** The text deltas of an Anthropic Messages stream event (also what Bedrock InvokeModel streams for Claude). */
+export function anthropicDeltas(event: JsonRecord, sink: TokenSink): void {
   if (event.type !== "content_block_delta" || !isRecord(event.delta)) return;
   const delta = event.delta;
   if (delta.type === "text_delta" && typeof delta.text === "string" && delta.text.length > 0)

@@ -1,0 +1,168 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { Run } from "../../schemas/index.js";
+import { toJsonSafeRun, toMaskedJsonSafeRun } from "../../src/export/json-safe.js";
+import { maskRunSecrets } from "../../src/export/redact.js";
+import { ADVERSARIAL_UNITS, repeatTo } from "../reliability/adversarial-text.js";
+import { hostileValue, pollutingObject } from "../reliability/hostile-values.js";
+import { makeRun } from "./helpers.js";
+
+// The reference: the two walks the export made before (a JSON-safe copy, then masking that copy).
+const reference = (run: Run): Run => maskRunSecrets(toJsonSafeRun(run));
+
+const alnum = fc.string({
+  unit: fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"),
+  minLength: 8,
+  maxLength: 48,
+});
+
+// Credential shapes the masking finds (and near-misses it must leave), inside ordinary text.
+const secretText = fc.oneof(
+  alnum.map((s) => `sk-proj-${s}${s}`),
+  alnum.map((s) => `Incorrect API key provided: sk-ant-api03-${s}${s}.`),
+  alnum.map((s) => `Authorization: Bearer ${s}`),
+  alnum.map((s) => `postgres://admin:${s}@db.internal:5432/app`),
+  alnum.map((s) => `password=${s} and more`),
+  alnum.map((s) => `{"api_key": "${s}"}`),
+  alnum.map((s) => `AKIA${s.toUpperCase().padEnd(16, "Q").slice(0, 16)}`),
+  fc.constantFrom(...Object.values(ADVERSARIAL_UNITS)).map((unit) => repeatTo(unit, 300)),
+  fc.constantFrom("[REDACTED]", "[Circular]", "", "sk-", "eyJhbGciOi"),
+);
+
+const key = fc.oneof(
+  fc.constantFrom("api_key", "password", "Authorization", "x-api-key", "token", "secret", "events", "__proto__"),
+  fc.constantFrom("name", "text", "model", "content", "kwargs", "message", "toJSON"),
+  fc.string({ maxLength: 12 }),
+);
+
+// Values a run's free-form parts may hold that are not JSON: each has its own JSON-safe form.
+const exotic = fc.oneof(
+  fc.date({ noInvalidDate: true }),
+  fc.bigInt(),
+  fc.constantFrom<unknown>(undefined, () => 1, Symbol("s"), new Uint8Array(5), new ArrayBuffer(3)),
+  secretText.map((message) => new Error(message)),
+  secretText.map((text) => ({ toJSON: () => ({ text }) })),
+  secretText.map(
+    (text) =>
+      new Map<unknown, unknown>([
+        ["password", text],
+        [{}, text],
+        [2, [text]],
+      ]),
+  ),
+  secretText.map((text) => new Set([text, 1])),
+  fc.constant(null).map(() => {
+    const loop: Record<string, unknown> = { api_key: "abc" };
+    loop.self = loop;
+    return loop;
+  }),
+  fc.constant(null).map(() =>
+    Object.defineProperty({}, "boom", {
+      enumerable: true,
+      get() {
+        throw new Error("getter");
+      },
+    }),
+  ),
+  fc.constant(null).map(pollutingObject),
+);
+
+const leaf = fc.oneof(hostileValue, secretText, exotic);
+const { tree } = fc.letrec((tie) => ({
+  tree: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    leaf,
+    fc.array(tie("tree"), { maxLength: 4 }),
+    fc.dictionary(key, tie("tree"), { maxKeys: 4 }),
+  ),
+}));
+
+// Streamed tokens, some of which split a credential across several events.
+const tokenEvents = fc.array(
+  fc.oneof(
+    secretText.chain((text) =>
+      fc.integer({ min: 1, max: 6 }).map((parts) => {
+        const size = Math.ceil(text.length / parts);
+        const tokens: string[] = [];
+        for (let i = 0; i < text.length; i += size) tokens.push(text.slice(i, i + size));
+        return tokens.map((token) => ({ name: "new_token", time: "t", kwargs: { token, password: token } }));
+      }),
+    ),
+    tree.map((kwargs) => [{ name: "new_token", kwargs }]),
+    tree.map((event) => [event]),
+  ),
+  { maxLength: 5 },
+);
+
+function reportWithoutValues(details: {
+  failed: boolean;
+  seed: number;
+  counterexamplePath: string | null;
+  errorInstance: unknown;
+}): void {
+  if (details.failed)
+    throw new Error(
+      `seed ${details.seed}, path ${details.counterexamplePath}: ${(details.errorInstance as Error).stack}`,
+    );
+}
+
+describe("toMaskedJsonSafeRun (the fused export walk)", () => {
+  it("gives exactly what masking the JSON-safe copy gives, for hostile and secret-bearing runs", () => {
+    const details = fc.check(
+      fc.property(
+        fc.record({ inputs: tree, outputs: tree, extra: tree, serialized: tree, error: leaf }),
+        fc.oneof(
+          tokenEvents.map((groups) => groups.flat() as unknown),
+          tree,
+        ),
+        fc.dictionary(key, tree, { maxKeys: 3 }),
+        (parts, events, topLevel) => {
+          const run = { ...makeRun("fused"), ...topLevel, ...parts, events } as unknown as Run;
+          const fused = toMaskedJsonSafeRun(run);
+          expect(JSON.stringify(fused)).toBe(JSON.stringify(reference(run)));
+          expect(firstDifference(fused, reference(run), "run")).toBeUndefined();
+        },
+      ),
+      { numRuns: 400 },
+    );
+    // The deep hostile values overflow fast-check's own printing of a counterexample: report the difference only.
+    reportWithoutValues(details);
+  });
+
+  it("matches the reference on runs nested past both depth limits, revoked proxies and a run that is not a plain object", () => {
+    let deep: Record<string, unknown> = { api_key: "sk-proj-abcdefghijklmnop1234" };
+    for (let i = 0; i < 150; i++) deep = { password: "hunter2hunter2", inner: deep };
+    const run = makeRun("deep", { inputs: deep });
+    expect(firstDifference(toMaskedJsonSafeRun(run), reference(run), "run")).toBeUndefined();
+
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    const revoked = makeRun("revoked", { inputs: { proxy, list: [proxy] }, outputs: proxy as Record<string, unknown> });
+    expect(firstDifference(toMaskedJsonSafeRun(revoked), reference(revoked), "run")).toBeUndefined();
+
+    const withToJSON = { ...makeRun("custom"), toJSON: () => ({ name: "custom", password: "hunter2hunter2" }) };
+    expect(firstDifference(toMaskedJsonSafeRun(withToJSON), reference(withToJSON), "run")).toBeUndefined();
+  });
+});
+
+/**
+ * Where two values first differ: own keys (holes and symbols included) in order, prototypes, and
+ * leaves by Object.is (so -0 and NaN count). Stricter than toStrictEqual and prints a path.
+ */
+function firstDifference(a: unknown, b: unknown, path: string): string | undefined {
+  if (typeof a !== "object" || a === null || typeof b !== "object" || b === null)
+    return Object.is(a, b) ? undefined : `${path}: ${String(a)} vs ${String(b)}`;
+  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return `${path}: prototypes differ`;
+  const keysA = Reflect.ownKeys(a).map(String);
+  const keysB = Reflect.ownKeys(b).map(String);
+  if (keysA.join("\0") !== keysB.join("\0")) return `${path}: keys ${keysA.join()} vs ${keysB.join()}`;
+  for (const key of keysA) {
+    const difference = firstDifference(
+      (a as Record<string, unknown>)[key],
+      (b as Record<string, unknown>)[key],
+      `${path}.${key}`,
+    );
+    if (difference !== undefined) return difference;
+  }
+  return undefined;
+}
