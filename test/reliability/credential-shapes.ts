@@ -218,12 +218,34 @@ export const CREDENTIAL_SHAPES: readonly CredentialShape[] = [
   ),
 ];
 
-/** The secrets of `secrets` found in `text`: whole, or any 16-character piece of them. */
+/** How long a piece of a secret counts as leaked on its own. */
+const PIECE = 16;
+
+/**
+ * The secrets of `secrets` found in `text`: whole, or any 16-character piece of them (taken every 4 characters).
+ * One pass over the text against an index of the pieces, so the matrix stays linear in the sinks' size.
+ */
 export function leakedIn(text: string, secrets: readonly string[]): string[] {
-  return secrets.filter((secret) => {
-    if (text.includes(secret)) return true;
-    for (let start = 0; start + 16 <= secret.length; start += 4)
-      if (text.includes(secret.slice(start, start + 16))) return true;
-    return false;
+  const found = new Set<number>();
+  const pieces = new Map<string, number[]>();
+  secrets.forEach((secret, index) => {
+    if (secret.length < PIECE) {
+      if (text.includes(secret)) found.add(index);
+      return;
+    }
+    // A whole secret in the text contains its first piece, so the pieces alone decide.
+    for (let start = 0; start + PIECE <= secret.length; start += 4) {
+      const piece = secret.slice(start, start + PIECE);
+      const owners = pieces.get(piece);
+      if (owners === undefined) pieces.set(piece, [index]);
+      else owners.push(index);
+    }
   });
+  if (pieces.size > 0) {
+    for (let at = 0; at + PIECE <= text.length; at++) {
+      const owners = pieces.get(text.slice(at, at + PIECE));
+      if (owners !== undefined) for (const index of owners) found.add(index);
+    }
+  }
+  return secrets.filter((_, index) => found.has(index));
 }
