@@ -1,40 +1,72 @@
 import type { AttributeValue } from "@opentelemetry/api";
+import type { Serialized } from "../../callbacks/index.js";
 import { modelOf } from "../../callbacks/usage-from-output.js";
 import { requestedModel } from "../../callbacks/requested-model.js";
 import { cacheWriteTokens, hasCacheWrites, type LLMResult, type UsageMetadata } from "../../schemas/index.js";
-import { ATTR, MODALITY_ATTRIBUTES, providerNameFor, type SemconvVersion } from "./semconv.js";
+import { ATTR, MODALITY_ATTRIBUTES, providerNameFor, providerOfClass, type SemconvVersion } from "./semconv.js";
 
 type Record_ = Record<string, unknown>;
 
-/** What a model call asked for: the GenAI operation, provider and model (also the metric dimensions). */
+/**
+ * What a model call asked for: the GenAI operation, provider, model and server (also the metric
+ * dimensions).
+ */
 export interface ModelRequest {
   operation: string;
   provider?: string;
   model?: string;
+  /** `server.address`: the host the call went to (the wrappers' `server_address` metadata). */
+  serverAddress?: string;
+  /** `server.port` (the wrappers' `server_port` metadata); only with an address. */
+  serverPort?: number;
 }
 
 // Finish-reason keys of the providers' LangChain response_metadata, in order of preference.
 const FINISH_REASON_KEYS = ["finish_reason", "stop_reason", "stopReason", "done_reason", "status"] as const;
 
 /**
- * Reads the operation, provider (`ls_provider`, mapped to the spec's value) and requested model
- * (`ls_model_name`, else the invocation params' model) of a model run.
+ * Reads the operation, provider, requested model (`ls_model_name`, else the invocation params'
+ * model) and server (`server_address` / `server_port` metadata, as the provider wrappers record
+ * their client's base URL) of a model run.
+ *
+ * The provider (`gen_ai.provider.name`, mapped to the spec's value by `providerNameFor`), first
+ * found of: the `ls_provider` metadata (LangChain's chat models and runledger's wrappers, which
+ * name the host behind an OpenAI-compatible base URL); the invocation params' `_type`; the
+ * serialized component's class (`ChatAnthropic` → anthropic, see `providerOfClass`).
  *
  * @example
  * modelRequest("chat", { invocation_params: { model: "gpt-4o-mini" } }, { ls_provider: "openai" });
  * // → { operation: "chat", provider: "openai", model: "gpt-4o-mini" }
+ * modelRequest("chat", undefined, undefined, { id: ["langchain", "chat_models", "anthropic", "ChatAnthropic"] });
+ * // → { operation: "chat", provider: "anthropic" }
  */
 export function modelRequest(
   operation: string,
   extraParams: Record_ | undefined,
   metadata: Record_ | undefined,
+  serialized?: Serialized,
 ): ModelRequest {
   const provider = stringOf(metadata?.ls_provider) ?? typeOf(extraParams);
   const model = requestedModel(extraParams, metadata);
   const request: ModelRequest = { operation };
-  if (provider !== undefined) request.provider = providerNameFor(provider);
+  const providerName = provider === undefined ? providerOfSerialized(serialized) : providerNameFor(provider);
+  if (providerName !== undefined) request.provider = providerName;
   if (model !== undefined) request.model = model;
+  const address = stringOf(metadata?.server_address);
+  if (address !== undefined) {
+    request.serverAddress = address;
+    const port = metadata?.server_port;
+    if (typeof port === "number" && Number.isInteger(port) && port > 0 && port < 65536) request.serverPort = port;
+  }
   return request;
+}
+
+// The provider of a serialized LangChain component: its class (the id's last part, else its name).
+function providerOfSerialized(serialized: Serialized | undefined): string | undefined {
+  const record = recordOf(serialized);
+  const id = record?.id;
+  const className = Array.isArray(id) ? stringOf(id[id.length - 1]) : undefined;
+  return providerOfClass(className ?? stringOf(record?.name));
 }
 
 /** Where attributes are written: a span (`setAttribute`), so nothing is built in between. */

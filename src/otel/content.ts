@@ -64,6 +64,8 @@ export interface OutputMessage extends InputMessage {
 
 /** Content about to be recorded on a span, by kind; what a `ContentMasker` receives. */
 export type CapturedContent =
+  /** Instructions the provider's API takes apart from the chat history (`gen_ai.system_instructions`). */
+  | { kind: "system.instructions"; parts: MessagePart[] }
   | { kind: "input.messages"; messages: InputMessage[] }
   | { kind: "output.messages"; messages: OutputMessage[] }
   | { kind: "tool.arguments"; value: unknown }
@@ -151,6 +153,7 @@ export function specFinishReason(reason: string): string {
 }
 
 const ATTRIBUTE_BY_KIND: Readonly<Record<CapturedContent["kind"], string>> = {
+  "system.instructions": ATTR.GEN_AI_SYSTEM_INSTRUCTIONS,
   "input.messages": ATTR.GEN_AI_INPUT_MESSAGES,
   "output.messages": ATTR.GEN_AI_OUTPUT_MESSAGES,
   "tool.arguments": ATTR.GEN_AI_TOOL_CALL_ARGUMENTS,
@@ -212,7 +215,11 @@ export class ContentRecorder {
 // Credentials are masked whatever the masker did (a key pasted into a prompt, a tool's api_key argument).
 function serialize(content: CapturedContent): string | undefined {
   const payload =
-    content.kind === "input.messages" || content.kind === "output.messages" ? content.messages : content.value;
+    content.kind === "system.instructions"
+      ? content.parts
+      : content.kind === "input.messages" || content.kind === "output.messages"
+        ? content.messages
+        : content.value;
   if (typeof payload === "string") return maskSecretsInString(payload);
   try {
     const json: string | undefined = JSON.stringify(payload, secretMaskingReplacer);
@@ -247,6 +254,34 @@ export function inputMessagesFromChat(messages: readonly unknown[][]): InputMess
     for (const message of Array.isArray(batch) ? batch : []) converted.push(toMessage(message));
   }
   return converted;
+}
+
+/** A chat request's messages split as the spec records them. */
+export interface ChatInput {
+  /** The system instructions' parts, in order (empty when there are none). */
+  system: MessagePart[];
+  /** The chat history: every other message. */
+  messages: InputMessage[];
+}
+
+/**
+ * Splits system messages out of a chat request for a provider whose API takes system instructions
+ * apart from the chat history (Anthropic's `system`, Bedrock Converse's `system`, Gemini's
+ * `systemInstruction`; LangChain's chat models for them move system messages there). The spec:
+ * such instructions go in `gen_ai.system_instructions`; instructions that are part of the chat
+ * history (OpenAI's system / developer messages) stay in `gen_ai.input.messages`.
+ *
+ * @example
+ * splitSystemInstructions(inputMessagesFromChat([[{ role: "system", content: "Be brief" }, { role: "user", content: "Hi" }]]));
+ * // → { system: [{ type: "text", content: "Be brief" }], messages: [{ role: "user", parts: [...] }] }
+ */
+export function splitSystemInstructions(messages: readonly InputMessage[]): ChatInput {
+  const split: ChatInput = { system: [], messages: [] };
+  for (const message of messages) {
+    if (message.role === "system") split.system.push(...message.parts);
+    else split.messages.push(message);
+  }
+  return split;
 }
 
 /**

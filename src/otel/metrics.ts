@@ -99,6 +99,8 @@ function callAttributes(call: ModelCallRecord, key?: string, value?: string): At
   if (call.request.provider !== undefined) attributes[ATTR.GEN_AI_PROVIDER_NAME] = call.request.provider;
   if (call.request.model !== undefined) attributes[ATTR.GEN_AI_REQUEST_MODEL] = call.request.model;
   if (call.responseModel !== undefined) attributes[ATTR.GEN_AI_RESPONSE_MODEL] = call.responseModel;
+  if (call.request.serverAddress !== undefined) attributes[ATTR.SERVER_ADDRESS] = call.request.serverAddress;
+  if (call.request.serverPort !== undefined) attributes[ATTR.SERVER_PORT] = call.request.serverPort;
   if (key !== undefined && value !== undefined) attributes[key] = value;
   return attributes;
 }

@@ -23,6 +23,18 @@ export interface OpenRun {
   firstTokenMicros: number;
   /** Set for model calls: what the metrics are keyed by. */
   readonly model: ModelRequest | undefined;
+  /** The run's name (the agent's name for agent runs). */
+  readonly name: string;
+  /** The run's `gen_ai.operation.name` (undefined for plain spans; a root chain may become a workflow). */
+  operation: string | undefined;
+  /** The chain operation its metadata asked for, which its children inherit and do not re-apply. */
+  readonly operationOverride: string | undefined;
+  /** The nearest agent run enclosing this one, itself for an agent: whose provider a model call names. */
+  agent: OpenRun | undefined;
+  /** For agent runs: `gen_ai.provider.name` is set. */
+  providerSet: boolean;
+  /** For a root plain chain: the name of the first agent it ran (two names make it a workflow). */
+  firstAgentName: string | undefined;
 }
 
 /** The reason a span was ended without its run's end event (`runledger.run.unfinished`). */

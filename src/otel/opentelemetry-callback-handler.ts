@@ -20,6 +20,7 @@ import {
   inputMessagesFromPrompts,
   outputMessages,
   parseArguments,
+  splitSystemInstructions,
   type ContentMasker,
 } from "./content.js";
 import { errorMessage, errorType, exceptionOf } from "./errors.js";
@@ -28,8 +29,26 @@ import { setLangSmithAttributes } from "./langsmith-attributes.js";
 import { setRequestAttributes } from "./request-params.js";
 import { GenAIMetrics } from "./metrics.js";
 import { DEFAULT_MAX_OPEN_RUNS, OpenRuns, type OpenRun } from "./open-runs.js";
-import { chainShape, modelShape, retrieverShape, runNameOf, toolShape, type RunShape } from "./run-shape.js";
-import { ATTR, OPERATION, UNFINISHED_REASON, semconvVersion, type SemconvVersion } from "./semconv.js";
+import {
+  chainShape,
+  dataSourceOf,
+  modelShape,
+  operationOverrideOf,
+  retrieverShape,
+  runNameOf,
+  toolShape,
+  workflowShape,
+  type RunShape,
+} from "./run-shape.js";
+import {
+  ATTR,
+  OPERATION,
+  UNFINISHED_REASON,
+  providerNameFor,
+  semconvVersion,
+  takesSystemInstructions,
+  type SemconvVersion,
+} from "./semconv.js";
 import { usageJson } from "./usage-json.js";
 
 /** Options of `OpenTelemetryCallbackHandler`. */
@@ -148,7 +167,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     metadata?: Record<string, unknown>,
     runName?: string,
   ): void {
-    const request = modelRequest(OPERATION.TEXT_COMPLETION, extraParams, metadata);
+    const request = modelRequest(OPERATION.TEXT_COMPLETION, extraParams, metadata, llm);
     const run = this.startModel(request, llm, runId, parentRunId, extraParams, tags, metadata, runName);
     const content = this.contentFor(run);
     if (content !== undefined && run !== undefined) {
@@ -167,11 +186,18 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     metadata?: Record<string, unknown>,
     runName?: string,
   ): void {
-    const request = modelRequest(OPERATION.CHAT, extraParams, metadata);
+    const request = modelRequest(OPERATION.CHAT, extraParams, metadata, llm);
     const run = this.startModel(request, llm, runId, parentRunId, extraParams, tags, metadata, runName);
     const content = this.contentFor(run);
     if (content !== undefined && run !== undefined) {
-      content.record(run.span, { kind: "input.messages", messages: inputMessagesFromChat(messages) });
+      const input = inputMessagesFromChat(messages);
+      if (takesSystemInstructions(request.provider)) {
+        const split = splitSystemInstructions(input);
+        if (split.system.length > 0) content.record(run.span, { kind: "system.instructions", parts: split.system });
+        content.record(run.span, { kind: "input.messages", messages: split.messages });
+      } else {
+        content.record(run.span, { kind: "input.messages", messages: input });
+      }
       content.record(run.span, { kind: "run.inputs", value: { messages } });
     }
   }
@@ -213,7 +239,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     if (runType === "llm" || runType === "embedding") {
       const operation = runType === "llm" ? OPERATION.CHAT : OPERATION.EMBEDDINGS;
       this.startModel(
-        modelRequest(operation, undefined, metadata),
+        modelRequest(operation, undefined, metadata, chain),
         chain,
         runId,
         parentRunId,
@@ -233,12 +259,15 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
       return;
     }
     const name = runNameOf(chain, runName, "chain");
-    const isRoot = parentRunId === undefined || !this.open.has(parentRunId);
+    // Metadata is inherited by child runs: the operation it asks for applies where it first appears.
+    const override = operationOverrideOf(metadata);
+    const parent = parentRunId === undefined ? undefined : this.open.get(parentRunId);
+    const operation = override !== undefined && parent?.operationOverride !== override ? override : undefined;
     const run = this.start({
       runId,
       parentRunId,
       name,
-      shape: chainShape(name, chain, runType, isRoot),
+      shape: chainShape(name, chain, runType, operation),
       tags,
       metadata,
     });
@@ -304,7 +333,8 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     name?: string,
   ): void {
     const runName = runNameOf(retriever, name, "retriever");
-    const run = this.start({ runId, parentRunId, name: runName, shape: retrieverShape(runName), tags, metadata });
+    const shape = retrieverShape(dataSourceOf(metadata, runName));
+    const run = this.start({ runId, parentRunId, name: runName, shape, tags, metadata });
     const content = this.contentFor(run);
     if (query.length > 0 && content !== undefined && run !== undefined) {
       content.record(run.span, { kind: "retrieval.query", value: query });
@@ -379,6 +409,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
       );
       if (this.projectName !== undefined) span.setAttribute(ATTR.LANGSMITH_TRACE_SESSION_NAME, this.projectName);
     }
+    const operation = init.shape.attributes[ATTR.GEN_AI_OPERATION_NAME];
     const run: OpenRun = {
       span,
       runId: init.runId,
@@ -388,9 +419,45 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
       lastChildMicros: 0,
       firstTokenMicros: 0,
       model: init.model,
+      name: init.name,
+      operation: typeof operation === "string" ? operation : undefined,
+      operationOverride: operationOverrideOf(init.metadata),
+      agent: parent?.agent,
+      providerSet: false,
+      firstAgentName: undefined,
     };
+    if (run.operation === OPERATION.INVOKE_AGENT) this.startAgent(run, parent, init.metadata);
+    else if (init.model?.provider !== undefined) this.nameAgentProvider(run.agent, init.model.provider);
     this.open.add(run);
     return run;
+  }
+
+  // An agent run: the provider its metadata names, and the workflow it may make of its root.
+  private startAgent(run: OpenRun, parent: OpenRun | undefined, metadata: RunStart["metadata"]): void {
+    const enclosing = parent?.agent;
+    run.agent = run;
+    const lsProvider = metadata?.ls_provider;
+    if (typeof lsProvider === "string" && lsProvider.length > 0)
+      this.nameAgentProvider(run, providerNameFor(lsProvider));
+    // A root plain chain that runs agents of two names (not nested in one another) groups agents: a workflow.
+    if (enclosing !== undefined) return;
+    const root = this.open.get(run.traceId);
+    if (root === undefined || root === run || root.operation !== undefined || root.model !== undefined) return;
+    if (root.firstAgentName === undefined) {
+      root.firstAgentName = run.name;
+    } else if (root.firstAgentName !== run.name) {
+      const shape = workflowShape(root.name);
+      root.operation = OPERATION.INVOKE_WORKFLOW;
+      root.span.updateName(shape.spanName);
+      root.span.setAttributes(shape.attributes);
+    }
+  }
+
+  // gen_ai.provider.name of an agent (required by the spec): its metadata's, else its first model call's.
+  private nameAgentProvider(agent: OpenRun | undefined, provider: string): void {
+    if (agent === undefined || agent.providerSet) return;
+    agent.providerSet = true;
+    agent.span.setAttribute(ATTR.GEN_AI_PROVIDER_NAME, provider);
   }
 
   // Response, usage, streaming and metrics of a model call that ended without error.

@@ -1,7 +1,7 @@
 import type { AttributeValue } from "@opentelemetry/api";
 import { recordOf, type AttributeSink } from "./attributes.js";
 import { maskSecretsInString } from "../export/redact.js";
-import { ATTR } from "./semconv.js";
+import { ATTR, OUTPUT_TYPE } from "./semconv.js";
 
 type Record_ = Record<string, unknown>;
 
@@ -70,7 +70,8 @@ let scratch: (AttributeValue | undefined)[] | undefined = new Array<AttributeVal
 /**
  * Writes the GenAI request attributes of a model run that samplers do not need: request parameters
  * (temperature, max tokens, top-p/k, stop sequences, seed, penalties, choice count, streaming) and
- * the conversation id (`thread_id` / `session_id` / `conversation_id` metadata). The operation,
+ * the conversation id (`thread_id` / `session_id` / `conversation_id` metadata) and the requested
+ * output type (`gen_ai.output.type`, see `outputTypeOf`). The operation,
  * provider and model are the span's creation attributes (`modelShape`).
  *
  * Precedence: LangChain's `ls_*` metadata, then the invocation params, then their nested configs; in
@@ -103,6 +104,46 @@ export function setRequestAttributes(
   }
   const conversation = conversationId(metadata);
   if (conversation !== undefined) into.setAttribute(ATTR.GEN_AI_CONVERSATION_ID, conversation);
+  const outputType = outputTypeOf(recordOf(extraParams?.invocation_params));
+  if (outputType !== undefined) into.setAttribute(ATTR.GEN_AI_OUTPUT_TYPE, outputType);
+}
+
+const JSON_FORMATS: ReadonlySet<string> = new Set(["json_object", "json_schema", "json"]);
+
+/**
+ * The output type a request asked for (`gen_ai.output.type`), when its invocation params say:
+ * - `json` for a JSON response format: OpenAI Chat Completions' `response_format.type`
+ *   (`json_object` / `json_schema`), the Responses API's `text.format.type`, Anthropic's
+ *   `output_format.type`, Gemini's `responseMimeType: "application/json"` (also inside
+ *   `generationConfig`), Ollama's `format` ("json" or a schema object);
+ * - `text` for an explicit text format (`response_format` / `text.format` of type `text`);
+ * - `speech` when the requested output modalities include audio (OpenAI's `modalities`).
+ * Otherwise undefined: the spec sets the attribute only when the request names an output format.
+ *
+ * @example
+ * outputTypeOf({ response_format: { type: "json_schema", json_schema: {} } }); // → "json"
+ * outputTypeOf({ modalities: ["text", "audio"] });                            // → "speech"
+ * outputTypeOf({ temperature: 0 });                                            // → undefined
+ */
+export function outputTypeOf(params: Record_ | undefined): string | undefined {
+  if (params === undefined) return undefined;
+  const modalities = params.modalities;
+  if (Array.isArray(modalities) && modalities.includes("audio")) return OUTPUT_TYPE.SPEECH;
+  const generationConfig = recordOf(params.generationConfig);
+  const mimeType =
+    params.responseMimeType ??
+    params.response_mime_type ??
+    generationConfig?.responseMimeType ??
+    generationConfig?.response_mime_type;
+  if (mimeType === "application/json") return OUTPUT_TYPE.JSON;
+  if (params.format === "json" || recordOf(params.format) !== undefined) return OUTPUT_TYPE.JSON;
+  const format =
+    recordOf(params.response_format)?.type ??
+    recordOf(recordOf(params.text)?.format)?.type ??
+    recordOf(params.output_format)?.type;
+  if (typeof format !== "string") return mimeType === "text/plain" ? OUTPUT_TYPE.TEXT : undefined;
+  if (JSON_FORMATS.has(format)) return OUTPUT_TYPE.JSON;
+  return format === "text" ? OUTPUT_TYPE.TEXT : undefined;
 }
 
 function readRequest(

@@ -48,7 +48,7 @@ function nameOf(serialized: Serialized | undefined, runName: string | undefined,
 /**
  * A model call (chat, text completion, embeddings): span `{operation} {request model}`, kind CLIENT
  * (the model runs in another process), LangSmith type `llm` (`embedding` for embeddings), with the
- * operation, provider and requested model.
+ * operation, provider, requested model and `server.address` / `server.port` when known.
  *
  * @example
  * modelShape({ operation: "chat", provider: "openai", model: "gpt-4o-mini" }).spanName; // → "chat gpt-4o-mini"
@@ -57,6 +57,8 @@ export function modelShape(request: ModelRequest): RunShape {
   const attributes: Attributes = { [ATTR.GEN_AI_OPERATION_NAME]: request.operation };
   if (request.provider !== undefined) attributes[ATTR.GEN_AI_PROVIDER_NAME] = request.provider;
   if (request.model !== undefined) attributes[ATTR.GEN_AI_REQUEST_MODEL] = request.model;
+  if (request.serverAddress !== undefined) attributes[ATTR.SERVER_ADDRESS] = request.serverAddress;
+  if (request.serverPort !== undefined) attributes[ATTR.SERVER_PORT] = request.serverPort;
   return {
     spanName: request.model === undefined ? request.operation : `${request.operation} ${request.model}`,
     spanKind: SpanKind.CLIENT,
@@ -84,47 +86,88 @@ export function toolShape(name: string, toolCallId: string | undefined, serializ
 }
 
 /**
- * A retriever run: span `retrieval {retriever name}`, kind INTERNAL (LangChain retrievers and vector
- * stores often run in-process; a remote store's HTTP client span nests under it).
+ * A retriever run: span `retrieval {gen_ai.data_source.id}` (plain `retrieval` without one), kind
+ * CLIENT as the GenAI spec's retrieval span, with the data source id. The data source, first found
+ * of: the run's `gen_ai.data_source.id` metadata (set it to your index / collection id), LangChain's
+ * `ls_vector_store_provider` metadata, the retriever's run name (its class, e.g.
+ * `VectorStoreRetriever`). Credentials in it are masked, as in every name.
  *
  * @example
- * retrieverShape("VectorStoreRetriever").spanName; // → "retrieval VectorStoreRetriever"
+ * retrieverShape(dataSourceOf({ "gen_ai.data_source.id": "kb-docs" }, "VectorStoreRetriever")).spanName;
+ * // → "retrieval kb-docs"
  */
-export function retrieverShape(name: string): RunShape {
+export function retrieverShape(dataSourceId: string | undefined): RunShape {
+  const attributes: Attributes = { [ATTR.GEN_AI_OPERATION_NAME]: OPERATION.RETRIEVAL };
+  if (dataSourceId !== undefined) attributes[ATTR.GEN_AI_DATA_SOURCE_ID] = dataSourceId;
   return {
-    spanName: `${OPERATION.RETRIEVAL} ${name}`,
-    spanKind: SpanKind.INTERNAL,
+    spanName: dataSourceId === undefined ? OPERATION.RETRIEVAL : `${OPERATION.RETRIEVAL} ${dataSourceId}`,
+    spanKind: SpanKind.CLIENT,
     runType: "retriever",
-    attributes: { [ATTR.GEN_AI_OPERATION_NAME]: OPERATION.RETRIEVAL },
+    attributes,
   };
 }
 
 /**
+ * The data source of a retriever run (see `retrieverShape`), masked.
+ *
+ * @example
+ * dataSourceOf({ ls_vector_store_provider: "PGVectorStore" }, "VectorStoreRetriever"); // → "PGVectorStore"
+ */
+export function dataSourceOf(metadata: Readonly<Record<string, unknown>> | undefined, runName: string): string {
+  for (const key of [ATTR.GEN_AI_DATA_SOURCE_ID, "ls_vector_store_provider"]) {
+    const value = metadata?.[key];
+    if (typeof value === "string" && value.length > 0) return maskSecretsInString(value);
+  }
+  return runName;
+}
+
+/**
+ * The metadata key that sets a chain run's GenAI operation: `invoke_workflow` or `invoke_agent`
+ * (other values are ignored). LangChain passes a run's metadata on to its child runs; the key applies
+ * to the outermost run that carries it, not to the children that inherit it.
+ */
+export const OPERATION_METADATA_KEY = ATTR.GEN_AI_OPERATION_NAME;
+
+/**
+ * The chain operation a run's metadata asks for (`OPERATION_METADATA_KEY`), if any.
+ *
+ * @example
+ * operationOverrideOf({ "gen_ai.operation.name": "invoke_workflow" }); // → "invoke_workflow"
+ */
+export function operationOverrideOf(metadata: Readonly<Record<string, unknown>> | undefined): string | undefined {
+  const value = metadata?.[OPERATION_METADATA_KEY];
+  return value === OPERATION.INVOKE_WORKFLOW || value === OPERATION.INVOKE_AGENT ? value : undefined;
+}
+
+/**
  * A chain run (kind INTERNAL). The rule:
- * - an agent (its name or its component's class name contains "agent", as LangChain's
+ * - `operation` (from the run's metadata, `OPERATION_METADATA_KEY`) decides when given:
+ *   `invoke_workflow {name}` with `gen_ai.workflow.name`, or `invoke_agent {name}`;
+ * - else an agent (its name or its component's class name contains "agent", as LangChain's
  *   `AgentExecutor`, LangGraph's `createReactAgent` or any run the user names "…agent…") is
  *   `invoke_agent {name}` with `gen_ai.agent.name`;
- * - any other root chain is `invoke_workflow {name}` with `gen_ai.workflow.name`: the whole
- *   orchestration the user started;
- * - a nested chain that is not an agent (a sequence, a lambda, a prompt template, an output parser)
- *   is a plain span named after the run, with no GenAI operation: it is plumbing, not an operation.
+ * - else the chain (root or nested: a sequence, a lambda, a graph, a `traceable` function) is a plain
+ *   span named after the run, with no GenAI operation: the spec reserves `invoke_workflow` for runs
+ *   that group several agents. A root chain becomes one when it runs agents of two or more names
+ *   (see `workflowShape`; the handler renames its span then).
  * A chain that reports another LangSmith run type (prompt, parser, …) is a plain span of that type.
  *
  * @example
- * chainShape("research_agent", undefined, undefined, false).spanName; // → "invoke_agent research_agent"
- * chainShape("pipeline", undefined, undefined, true).spanName;        // → "invoke_workflow pipeline"
- * chainShape("RunnableSequence", undefined, undefined, false).spanName; // → "RunnableSequence"
+ * chainShape("research_agent", undefined, undefined, undefined).spanName;    // → "invoke_agent research_agent"
+ * chainShape("pipeline", undefined, undefined, "invoke_workflow").spanName;  // → "invoke_workflow pipeline"
+ * chainShape("RunnableSequence", undefined, undefined, undefined).spanName;  // → "RunnableSequence"
  */
 export function chainShape(
   name: string,
   serialized: Serialized | undefined,
   runType: string | undefined,
-  isRoot: boolean,
+  operation: string | undefined,
 ): RunShape {
   const lsRunType = typeof runType === "string" && runType.length > 0 ? runType : "chain";
   if (lsRunType !== "chain") return { spanName: name, spanKind: SpanKind.INTERNAL, runType: lsRunType, attributes: {} };
+  if (operation === OPERATION.INVOKE_WORKFLOW) return workflowShape(name);
   const className = runNameOf(serialized, undefined, "");
-  if (AGENT.test(name) || AGENT.test(className)) {
+  if (operation === OPERATION.INVOKE_AGENT || AGENT.test(name) || AGENT.test(className)) {
     return {
       spanName: `${OPERATION.INVOKE_AGENT} ${name}`,
       spanKind: SpanKind.INTERNAL,
@@ -132,13 +175,20 @@ export function chainShape(
       attributes: { [ATTR.GEN_AI_OPERATION_NAME]: OPERATION.INVOKE_AGENT, [ATTR.GEN_AI_AGENT_NAME]: name },
     };
   }
-  if (isRoot) {
-    return {
-      spanName: `${OPERATION.INVOKE_WORKFLOW} ${name}`,
-      spanKind: SpanKind.INTERNAL,
-      runType: "chain",
-      attributes: { [ATTR.GEN_AI_OPERATION_NAME]: OPERATION.INVOKE_WORKFLOW, [ATTR.GEN_AI_WORKFLOW_NAME]: name },
-    };
-  }
   return { spanName: name, spanKind: SpanKind.INTERNAL, runType: "chain", attributes: {} };
+}
+
+/**
+ * A workflow: a chain grouping several agents, span `invoke_workflow {name}` with `gen_ai.workflow.name`.
+ *
+ * @example
+ * workflowShape("support_graph").spanName; // → "invoke_workflow support_graph"
+ */
+export function workflowShape(name: string): RunShape {
+  return {
+    spanName: `${OPERATION.INVOKE_WORKFLOW} ${name}`,
+    spanKind: SpanKind.INTERNAL,
+    runType: "chain",
+    attributes: { [ATTR.GEN_AI_OPERATION_NAME]: OPERATION.INVOKE_WORKFLOW, [ATTR.GEN_AI_WORKFLOW_NAME]: name },
+  };
 }

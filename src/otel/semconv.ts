@@ -37,6 +37,10 @@ export const ATTR = {
   GEN_AI_TOOL_NAME: "gen_ai.tool.name",
   GEN_AI_TOOL_CALL_ID: "gen_ai.tool.call.id",
   GEN_AI_TOOL_DESCRIPTION: "gen_ai.tool.description",
+  GEN_AI_DATA_SOURCE_ID: "gen_ai.data_source.id",
+  // Where the call went (model calls made through a wrapped client that knows its base URL).
+  SERVER_ADDRESS: "server.address",
+  SERVER_PORT: "server.port",
   // GenAI request parameters.
   GEN_AI_REQUEST_TEMPERATURE: "gen_ai.request.temperature",
   GEN_AI_REQUEST_MAX_TOKENS: "gen_ai.request.max_tokens",
@@ -48,6 +52,7 @@ export const ATTR = {
   GEN_AI_REQUEST_PRESENCE_PENALTY: "gen_ai.request.presence_penalty",
   GEN_AI_REQUEST_CHOICE_COUNT: "gen_ai.request.choice.count",
   GEN_AI_REQUEST_STREAM: "gen_ai.request.stream",
+  GEN_AI_OUTPUT_TYPE: "gen_ai.output.type",
   // GenAI response.
   GEN_AI_RESPONSE_ID: "gen_ai.response.id",
   GEN_AI_RESPONSE_MODEL: "gen_ai.response.model",
@@ -68,6 +73,7 @@ export const ATTR = {
   GEN_AI_USAGE_TEXT_OUTPUT_TOKENS: "gen_ai.usage.text.output_tokens",
   GEN_AI_USAGE_AUDIO_OUTPUT_TOKENS: "gen_ai.usage.audio.output_tokens",
   // GenAI content (opt-in only: see content.ts).
+  GEN_AI_SYSTEM_INSTRUCTIONS: "gen_ai.system_instructions",
   GEN_AI_INPUT_MESSAGES: "gen_ai.input.messages",
   GEN_AI_OUTPUT_MESSAGES: "gen_ai.output.messages",
   GEN_AI_TOOL_CALL_ARGUMENTS: "gen_ai.tool.call.arguments",
@@ -107,6 +113,9 @@ export const OPERATION = {
   INVOKE_AGENT: "invoke_agent",
   INVOKE_WORKFLOW: "invoke_workflow",
 } as const;
+
+/** Values of `gen_ai.output.type` that runledger emits. */
+export const OUTPUT_TYPE = { TEXT: "text", JSON: "json", IMAGE: "image", SPEECH: "speech" } as const;
 
 /** Values of `gen_ai.token.type`. */
 export const TOKEN_TYPE = { INPUT: "input", OUTPUT: "output" } as const;
@@ -221,4 +230,76 @@ export function semconvVersion(env: Readonly<Record<string, string | undefined>>
 export function providerNameFor(lsProvider: string): string {
   const key = lsProvider.trim().toLowerCase();
   return PROVIDER_NAME_BY_LS_PROVIDER[key] ?? key;
+}
+
+// LangChain's model classes (chat models, LLMs and embeddings, Python and JS names) by the `ls_provider`
+// each reports: for runs that carry no `ls_provider` (a serialized model called outside its own
+// `invoke`, an older integration, a custom caller passing the serialized class).
+const LS_PROVIDER_BY_CLASS: Readonly<Record<string, string>> = {
+  ChatOpenAI: "openai",
+  OpenAI: "openai",
+  OpenAIEmbeddings: "openai",
+  AzureChatOpenAI: "azure",
+  AzureOpenAI: "azure",
+  AzureOpenAIEmbeddings: "azure",
+  ChatAnthropic: "anthropic",
+  ChatAnthropicMessages: "anthropic",
+  ChatBedrockConverse: "amazon_bedrock",
+  BedrockChat: "amazon_bedrock",
+  ChatBedrock: "amazon_bedrock",
+  BedrockEmbeddings: "amazon_bedrock",
+  ChatVertexAI: "google_vertexai",
+  VertexAIEmbeddings: "google_vertexai",
+  ChatGoogleGenerativeAI: "google_genai",
+  GoogleGenerativeAIEmbeddings: "google_genai",
+  ChatMistralAI: "mistralai",
+  MistralAIEmbeddings: "mistralai",
+  ChatGroq: "groq",
+  ChatCohere: "cohere",
+  CohereEmbeddings: "cohere",
+  ChatDeepSeek: "deepseek",
+  ChatXAI: "xai",
+  ChatPerplexity: "perplexity",
+  ChatOllama: "ollama",
+  OllamaEmbeddings: "ollama",
+  ChatFireworks: "fireworks",
+  ChatTogetherAI: "together",
+  ChatCerebras: "cerebras",
+};
+
+/**
+ * The spec's `gen_ai.provider.name` for a LangChain model class name, or undefined for a class it
+ * does not know (a fake or custom model: no provider is better than a wrong one).
+ *
+ * @example
+ * providerOfClass("ChatAnthropic");       // → "anthropic"
+ * providerOfClass("ChatBedrockConverse"); // → "aws.bedrock"
+ * providerOfClass("FakeListChatModel");   // → undefined
+ */
+export function providerOfClass(className: string | undefined): string | undefined {
+  if (className === undefined || !Object.hasOwn(LS_PROVIDER_BY_CLASS, className)) return undefined;
+  const lsProvider = LS_PROVIDER_BY_CLASS[className];
+  return lsProvider === undefined ? undefined : providerNameFor(lsProvider);
+}
+
+// Providers whose APIs take system instructions apart from the chat messages (Anthropic's `system`,
+// Bedrock Converse's `system`, Gemini's `systemInstruction`), as `gen_ai.provider.name` values.
+const SEPARATE_SYSTEM_PROVIDERS: ReadonlySet<string> = new Set([
+  "anthropic",
+  "aws.bedrock",
+  "gcp.gemini",
+  "gcp.vertex_ai",
+  "gcp.gen_ai",
+]);
+
+/**
+ * Whether a provider's API takes system instructions apart from the chat history (so they are
+ * recorded as `gen_ai.system_instructions`, not as system messages).
+ *
+ * @example
+ * takesSystemInstructions("anthropic"); // → true
+ * takesSystemInstructions("openai");    // → false (system messages are part of the chat)
+ */
+export function takesSystemInstructions(provider: string | undefined): boolean {
+  return provider !== undefined && SEPARATE_SYSTEM_PROVIDERS.has(provider);
 }

@@ -18,6 +18,7 @@ const warnings = captureWarnings();
 const ENV = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT";
 const SECRET = "s3cr3t-4242";
 const CONTENT_ATTRIBUTES = [
+  "gen_ai.system_instructions",
   "gen_ai.input.messages",
   "gen_ai.output.messages",
   "gen_ai.tool.call.arguments",
@@ -255,6 +256,48 @@ describe("maskContent", () => {
     for (const span of spans) expect(JSON.stringify(span.attributes)).not.toContain(SECRET);
     expect(attributeOf(spans, "retrieval docs", "gen_ai.retrieval.query.text")).toBe("x");
     expect(warnings.filter((w) => w.code === "content_mask_failed").length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe("system instructions", () => {
+  function chatSpan(provider: string, messages: unknown[]): ReadableSpan {
+    const tracing = testTracing();
+    const handler = new OpenTelemetryCallbackHandler({ tracerProvider: tracing.provider, captureContent: true });
+    void CallbackManager.configure({ callbacks: [handler], metadata: { ls_provider: provider } })
+      .handleChatModelStart({ name: "m" }, [messages])
+      .handleLLMEnd({ generations: [] });
+    const [span] = tracing.spans();
+    if (span === undefined) throw new Error("no span");
+    return span;
+  }
+  const messages = [new SystemMessage("Answer in French."), new HumanMessage("Hi"), new SystemMessage("Be brief.")];
+
+  it.each(["anthropic", "amazon_bedrock", "google_genai", "google_vertexai"])(
+    "%s takes them apart from the chat: gen_ai.system_instructions, not system messages",
+    (provider) => {
+      const span = chatSpan(provider, messages);
+      expect(JSON.parse(span.attributes["gen_ai.system_instructions"] as string)).toEqual([
+        { type: "text", content: "Answer in French." },
+        { type: "text", content: "Be brief." },
+      ]);
+      expect(JSON.parse(span.attributes["gen_ai.input.messages"] as string)).toEqual([
+        { role: "user", parts: [{ type: "text", content: "Hi" }] },
+      ]);
+    },
+  );
+
+  it("system messages of a chat history (OpenAI) stay in gen_ai.input.messages, as the spec says", () => {
+    const span = chatSpan("openai", messages);
+    expect(span.attributes["gen_ai.system_instructions"]).toBeUndefined();
+    const roles = (JSON.parse(span.attributes["gen_ai.input.messages"] as string) as { role: string }[]).map(
+      (message) => message.role,
+    );
+    expect(roles).toEqual(["system", "user", "system"]);
+  });
+
+  it("a request without system messages records no instructions", () => {
+    const span = chatSpan("anthropic", [new HumanMessage("Hi")]);
+    expect(span.attributes["gen_ai.system_instructions"]).toBeUndefined();
   });
 });
 

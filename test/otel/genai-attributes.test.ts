@@ -336,18 +336,35 @@ describe("tool, retriever and chain spans", () => {
     });
   });
 
-  it("retrievers: retrieval {name}, INTERNAL", () => {
+  it("retrievers: CLIENT span retrieval {gen_ai.data_source.id}, the id from metadata, else the retriever", () => {
     const { tracing, manager } = setup();
     void manager
       .handleRetrieverStart({ id: ["langchain", "retrievers", "VectorStoreRetriever"] }, "query")
       .handleRetrieverEnd([]);
-    const span = tracing.span("retrieval VectorStoreRetriever");
-    expect(span.kind).toBe(SpanKind.INTERNAL);
-    expect(span.attributes["gen_ai.operation.name"]).toBe("retrieval");
-    expect(span.attributes["langsmith.span.kind"]).toBe("retriever");
+    void CallbackManager.configure({
+      callbacks: manager.handlers,
+      metadata: { "gen_ai.data_source.id": "kb-docs", ls_vector_store_provider: "PGVectorStore" },
+    })
+      .handleRetrieverStart({ id: ["langchain", "retrievers", "VectorStoreRetriever"] }, "query")
+      .handleRetrieverEnd([]);
+    void CallbackManager.configure({
+      callbacks: manager.handlers,
+      metadata: { ls_vector_store_provider: "PGVectorStore" },
+    })
+      .handleRetrieverStart({ id: ["langchain", "retrievers", "VectorStoreRetriever"] }, "query")
+      .handleRetrieverEnd([]);
+    for (const id of ["VectorStoreRetriever", "kb-docs", "PGVectorStore"]) {
+      const span = tracing.span(`retrieval ${id}`);
+      expect(span.kind).toBe(SpanKind.CLIENT);
+      expect(span.attributes).toMatchObject({
+        "gen_ai.operation.name": "retrieval",
+        "gen_ai.data_source.id": id,
+        "langsmith.span.kind": "retriever",
+      });
+    }
   });
 
-  it("chains: root workflow, agents anywhere, nested plumbing as plain spans, other run types kept", () => {
+  it("chains: agents anywhere; other chains, the root included, plain INTERNAL spans; other run types kept", () => {
     const { tracing, manager } = setup();
     const root = manager.handleChainStart({ name: "pipeline" }, {});
     const child = root.getChild();
@@ -356,10 +373,11 @@ describe("tool, retriever and chain spans", () => {
     void child.handleChainStart({ name: "ChatPromptTemplate" }, {}, undefined, "prompt").handleChainEnd({});
     void root.handleChainEnd({});
 
-    expect(tracing.span("invoke_workflow pipeline").attributes).toMatchObject({
-      "gen_ai.operation.name": "invoke_workflow",
-      "gen_ai.workflow.name": "pipeline",
-    });
+    // One agent is no grouping of agents: the root stays a plain span named after the run.
+    const pipeline = tracing.span("pipeline");
+    expect(pipeline.kind).toBe(SpanKind.INTERNAL);
+    expect(pipeline.attributes["gen_ai.operation.name"]).toBeUndefined();
+    expect(pipeline.attributes["gen_ai.workflow.name"]).toBeUndefined();
     expect(tracing.span("invoke_agent AgentExecutor").attributes).toMatchObject({
       "gen_ai.operation.name": "invoke_agent",
       "gen_ai.agent.name": "AgentExecutor",
@@ -369,6 +387,91 @@ describe("tool, retriever and chain spans", () => {
     expect(sequence.attributes["gen_ai.operation.name"]).toBeUndefined();
     expect(sequence.attributes["langsmith.span.kind"]).toBe("chain");
     expect(tracing.span("ChatPromptTemplate").attributes["langsmith.span.kind"]).toBe("prompt");
+  });
+
+  it("a root chain running agents of two names (not nested in one another) is invoke_workflow", () => {
+    const { tracing, manager } = setup();
+    const root = manager.handleChainStart({ name: "support_graph" }, {});
+    const node = root.getChild().handleChainStart({ name: "route" }, {});
+    const researcher = node.getChild().handleChainStart({ name: "research_agent" }, {});
+    // A sub-agent inside an agent does not make a grouping on its own.
+    void researcher.getChild().handleChainStart({ name: "search_agent" }, {}).handleChainEnd({});
+    void researcher.handleChainEnd({});
+    void node.handleChainEnd({});
+    const single = manager.handleChainStart({ name: "single" }, {});
+    void single.getChild().handleChainStart({ name: "research_agent" }, {}).handleChainEnd({});
+    void single.getChild().handleChainStart({ name: "research_agent" }, {}).handleChainEnd({});
+    void single.handleChainEnd({});
+    void root.getChild().handleChainStart({ name: "writer_agent" }, {}).handleChainEnd({});
+    void root.handleChainEnd({});
+
+    expect(tracing.span("invoke_workflow support_graph").attributes).toMatchObject({
+      "gen_ai.operation.name": "invoke_workflow",
+      "gen_ai.workflow.name": "support_graph",
+    });
+    expect(tracing.span("route").attributes["gen_ai.operation.name"]).toBeUndefined();
+    expect(tracing.span("single").attributes["gen_ai.operation.name"]).toBeUndefined();
+  });
+
+  it("run metadata gen_ai.operation.name sets a chain's operation where it first appears, not on its children", () => {
+    const { tracing, manager } = setup();
+    const root = CallbackManager.configure({
+      callbacks: manager.handlers,
+      metadata: { "gen_ai.operation.name": "invoke_workflow" },
+    }).handleChainStart({ name: "etl" }, {});
+    // LangChain hands a run's metadata on to its children: the inherited key changes nothing there.
+    void root.getChild().handleChainStart({ name: "step" }, {}).handleChainEnd({});
+    void CallbackManager.configure({
+      callbacks: manager.handlers,
+      metadata: { "gen_ai.operation.name": "invoke_agent" },
+    })
+      .handleChainStart({ name: "helper" }, {})
+      .handleChainEnd({});
+    void CallbackManager.configure({
+      callbacks: manager.handlers,
+      metadata: { "gen_ai.operation.name": "chat" },
+    })
+      .handleChainStart({ name: "ignored" }, {})
+      .handleChainEnd({});
+    void root.handleChainEnd({});
+
+    expect(tracing.span("invoke_workflow etl").attributes["gen_ai.workflow.name"]).toBe("etl");
+    expect(tracing.span("step").attributes["gen_ai.operation.name"]).toBeUndefined();
+    expect(tracing.span("invoke_agent helper").attributes["gen_ai.agent.name"]).toBe("helper");
+    expect(tracing.span("ignored").attributes["gen_ai.operation.name"]).toBeUndefined();
+  });
+
+  it("gen_ai.provider.name: ls_provider, else the serialized class; an agent gets its metadata's or its first model's", () => {
+    const { tracing, manager } = setup();
+    const agent = manager.handleChainStart({ name: "research_agent" }, {});
+    const chats = [
+      ["langchain", "chat_models", "anthropic", "ChatAnthropic"],
+      ["langchain", "chat_models", "openai", "ChatOpenAI"],
+    ];
+    for (const id of chats) {
+      void agent
+        .getChild()
+        .handleChatModelStart({ id }, [[]], undefined, undefined, { invocation_params: { model: id[3] } })
+        .handleLLMEnd({ generations: [] });
+    }
+    void agent.handleChainEnd({});
+    const labelled = CallbackManager.configure({
+      callbacks: manager.handlers,
+      metadata: { ls_provider: "amazon_bedrock" },
+    }).handleChainStart({ name: "bedrock_agent" }, {});
+    void labelled.handleChainEnd({});
+    void manager
+      .handleChatModelStart({ id: ["FakeListChatModel"] }, [[]], undefined, undefined, {
+        invocation_params: { model: "fake" },
+      })
+      .handleLLMEnd({ generations: [] });
+
+    expect(tracing.span("chat ChatAnthropic").attributes["gen_ai.provider.name"]).toBe("anthropic");
+    expect(tracing.span("chat ChatOpenAI").attributes["gen_ai.provider.name"]).toBe("openai");
+    expect(tracing.span("invoke_agent research_agent").attributes["gen_ai.provider.name"]).toBe("anthropic");
+    expect(tracing.span("invoke_agent bedrock_agent").attributes["gen_ai.provider.name"]).toBe("aws.bedrock");
+    // An unknown class names no provider rather than a wrong one.
+    expect(tracing.span("chat fake").attributes["gen_ai.provider.name"]).toBeUndefined();
   });
 
   it("LangSmith labels: tags joined, metadata typed or JSON, unserializable metadata dropped with a warning", () => {
@@ -382,7 +485,7 @@ describe("tool, retriever and chain spans", () => {
     })
       .handleChainStart({ name: "labelled" }, {})
       .handleChainEnd({});
-    const span = tracing.span("invoke_workflow labelled");
+    const span = tracing.span("labelled");
     expect(span.attributes).toMatchObject({
       "langsmith.span.tags": "prod, v2",
       "langsmith.metadata.user": "u1",

@@ -16,7 +16,10 @@ describe("passed to LangChain.js in callbacks: [...]", () => {
     await chain.invoke({ topic: "otters" }, { callbacks: [handler], tags: ["demo"] });
     await awaitAllCallbacks();
 
-    const root = tracing.span("invoke_workflow RunnableSequence");
+    // A plain sequence groups no agents: an INTERNAL span named after the run, no GenAI operation.
+    const root = tracing.span("RunnableSequence");
+    expect(root.kind).toBe(SpanKind.INTERNAL);
+    expect(root.attributes["gen_ai.operation.name"]).toBeUndefined();
     const prompt = tracing.span("ChatPromptTemplate");
     const chat = tracing.spans().find((span) => span.attributes["gen_ai.operation.name"] === "chat");
     expect(chat?.kind).toBe(SpanKind.CLIENT);

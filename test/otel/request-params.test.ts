@@ -1,7 +1,7 @@
 import type { AttributeValue } from "@opentelemetry/api";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { setRequestAttributes } from "../../src/otel/request-params.js";
+import { outputTypeOf, setRequestAttributes } from "../../src/otel/request-params.js";
 
 type Params = Record<string, unknown>;
 
@@ -170,5 +170,24 @@ describe("setRequestAttributes", () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe("outputTypeOf (gen_ai.output.type)", () => {
+  it.each<[string, Record<string, unknown>, string | undefined]>([
+    ["OpenAI json_object", { response_format: { type: "json_object" } }, "json"],
+    ["OpenAI json_schema", { response_format: { type: "json_schema", json_schema: { name: "x" } } }, "json"],
+    ["OpenAI text", { response_format: { type: "text" } }, "text"],
+    ["OpenAI Responses text.format", { text: { format: { type: "json_schema", name: "x" } } }, "json"],
+    ["OpenAI audio output", { modalities: ["text", "audio"], audio: { voice: "alloy" } }, "speech"],
+    ["Anthropic output_format", { output_format: { type: "json_schema", schema: {} } }, "json"],
+    ["Gemini responseMimeType", { generationConfig: { responseMimeType: "application/json" } }, "json"],
+    ["Gemini response_mime_type", { response_mime_type: "text/plain" }, "text"],
+    ["Ollama format json", { format: "json" }, "json"],
+    ["Ollama format schema", { format: { type: "object" } }, "json"],
+    ["no format named", { temperature: 0 }, undefined],
+    ["unknown format type", { response_format: { type: "grammar" } }, undefined],
+  ])("%s", (_, params, expected) => {
+    expect(outputTypeOf(params)).toBe(expected);
   });
 });

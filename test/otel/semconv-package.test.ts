@@ -1,4 +1,5 @@
 import * as incubating from "@opentelemetry/semantic-conventions/incubating";
+import { SpanKind } from "@opentelemetry/api";
 import { DataPointType, MeterProvider, MetricReader, type MetricData } from "@opentelemetry/sdk-metrics";
 import { describe, expect, it } from "vitest";
 import { CallbackManager } from "../../callbacks/index.js";
@@ -54,13 +55,21 @@ async function emitEverything() {
     captureContent: true,
   });
   const root = CallbackManager.configure({ callbacks: [handler], metadata: { thread_id: "t-1" } });
-  const agent = root.handleChainStart({ id: ["langchain", "agents", "AgentExecutor"] }, { input: "hi" });
+  // A root chain grouping two agents: invoke_workflow.
+  const graph = root.handleChainStart({ id: ["langgraph", "graph", "CompiledStateGraph"] }, { input: "hi" });
+  const agent = graph.getChild().handleChainStart({ id: ["langchain", "agents", "AgentExecutor"] }, { input: "hi" });
   const providers = ["openai", "anthropic", "amazon_bedrock", "google_genai", "google_vertexai", "mistralai", "groq"];
   for (const provider of providers) {
-    const chat = CallbackManager.configure({
-      callbacks: agent.getChild().handlers,
-      metadata: { ls_provider: provider, ls_model_name: "m-1", ls_temperature: 0.1, ls_max_tokens: 9 },
-    }).handleChatModelStart(
+    const child = agent.getChild();
+    child.addMetadata({
+      ls_provider: provider,
+      ls_model_name: "m-1",
+      ls_temperature: 0.1,
+      ls_max_tokens: 9,
+      server_address: "127.0.0.1",
+      server_port: 8080,
+    });
+    const chat = child.handleChatModelStart(
       { id: ["ChatModel"] },
       [
         [
@@ -80,6 +89,7 @@ async function emitEverything() {
           n: 1,
           frequency_penalty: 0,
           presence_penalty: 0,
+          response_format: { type: "json_object" },
         },
       },
     );
@@ -130,10 +140,40 @@ async function emitEverything() {
   const retriever = agent.getChild().handleRetrieverStart({ id: ["VectorStoreRetriever"] }, "what is x");
   void retriever.handleRetrieverEnd([{ pageContent: "x is y", metadata: {} }]);
   void agent.handleChainEnd({ output: "done" });
+  // A second agent, whose provider comes from its model's class; the output types of other requests.
+  const writer = graph.getChild().handleChainStart({ name: "writer_agent" }, { input: "hi" });
+  const outputs: Record<string, unknown>[] = [
+    { response_format: { type: "text" } },
+    { modalities: ["audio"] },
+    { text: { format: { type: "json_schema" } } },
+  ];
+  for (const params of outputs) {
+    void writer
+      .getChild()
+      .handleChatModelStart(
+        { id: ["langchain", "chat_models", "anthropic", "ChatAnthropic"] },
+        [[]],
+        undefined,
+        undefined,
+        {
+          invocation_params: { model: "claude-x", ...params },
+        },
+      )
+      .handleLLMEnd({ generations: [] });
+  }
+  void writer.handleChainEnd({ output: "done" });
+  void graph.handleChainEnd({ output: "done" });
   return { spans: tracing.spans(), metrics: await reader.all() };
 }
 
 describe("the GenAI names runledger emits, checked against @opentelemetry/semantic-conventions", () => {
+  it("every other OpenTelemetry attribute in runledger's table (error.type, server.*) is a package constant", () => {
+    const all = new Set(constants.filter(([name]) => name.startsWith("ATTR_")).map(([, value]) => value));
+    const general = Object.values(ATTR).filter((name) => !/^(gen_ai|langsmith|runledger)\./.test(name));
+    expect(general.length).toBeGreaterThan(2);
+    expect(general.filter((name) => !all.has(name))).toEqual([]);
+  });
+
   it("every gen_ai.* attribute in runledger's table is a package constant (or latest-experimental only)", () => {
     const ours = Object.values(ATTR).filter((name) => name.startsWith("gen_ai."));
     const unknown = ours.filter((name) => !ATTRIBUTE_NAMES.has(name) && !LATEST_EXPERIMENTAL_ONLY.has(name));
@@ -145,6 +185,39 @@ describe("the GenAI names runledger emits, checked against @opentelemetry/semant
   it("every gen_ai.* attribute name and enum value on emitted spans and metrics is a package constant", async () => {
     const { spans, metrics } = await emitEverything();
     expect(spans.length).toBeGreaterThan(8);
+    // Every shape and name the check must cover is really emitted.
+    const emitted = new Set(spans.flatMap((span) => Object.keys(span.attributes)));
+    for (const name of [
+      ATTR.GEN_AI_WORKFLOW_NAME,
+      ATTR.GEN_AI_DATA_SOURCE_ID,
+      ATTR.GEN_AI_OUTPUT_TYPE,
+      ATTR.GEN_AI_SYSTEM_INSTRUCTIONS,
+      ATTR.SERVER_ADDRESS,
+      ATTR.SERVER_PORT,
+    ])
+      expect(emitted).toContain(name);
+    const outputTypes = new Set(spans.map((span) => span.attributes[ATTR.GEN_AI_OUTPUT_TYPE]));
+    expect([...(ENUM_VALUES["gen_ai.output.type"] ?? [])].filter((value) => !outputTypes.has(value))).toEqual([
+      "image",
+    ]);
+    // Each operation's span kind, as the spec gives it.
+    const kinds = new Map(spans.map((span) => [span.attributes[ATTR.GEN_AI_OPERATION_NAME], span.kind]));
+    expect(Object.fromEntries(kinds)).toEqual({
+      invoke_workflow: SpanKind.INTERNAL,
+      invoke_agent: SpanKind.INTERNAL,
+      chat: SpanKind.CLIENT,
+      text_completion: SpanKind.CLIENT,
+      execute_tool: SpanKind.INTERNAL,
+      retrieval: SpanKind.CLIENT,
+    });
+    // gen_ai.provider.name is required on inference and invoke_agent spans and on the metrics.
+    const requiresProvider = new Set(["chat", "text_completion", "invoke_agent"]);
+    const withoutProvider = spans.filter(
+      (span) =>
+        requiresProvider.has(String(span.attributes[ATTR.GEN_AI_OPERATION_NAME])) &&
+        span.attributes[ATTR.GEN_AI_PROVIDER_NAME] === undefined,
+    );
+    expect(withoutProvider.map((span) => span.name)).toEqual([]);
     const attributeSets = [
       ...spans.map((span) => span.attributes),
       ...metrics.flatMap((metric) =>
@@ -163,6 +236,10 @@ describe("the GenAI names runledger emits, checked against @opentelemetry/semant
     }
     expect([...badNames]).toEqual([]);
     expect([...badValues]).toEqual([]);
+    const metricPoints = metrics.flatMap((metric) =>
+      metric.dataPointType === DataPointType.HISTOGRAM ? metric.dataPoints : [],
+    );
+    expect(metricPoints.filter((point) => point.attributes[ATTR.GEN_AI_PROVIDER_NAME] === undefined)).toEqual([]);
     const metricNames = metrics.map((metric) => metric.descriptor.name);
     expect(metricNames.length).toBeGreaterThan(0);
     expect(metricNames.filter((name) => !METRIC_NAMES.has(name))).toEqual([]);

@@ -101,7 +101,7 @@ describe("span tree", () => {
     void step.handleChainEnd({});
     void root.handleChainEnd({});
 
-    const rootSpan = tracing.span("invoke_workflow pipeline");
+    const rootSpan = tracing.span("pipeline");
     const stepSpan = tracing.span("step");
     const chatSpan = tracing.span("chat");
     const rootOrder = attr(rootSpan, "langsmith.span.dotted_order") as string;
@@ -139,7 +139,7 @@ describe("span tree", () => {
       server.end();
     });
     const server = tracing.span("GET /ask");
-    const root = tracing.span("invoke_workflow answer");
+    const root = tracing.span("answer");
     expect(parentIdOf(root)).toBe(server.spanContext().spanId);
     expect(root.spanContext().traceId).toBe(server.spanContext().traceId);
     // Still a LangSmith root: its parent is not a run.
@@ -188,7 +188,7 @@ describe("span tree", () => {
       "0190f0e4-0000-7000-8000-0000000000ff",
     );
     handler.handleChainEnd({}, "0190f0e4-0000-7000-8000-000000000001");
-    const span = tracing.span("invoke_workflow orphan");
+    const span = tracing.span("orphan");
     expect(parentIdOf(span)).toBeUndefined();
     expect(attr(span, "langsmith.trace.id")).toBe("0190f0e4-0000-7000-8000-000000000001");
     expect(attr(span, "langsmith.span.parent_id")).toBeUndefined();
@@ -231,7 +231,7 @@ describe("errors", () => {
   it("leaves the status unset on success (the spec reserves OK for the application)", () => {
     const { tracing, manager } = setup();
     void manager.handleChainStart({ name: "fine" }, {}).handleChainEnd({});
-    expect(tracing.span("invoke_workflow fine").status.code).toBe(SpanStatusCode.UNSET);
+    expect(tracing.span("fine").status.code).toBe(SpanStatusCode.UNSET);
   });
 });
 
@@ -267,13 +267,13 @@ describe("runs that never end", () => {
     const third = manager.handleChainStart({ name: "third" }, {});
     expect(tracing.spans().map((span) => [span.name, attr(span, "runledger.run.unfinished")])).toEqual([
       ["execute_tool stuck", "open_run_limit"],
-      ["invoke_workflow first", "open_run_limit"],
+      ["first", "open_run_limit"],
     ]);
     expect(handler.openSpanCount).toBe(2);
 
     manager.handleChainStart({ name: "fourth" }, {});
     manager.handleChainStart({ name: "fifth" }, {});
-    expect(tracing.spans().map((span) => span.name)).toContain("invoke_workflow second");
+    expect(tracing.spans().map((span) => span.name)).toContain("second");
     expect(handler.openSpanCount).toBe(3);
     expect(warnings.filter((w) => w.code === "otel_open_run_limit")).toHaveLength(1);
     void third.handleChainEnd({});

@@ -521,6 +521,26 @@ describe("wrapOpenAI: the client", () => {
     expect(span.attributes["gen_ai.usage.input_tokens"]).toBe(11);
   });
 
+  it("gives its span and metrics the client's server, the provider and the requested output type", async () => {
+    loopback().reply(jsonReply(fixtureRaw("openai", "chat_completions_plain")));
+    const tracing = testTracing();
+    const client = openai({ callbacks: [new OpenTelemetryCallbackHandler({ tracerProvider: tracing.provider })] });
+    await client.chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: USER,
+      response_format: { type: "json_object" },
+    });
+    // The oracle: where the real client sent the request.
+    const baseURL = new URL(client.baseURL);
+    const span = tracing.span("chat gpt-4o-mini");
+    expect(span.attributes).toMatchObject({
+      "server.address": baseURL.hostname,
+      "server.port": Number(baseURL.port),
+      "gen_ai.provider.name": "openai",
+      "gen_ai.output.type": "json",
+    });
+  });
+
   it("shows the run with its usage in a RunTracer", async () => {
     loopback().reply(openAIStream(STREAM_CHUNKS));
     const exporter = new InMemoryRunExporter();
