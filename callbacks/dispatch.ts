@@ -6,6 +6,7 @@ import type {
 } from "./base-callback-handler.js";
 import { getDefaultHandlerTimeout, settledWithin, withHandlerTimeout } from "./handler-timeout.js";
 import { describeValue } from "./describe-value.js";
+import { isThenable } from "./is-thenable.js";
 import { emitWarning } from "./warnings.js";
 import { bufferString } from "./buffer-string.js";
 import { insideRunContext, runOutsideContext, tokenHandlerDepth } from "./context.js";
@@ -361,14 +362,6 @@ function warnOnce(handler: CallbackHandler, method: CallbackMethod, error: unkno
   const name = describeValue(handler.name ?? handler.constructor?.name ?? "handler");
   const reason = describeValue(error);
   emitWarning("handler_error", `Error in callback handler ${name}, ${method}: ${reason}`, error);
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === "object" || typeof value === "function") &&
-    typeof (value as { then?: unknown }).then === "function"
-  );
 }
 
 function noop(): void {}

@@ -1,3 +1,4 @@
+import { describeValue } from "../../callbacks/describe-value.js";
 import { createReadStream } from "node:fs";
 import { RunSchema, type Run } from "../../schemas/index.js";
 import { describeIssues } from "../shared/describe-issues.js";
@@ -118,7 +119,7 @@ export class RunReader implements AsyncIterable<RunLine> {
     try {
       value = JSON.parse(text);
     } catch (error) {
-      this.problem(line, `invalid JSON: ${error instanceof Error ? error.message : String(error)}`);
+      this.problem(line, `invalid JSON: ${describeValue(error)}`);
       return undefined;
     }
     const parsed = RunSchema.safeParse(value);

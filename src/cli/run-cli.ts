@@ -1,3 +1,4 @@
+import { describeValue } from "../../callbacks/describe-value.js";
 import { statSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { JsonlRunExporter } from "../export/jsonl-run-exporter.js";
@@ -56,7 +57,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     args = parse(argv);
   } catch (error) {
-    io.stderr.write(`runledger: ${message(error)}\n\n${USAGE}`);
+    io.stderr.write(`runledger: ${describeValue(error)}\n\n${USAGE}`);
     return 2;
   }
   const { values, positionals } = args;
@@ -83,7 +84,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       maxRunsPerTrace: positiveInt(values["max-runs-per-trace"], "--max-runs-per-trace", 5000),
     };
   } catch (error) {
-    io.stderr.write(`runledger: ${message(error)}\n`);
+    io.stderr.write(`runledger: ${describeValue(error)}\n`);
     return 2;
   }
 
@@ -91,7 +92,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     size = statSync(file).size;
   } catch (error) {
-    io.stderr.write(`runledger: cannot read ${file}: ${message(error)}\n`);
+    io.stderr.write(`runledger: cannot read ${file}: ${describeValue(error)}\n`);
     return 1;
   }
   const progress = createProgress(io.stderr, size, io.now);
@@ -121,7 +122,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 0;
   } catch (error) {
     progress.done();
-    io.stderr.write(`runledger: ${message(error)}\n`);
+    io.stderr.write(`runledger: ${describeValue(error)}\n`);
     return 1;
   }
 }
@@ -159,10 +160,10 @@ async function replay(dir: string, to: string | undefined, io: CliIo): Promise<n
     });
     io.stderr.write(`replayed ${result.replayed} run(s) from ${result.files} spool file(s) to ${target.name}\n`);
     if (result.remaining === 0) return 0;
-    io.stderr.write(`runledger: ${result.remaining} run(s) left in ${dir}: ${message(result.error)}\n`);
+    io.stderr.write(`runledger: ${result.remaining} run(s) left in ${dir}: ${describeValue(result.error)}\n`);
     return 1;
   } catch (error) {
-    io.stderr.write(`runledger: cannot replay ${dir}: ${message(error)}\n`);
+    io.stderr.write(`runledger: cannot replay ${dir}: ${describeValue(error)}\n`);
     return 1;
   }
 }
@@ -194,8 +195,4 @@ function positiveInt(value: string | undefined, name: string, fallback: number):
   if (!Number.isSafeInteger(number) || number < 1)
     throw new RunledgerError("invalid_argument", `${name}: "${value}" is not a positive integer`);
   return number;
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,3 +1,4 @@
+import { describeValue } from "../../callbacks/describe-value.js";
 import { randomBytes } from "node:crypto";
 import { readdir, rename, unlink, writeFile } from "node:fs/promises";
 import { emitWarning } from "../../callbacks/warnings.js";
@@ -170,7 +171,7 @@ function parseLine(text: string): Run | string {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return `invalid JSON: ${error instanceof Error ? error.message : String(error)}`;
+    return `invalid JSON: ${describeValue(error)}`;
   }
   const parsed = RunSchema.safeParse(value);
   return parsed.success ? parsed.data : `not a run: ${describeIssues(parsed.error.issues)}`;

@@ -35,7 +35,7 @@ import {
   modelShape,
   operationOverrideOf,
   retrieverShape,
-  runNameOf,
+  maskedRunName,
   toolShape,
   workflowShape,
   type RunShape,
@@ -258,7 +258,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
       this.handleRetrieverStart(chain, "", runId, parentRunId, tags, metadata, runName);
       return;
     }
-    const name = runNameOf(chain, runName, "chain");
+    const name = maskedRunName(runName, chain, "chain");
     // Metadata is inherited by child runs: the operation it asks for applies where it first appears.
     const override = operationOverrideOf(metadata);
     const parent = parentRunId === undefined ? undefined : this.open.get(parentRunId);
@@ -298,7 +298,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     runName?: string,
     toolCallId?: string,
   ): void {
-    const name = runNameOf(tool, runName, "tool");
+    const name = maskedRunName(runName, tool, "tool");
     const run = this.start({ runId, parentRunId, name, shape: toolShape(name, toolCallId, tool), tags, metadata });
     const content = this.contentFor(run);
     if (input.length > 0 && content !== undefined && run !== undefined) {
@@ -332,7 +332,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     metadata?: Record<string, unknown>,
     name?: string,
   ): void {
-    const runName = runNameOf(retriever, name, "retriever");
+    const runName = maskedRunName(name, retriever, "retriever");
     const shape = retrieverShape(dataSourceOf(metadata, runName));
     const run = this.start({ runId, parentRunId, name: runName, shape, tags, metadata });
     const content = this.contentFor(run);
@@ -366,7 +366,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     return this.start({
       runId,
       parentRunId,
-      name: runNameOf(serialized, runName, request.operation),
+      name: maskedRunName(runName, serialized, request.operation),
       shape: modelShape(request),
       tags,
       metadata,

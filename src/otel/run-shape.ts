@@ -1,6 +1,7 @@
 import { SpanKind, type Attributes } from "@opentelemetry/api";
 import type { Serialized } from "../../callbacks/index.js";
 import { maskSecretsInString } from "../export/redact.js";
+import { runNameOf } from "../tracing/run-fields.js";
 import { recordOf, type ModelRequest } from "./attributes.js";
 import { ATTR, OPERATION } from "./semconv.js";
 
@@ -20,29 +21,20 @@ export interface RunShape {
 const AGENT = /agent/i;
 
 /**
- * The name of a run: the given run name, else the serialized component's name, else the last part of
- * its id (`["langchain", "chat_models", "openai", "ChatOpenAI"]` → `ChatOpenAI`), else `fallback`.
+ * A run's span name ({@link runNameOf}: run name, else the serialized class or name, else
+ * `fallback`) with any credential in it masked.
  *
  * @example
- * runNameOf({ id: ["langchain", "tools", "Calculator"] }, undefined, "tool"); // → "Calculator"
+ * maskedRunName(undefined, { id: ["langchain", "tools", "Calculator"] }, "tool"); // → "Calculator"
  */
-export function runNameOf(serialized: Serialized | undefined, runName: string | undefined, fallback: string): string {
+export function maskedRunName(
+  runName: string | undefined,
+  serialized: Serialized | undefined,
+  fallback: string,
+): string {
   // The name becomes the span name and gen_ai.agent.name / gen_ai.tool.name, sent even with content
   // capture off: a credential in it is masked here, once for all of them.
-  return maskSecretsInString(nameOf(serialized, runName, fallback));
-}
-
-function nameOf(serialized: Serialized | undefined, runName: string | undefined, fallback: string): string {
-  if (typeof runName === "string" && runName.length > 0) return runName;
-  const record = recordOf(serialized);
-  const name = record?.name;
-  if (typeof name === "string" && name.length > 0) return name;
-  const id = record?.id;
-  if (Array.isArray(id)) {
-    const last: unknown = id[id.length - 1];
-    if (typeof last === "string" && last.length > 0) return last;
-  }
-  return fallback;
+  return maskSecretsInString(runNameOf(runName, serialized, fallback));
 }
 
 /**
@@ -166,7 +158,7 @@ export function chainShape(
   const lsRunType = typeof runType === "string" && runType.length > 0 ? runType : "chain";
   if (lsRunType !== "chain") return { spanName: name, spanKind: SpanKind.INTERNAL, runType: lsRunType, attributes: {} };
   if (operation === OPERATION.INVOKE_WORKFLOW) return workflowShape(name);
-  const className = runNameOf(serialized, undefined, "");
+  const className = maskedRunName(undefined, serialized, "");
   if (operation === OPERATION.INVOKE_AGENT || AGENT.test(name) || AGENT.test(className)) {
     return {
       spanName: `${OPERATION.INVOKE_AGENT} ${name}`,

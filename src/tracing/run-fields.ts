@@ -7,18 +7,19 @@ const RUN_TYPES: ReadonlySet<string> = new Set(RunTypeSchema.options);
 
 /**
  * A run's name: the given run name, else the last element of the serialized component's `id`
- * (LangChain's class path), else its `name`, else the run type (LangChain.js's order).
+ * (LangChain's class path), else its `name`, else `fallback` (the run type, for a Run record) —
+ * LangChain.js's order.
  *
  * @example
  * runNameOf(undefined, { id: ["langchain", "chat_models", "openai", "ChatOpenAI"] }, "llm"); // "ChatOpenAI"
  */
-export function runNameOf(runName: string | undefined, serialized: object | undefined, runType: RunType): string {
+export function runNameOf(runName: string | undefined, serialized: object | undefined, fallback: string): string {
   if (typeof runName === "string" && runName.length > 0) return runName;
   // LangChain.js's order: the class path's last element, then a bare `name`.
   const { name, id } = (serialized ?? {}) as { name?: unknown; id?: unknown };
   const last: unknown = Array.isArray(id) ? id[id.length - 1] : undefined;
   if (typeof last === "string" && last.length > 0) return last;
-  return typeof name === "string" && name.length > 0 ? name : runType;
+  return typeof name === "string" && name.length > 0 ? name : fallback;
 }
 
 /**

@@ -3,6 +3,7 @@ import { CallbackManager, type CallbackHandler, type CallbackManagerForChainRun 
 import { isBridgeHandler } from "../../callbacks/langchain-bridge-handler.js";
 import { langChainRunnableConfig } from "../../callbacks/langchain-bridge.js";
 import { emitWarning } from "../../callbacks/warnings.js";
+import { isThenable } from "../../callbacks/is-thenable.js";
 import type { RunType } from "../../schemas/index.js";
 import { nowMicros } from "./clock.js";
 import { describeRun, getCurrentRun, placementOfRun, runAsCurrent, type CurrentRun } from "./current-run.js";
@@ -315,14 +316,6 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 // The result checks read the result's properties: a revoked Proxy or a throwing getter answers "no"
 // (the result is returned to the caller as it is) rather than throwing into the caller.
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === "object" || typeof value === "function") &&
-    typeof readSafely(value, "then") === "function"
-  );
-}
-
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return typeof value === "object" && value !== null && typeof readSafely(value, Symbol.asyncIterator) === "function";
 }

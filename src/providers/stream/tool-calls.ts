@@ -1,3 +1,4 @@
+import { describeValue } from "../../../callbacks/describe-value.js";
 import type { ToolCall } from "../../../schemas/index.js";
 import { isRecord } from "../common/records.js";
 import type { InvalidToolCall } from "../common/types.js";
@@ -70,7 +71,7 @@ function addFinished(out: ToolCallResult, call: PendingCall): void {
     try {
       args = JSON.parse(text);
     } catch (cause) {
-      error = `arguments are not valid JSON: ${cause instanceof Error ? cause.message : String(cause)}`;
+      error = `arguments are not valid JSON: ${describeValue(cause)}`;
     }
   }
   args ??= {};

@@ -1,3 +1,4 @@
+import { describeValue } from "../../../callbacks/describe-value.js";
 import {
   CallbackManager,
   type CallbackManagerForLLMRun,
@@ -144,7 +145,7 @@ function indicesOf(completion: number): NewTokenIndices {
  */
 export function settleInBackground(pending: Promise<void> | undefined): void {
   pending?.then(undefined, (error: unknown) => {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = describeValue(error);
     emitWarning("handler_error", `A callback handler failed after the call had returned: ${reason}`, error);
   });
 }

@@ -1,3 +1,5 @@
+import { isThenable } from "../../../callbacks/is-thenable.js";
+
 /** Reports the outcome of one call, whichever way its caller consumes the returned promise. */
 export interface OutcomeObserver {
   /** True for the first consumption path only: a call's outcome is reported once. */
@@ -116,12 +118,4 @@ function define(target: object, name: string, value: (...args: never[]) => unkno
 
 function first(values: readonly unknown[]): unknown {
   return values[0];
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> & object {
-  return (
-    value !== null &&
-    (typeof value === "object" || typeof value === "function") &&
-    typeof (value as { then?: unknown }).then === "function"
-  );
 }

@@ -1,3 +1,4 @@
+import { describeValue } from "../../../callbacks/describe-value.js";
 import { emitWarning } from "../../../callbacks/warnings.js";
 import type { GenerationMessage, LLMResult } from "../../../schemas/index.js";
 import type { NormalizedResponse } from "../common/types.js";
@@ -46,7 +47,7 @@ export function readLLMResult(read: () => NormalizedResponse, what: string): LLM
   try {
     return toLLMResult(read());
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = describeValue(error);
     emitWarning("unreadable_response", `Could not read the ${what}; the run ends without output: ${reason}`, error);
     return emptyLLMResult();
   }
