@@ -64,8 +64,19 @@ REQUEST_PARAMS.forEach((param, index) => param.keys.forEach((key, rank) => KEY_S
 const NESTED_PARAM_KEYS = ["inferenceConfig", "generationConfig", "options"] as const;
 const CONVERSATION_KEYS = ["thread_id", "session_id", "conversation_id"] as const;
 
-// The reused value slots of setRequestAttributes (undefined while a call holds them).
-let scratch: (AttributeValue | undefined)[] | undefined = new Array<AttributeValue | undefined>(REQUEST_PARAMS.length);
+/** One call's working slots, one per parameter: the value found so far and its key's rank in the current source. */
+interface Slots {
+  values: (AttributeValue | undefined)[];
+  ranks: number[];
+}
+
+const newSlots = (): Slots => ({
+  values: new Array<AttributeValue | undefined>(REQUEST_PARAMS.length),
+  ranks: new Array<number>(REQUEST_PARAMS.length).fill(0),
+});
+
+// The reused slots of setRequestAttributes (undefined while a call holds them).
+let scratch: Slots | undefined = newSlots();
 
 /**
  * Writes the GenAI request attributes of a model run that samplers do not need: request parameters
@@ -89,10 +100,11 @@ export function setRequestAttributes(
 ): void {
   // The values found so far, one slot per parameter, in a reused array: a model run start allocates
   // nothing here. A re-entrant call (a getter on the params starting another run) gets its own.
-  const values = scratch ?? new Array<AttributeValue | undefined>(REQUEST_PARAMS.length);
+  const slots = scratch ?? newSlots();
   scratch = undefined;
+  const values = slots.values;
   try {
-    readRequest(values, extraParams, metadata);
+    readRequest(slots, extraParams, metadata);
     for (let index = 0; index < REQUEST_PARAMS.length; index++) {
       const value = values[index];
       if (value === undefined || (index === CHOICE_COUNT && value === 1)) continue;
@@ -100,7 +112,7 @@ export function setRequestAttributes(
     }
   } finally {
     for (let index = 0; index < values.length; index++) values[index] = undefined;
-    scratch = values;
+    scratch = slots;
   }
   const conversation = conversationId(metadata);
   if (conversation !== undefined) into.setAttribute(ATTR.GEN_AI_CONVERSATION_ID, conversation);
@@ -146,11 +158,8 @@ export function outputTypeOf(params: Record_ | undefined): string | undefined {
   return format === "text" ? OUTPUT_TYPE.TEXT : undefined;
 }
 
-function readRequest(
-  values: (AttributeValue | undefined)[],
-  extraParams: Record_ | undefined,
-  metadata: Record_ | undefined,
-): void {
+function readRequest(slots: Slots, extraParams: Record_ | undefined, metadata: Record_ | undefined): void {
+  const values = slots.values;
   if (metadata !== undefined) {
     for (let index = 0; index < REQUEST_PARAMS.length; index++) {
       const param = REQUEST_PARAMS[index];
@@ -159,34 +168,27 @@ function readRequest(
   }
   const params = recordOf(extraParams?.invocation_params);
   if (params === undefined) return;
-  readSource(params, values);
+  readSource(params, slots);
   for (const nested of NESTED_PARAM_KEYS) {
     const record = recordOf(params[nested]);
-    if (record !== undefined) readSource(record, values);
+    if (record !== undefined) readSource(record, slots);
   }
 }
 
-// Preference ranks of the keys found in one source, packed 3 bits per parameter (7 = none yet): the
-// table keeps to at most 7 keys per parameter and 10 parameters, so they fit in 30 bits.
-const RANK_BITS = 3;
-const NO_RANK = (1 << RANK_BITS) - 1;
-const NO_RANKS = (1 << (RANK_BITS * REQUEST_PARAMS.length)) - 1;
+// A rank above every key's: the parameter has no value from this source yet.
+const NO_RANK = Number.MAX_SAFE_INTEGER;
 
 // Fills the parameters still open from one source: per parameter, the acceptable value of its most
-// preferred key present. Parameters an earlier source decided are kept.
-function readSource(source: Record_, values: (AttributeValue | undefined)[]): void {
-  let decided = 0;
-  for (let index = 0; index < values.length; index++) if (values[index] !== undefined) decided |= 1 << index;
-  let ranks = NO_RANKS;
+// preferred key present. Parameters an earlier source decided (rank -1) are kept.
+function readSource(source: Record_, { values, ranks }: Slots): void {
+  for (let index = 0; index < values.length; index++) ranks[index] = values[index] === undefined ? NO_RANK : -1;
   for (const key in source) {
     const spec = KEY_SPECS.get(key);
-    if (spec === undefined || (decided & (1 << spec.param)) !== 0) continue;
-    const shift = spec.param * RANK_BITS;
-    if (((ranks >>> shift) & NO_RANK) <= spec.rank) continue;
+    if (spec === undefined || (ranks[spec.param] ?? -1) <= spec.rank) continue;
     const value = acceptValue(REQUEST_PARAMS[spec.param]?.kind, source[key]);
     if (value === undefined) continue;
     values[spec.param] = value;
-    ranks = (ranks & ~(NO_RANK << shift)) | (spec.rank << shift);
+    ranks[spec.param] = spec.rank;
   }
 }
 
