@@ -10,7 +10,7 @@ import { parseSince, type RunFilter } from "./filters.js";
 import { renderHtmlReport } from "./html.js";
 import { toJsonReport } from "./json-report.js";
 import { createProgress, type ProgressStream } from "./progress.js";
-import { buildReport } from "./report.js";
+import { buildReport, groupKey } from "./report.js";
 import { renderTextReport } from "./text-report.js";
 import { RunledgerError } from "../../callbacks/runledger-error.js";
 
@@ -22,8 +22,8 @@ export interface CliIo {
 }
 
 const USAGE = `Usage:
-  runledger report <traces.jsonl> [--json] [filters]
-  runledger html <traces.jsonl> -o <report.html> [filters]
+  runledger report <traces.jsonl> [--json] [--group-by metadata.<key>]... [filters]
+  runledger html <traces.jsonl> -o <report.html> [--group-by metadata.<key>]... [filters]
   runledger replay <spool-dir> [--to <traces.jsonl>]
 
 Replay re-sends the runs a tracer spooled (spoolDir) and deletes each spool file once its runs were
@@ -36,6 +36,8 @@ Filters:
   --trace <id>              runs of this trace
 
 Options:
+  --group-by metadata.<key> usage and cost per value of a run metadata key (user_id, feature, …);
+                            repeat for more dimensions; calls without the key are shown as (none)
   --max-traces <n>          trace trees drawn (default 20; totals always cover every run)
   --max-runs-per-trace <n>  runs drawn per trace (default 5000)
   -o, --output <file>       where html writes the page
@@ -77,7 +79,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   let filter: RunFilter;
   let limits: { maxTraces: number; maxRunsPerTrace: number };
+  const groupBy = values["group-by"] ?? [];
   try {
+    for (const dimension of groupBy) groupKey(dimension);
     filter = buildFilter(values, io.now?.() ?? Date.now());
     limits = {
       maxTraces: positiveInt(values["max-traces"], "--max-traces", 20),
@@ -103,6 +107,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const report = await buildReport(file, {
       filter,
       ...limits,
+      groupBy,
       onProblem: (problem) => {
         if (printed++ < MAX_PRINTED_PROBLEMS) io.stderr.write(`${clear}${file}:${problem.line}: ${problem.message}\n`);
         else if (printed === MAX_PRINTED_PROBLEMS + 1) io.stderr.write("… further problems not printed\n");
@@ -137,6 +142,7 @@ function parse(argv: readonly string[]) {
       since: { type: "string" },
       model: { type: "string" },
       trace: { type: "string" },
+      "group-by": { type: "string", multiple: true },
       "max-traces": { type: "string" },
       "max-runs-per-trace": { type: "string" },
       output: { type: "string", short: "o" },
