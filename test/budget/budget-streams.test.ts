@@ -9,7 +9,7 @@ import { InMemoryRunExporter } from "../../src/export/index.js";
 import { wrapAnthropic } from "../../src/providers/wrap/wrap-anthropic.js";
 import { wrapOpenAI } from "../../src/providers/wrap/wrap-openai.js";
 import { RunTracer } from "../../src/tracing/index.js";
-import { fixtureRaw, useLoopbackServer, type Reply } from "../providers/loopback-server.js";
+import { fixtureRaw, useLoopbackServer, type Reply } from "../support/loopback-server.js";
 
 // Real SDK clients read slow streams (one event every few ms) from the loopback server. The streams
 // are the recorded fixtures stretched: their one-token text chunk repeated, the final usage scaled

@@ -4,8 +4,8 @@ import { addUsage, type UsageMetadata } from "../../schemas/index.js";
 import { CallbackManager, UsageMetadataCallbackHandler, withUsageMetadata, estimateCost } from "../../src/index.js";
 import { wrapOpenAI } from "../../src/providers/wrap/wrap-openai.js";
 import { traceable } from "../../src/tracing/index.js";
-import { UsageChatModel } from "../langchain/usage-chat-model.js";
-import { fixtureRaw, fixtureUsage, jsonReply, useLoopbackServer } from "../providers/loopback-server.js";
+import { UsageChatModel } from "../support/usage-chat-model.js";
+import { fixtureRaw, fixtureUsage, jsonReply, useLoopbackServer } from "../support/loopback-server.js";
 
 const loopback = useLoopbackServer();
 const USER = [{ role: "user" as const, content: "Say hello" }];

@@ -8,8 +8,8 @@ import { JsonlRunExporter } from "../../src/export/index.js";
 import { withCallbacks, withUsageMetadata } from "../../src/index.js";
 import { wrapOpenAI } from "../../src/providers/wrap/wrap-openai.js";
 import { RunTracer, traceable } from "../../src/tracing/index.js";
-import { fixtureRaw, jsonReply, useLoopbackServer } from "../providers/loopback-server.js";
-import { Sink } from "./sink.js";
+import { fixtureRaw, jsonReply, useLoopbackServer } from "../support/loopback-server.js";
+import { Sink } from "../support/sink.js";
 
 // Traces written by the real tracer from real OpenAI client calls, then read back by the CLI: the
 // per-user table must agree with what withUsageMetadata's groupBy counted live (two independent paths).
