@@ -3,7 +3,7 @@
 // as the size grows 160×). Run: npx tsx bench/mask.ts
 import { performance } from "node:perf_hooks";
 import { maskSecretsInString } from "../src/export/index.js";
-import { ADVERSARIAL_UNITS, cleanText, repeatTo } from "../test/reliability/adversarial-text.js";
+import { ADVERSARIAL_UNITS, cleanText, repeatTo } from "../test/support/adversarial-text.js";
 
 // The median of `runs` timings of one masking of `text`, in nanoseconds per byte.
 function nsPerByte(text: string, runs: number): number {

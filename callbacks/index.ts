@@ -28,6 +28,10 @@ export {
 } from "./run-managers.js";
 export { UsageMetadataCallbackHandler, type UsageMetadataCallbackHandlerOptions } from "./usage-handler.js";
 export { type UsageMetadataResult, withUsageMetadata } from "./with-usage-metadata.js";
+export type { GroupKeyValue, UsageGroup } from "./usage-groups.js";
+export { Budget, type BudgetLimits } from "./budget.js";
+export { BudgetExceededError, type BudgetExceededInfo } from "./budget-exceeded-error.js";
+export { withBudget } from "./with-budget.js";
 export { getDefaultCostEstimator, setDefaultCostEstimator } from "./default-cost-estimator.js";
 export { onWarning, type RunledgerWarning, type WarningListener } from "./warnings.js";
 export { WARNING_CODES, type WarningCode } from "./warning-codes.js";

@@ -13,6 +13,8 @@ export const ERROR_CODES = {
   unsafe_spool: "a spool directory is not private to this user",
   /** The caller stopped reading a wrapped stream before it ended; the request was aborted. */
   stream_abandoned: "a stream was abandoned before its end",
+  /** A `withBudget` limit (cost or tokens) was passed; its calls in flight were aborted. */
+  budget_exceeded: "a budget's cost or token limit was passed",
 } as const;
 
 /** The code of a `RunledgerError`: one of `ERROR_CODES`. */

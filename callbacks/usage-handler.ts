@@ -1,20 +1,23 @@
 import type { CostEstimate, CostEstimator, LLMResult, UsageMetadata } from "../schemas/index.js";
 import { getDefaultCostEstimator } from "./default-cost-estimator.js";
-import {
-  BaseCallbackHandler,
-  type NewTokenFields,
-  type NewTokenIndices,
-  type Serialized,
-} from "./base-callback-handler.js";
+import { ModelRunHandler } from "./model-run-handler.js";
+import { type NewTokenFields, type NewTokenIndices } from "./base-callback-handler.js";
 import { requestedModel } from "./requested-model.js";
 import { RunTable } from "./run-table.js";
 import { usageFromChunk, usageFromOutput, type ModelUsage } from "./usage-from-output.js";
+import { UsageGroups, type GroupKeyValue, type UsageGroup } from "./usage-groups.js";
 import { UsageTotals } from "./usage-totals.js";
 
 /** Options of `UsageMetadataCallbackHandler`. */
 export interface UsageMetadataCallbackHandlerOptions {
   /** Prices usage for `costs`; defaults to the estimator set by `setDefaultCostEstimator`. */
   estimateCost?: CostEstimator;
+  /**
+   * Metadata keys (e.g. `["user_id", "feature"]`) to attribute usage by, read from each model run's
+   * metadata (inherited from a `traceable`, a LangChain.js config or `CallbackManager.configure`):
+   * `groups` then holds usage and cost per distinct values and model.
+   */
+  groupBy?: readonly string[];
 }
 
 interface RunState {
@@ -26,6 +29,8 @@ interface RunState {
   lastChunk?: unknown;
   /** Usage seen on streamed chunks, used only when the end event carries none. */
   streamed?: ModelUsage[];
+  /** The run's `groupBy` values, when grouping. */
+  groupValues?: GroupKeyValue[];
 }
 
 const UNKNOWN_MODEL = "unknown";
@@ -42,22 +47,17 @@ const UNKNOWN_MODEL = "unknown";
  * handler.usageMetadata;
  * // { "gpt-4o-mini-2024-07-18": { input_tokens: 8, output_tokens: 10, total_tokens: 18, … } }
  */
-export class UsageMetadataCallbackHandler extends BaseCallbackHandler {
+export class UsageMetadataCallbackHandler extends ModelRunHandler {
   name = "UsageMetadataCallbackHandler";
-  override ignoreChain = true;
-  override ignoreTool = true;
-  override ignoreRetriever = true;
-  override ignoreCustomEvent = true;
-  // Our methods are synchronous, so awaiting them costs nothing; it makes LangChain.js deliver events
-  // inline instead of on its background queue, so usage is complete when the model call returns.
-  override awaitHandlers = true;
   private readonly totals = new UsageTotals();
   private readonly runs = new RunTable<RunState>();
   private readonly estimateCost: CostEstimator | undefined;
+  private readonly groupTotals: UsageGroups | undefined;
 
   constructor(options: UsageMetadataCallbackHandlerOptions = {}) {
     super();
     this.estimateCost = options.estimateCost;
+    if (options.groupBy !== undefined) this.groupTotals = new UsageGroups([...options.groupBy]);
   }
 
   /**
@@ -70,6 +70,15 @@ export class UsageMetadataCallbackHandler extends BaseCallbackHandler {
 
   set usageMetadata(usage: Record<string, UsageMetadata>) {
     this.totals.reset(usage);
+    this.groupTotals?.reset();
+  }
+
+  /**
+   * With the `groupBy` option: usage and cost per distinct metadata values and model, in first-seen
+   * order (runs lacking a key are grouped under null for it). Without it: an empty list.
+   */
+  get groups(): UsageGroup[] {
+    return this.groupTotals?.list(this.estimateCost ?? getDefaultCostEstimator()) ?? [];
   }
 
   /** Cost per model name, for the models that have a price (see `unpricedModels` for the others). */
@@ -88,30 +97,6 @@ export class UsageMetadataCallbackHandler extends BaseCallbackHandler {
   get unpricedModels(): string[] {
     const priced = this.costs;
     return Object.keys(this.usageMetadata).filter((model) => !(model in priced));
-  }
-
-  handleLLMStart(
-    _llm: Serialized,
-    _prompts: string[],
-    runId: string,
-    _parentRunId?: string,
-    extraParams?: Record<string, unknown>,
-    _tags?: string[],
-    metadata?: Record<string, unknown>,
-  ): void {
-    this.open(runId, extraParams, metadata);
-  }
-
-  handleChatModelStart(
-    _llm: Serialized,
-    _messages: unknown[][],
-    runId: string,
-    _parentRunId?: string,
-    extraParams?: Record<string, unknown>,
-    _tags?: string[],
-    metadata?: Record<string, unknown>,
-  ): void {
-    this.open(runId, extraParams, metadata);
   }
 
   handleLLMNewToken(
@@ -138,7 +123,7 @@ export class UsageMetadataCallbackHandler extends BaseCallbackHandler {
     if (state === null) return;
     const found = usageFromOutput(output);
     const records = found.length > 0 ? found : (state?.streamed ?? []);
-    this.record(records, state?.requestModel);
+    this.record(records, state);
   }
 
   handleLLMError(
@@ -154,13 +139,18 @@ export class UsageMetadataCallbackHandler extends BaseCallbackHandler {
     if (state === null) return;
     const partial = usageFromOutput(extraParams?.response as LLMResult | undefined);
     const records = partial.length > 0 ? partial : (state?.streamed ?? []);
-    this.record(records, state?.requestModel);
+    this.record(records, state);
   }
 
-  private open(runId: string, extraParams?: Record<string, unknown>, metadata?: Record<string, unknown>): void {
+  protected openRun(runId: string, extraParams?: Record<string, unknown>, metadata?: Record<string, unknown>): void {
     const state = this.runs.get(runId);
     if (state !== undefined) state.open++;
-    else this.runs.set(runId, { open: 1, requestModel: requestedModel(extraParams, metadata) });
+    else
+      this.runs.set(runId, {
+        open: 1,
+        requestModel: requestedModel(extraParams, metadata),
+        groupValues: this.groupTotals?.valuesOf(metadata),
+      });
   }
 
   /** The run's state at its last end event; null for an earlier duplicate end (count nothing yet). */
@@ -172,10 +162,12 @@ export class UsageMetadataCallbackHandler extends BaseCallbackHandler {
     return state;
   }
 
-  private record(records: readonly ModelUsage[], requestModel: string | undefined): void {
+  private record(records: readonly ModelUsage[], state: RunState | undefined): void {
     for (const { model, usage } of records) {
-      const key = model ?? requestModel ?? UNKNOWN_MODEL;
+      const key = model ?? state?.requestModel ?? UNKNOWN_MODEL;
       this.totals.add(key, usage);
+      // A run whose start this handler never saw has no metadata: it is grouped under null, not lost.
+      this.groupTotals?.add(state?.groupValues ?? this.groupTotals.valuesOf(undefined), key, usage);
     }
   }
 }

@@ -1,4 +1,5 @@
 import type { UsageMetadata } from "../schemas/index.js";
+import type { UsageGroup } from "./usage-groups.js";
 import { withCallbacks } from "./context.js";
 import { scopeExtensionsReady } from "./scope-extensions.js";
 import { UsageMetadataCallbackHandler, type UsageMetadataCallbackHandlerOptions } from "./usage-handler.js";
@@ -8,6 +9,8 @@ export interface UsageMetadataResult<T> {
   result: T;
   /** Usage per model of every run inside the scope (the handler's `usageMetadata`). */
   usage: Record<string, UsageMetadata>;
+  /** With `options.groupBy`: usage and cost per distinct metadata values and model (see `UsageGroup`). */
+  groups?: UsageGroup[];
 }
 
 /**
@@ -22,6 +25,12 @@ export interface UsageMetadataResult<T> {
  *   return anthropic.messages.create({ model: "claude-haiku-4-5", max_tokens: 100, messages });
  * });
  * usage["gpt-4o-mini-2024-07-18"].total_tokens;
+ *
+ * @example
+ * // Cost per customer and feature: metadata set on a traceable (or a LangChain.js config) is inherited.
+ * const ask = traceable(callModel, { metadata: { user_id: "u1", feature: "chat" } });
+ * const { groups } = await withUsageMetadata(() => ask("Hi"), { groupBy: ["user_id", "feature"] });
+ * // [{ key: { user_id: "u1", feature: "chat" }, model: "gpt-4o-mini-2024-07-18", usage: {…}, cost: {…} }]
  */
 export async function withUsageMetadata<T>(
   fn: (handler: UsageMetadataCallbackHandler) => T | Promise<T>,
@@ -32,5 +41,7 @@ export async function withUsageMetadata<T>(
   // start-up could miss the calls they would have caught.
   await scopeExtensionsReady();
   const result = await withCallbacks([handler], () => fn(handler));
-  return { result, usage: handler.usageMetadata };
+  return options?.groupBy === undefined
+    ? { result, usage: handler.usageMetadata }
+    : { result, usage: handler.usageMetadata, groups: handler.groups };
 }

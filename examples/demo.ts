@@ -11,8 +11,10 @@ import { wrapLanguageModel } from "ai";
 import OpenAI from "openai";
 import { resolve } from "node:path";
 import {
+  BudgetExceededError,
   JsonlRunExporter,
   RunTracer,
+  withBudget,
   withCallbacks,
   withUsageMetadata,
   wrapAnthropic,
@@ -72,6 +74,7 @@ async function main(): Promise<void> {
     console.log(`\nTrace ${result.answer.traceId} appended to ${tracesFile}`);
     console.log(`See it all: npm run cli -- report ${tracesFile}  ·  npm run cli -- html ${tracesFile} -o report.html`);
     if (otlp) console.log(`Spans exported via OTLP to ${otlp.endpoint}`);
+    await runawayLoop(openai);
   } finally {
     await tracer.shutdown();
     await otlp?.shutdown();
@@ -83,3 +86,22 @@ main().catch((error: unknown) => {
   console.error(error);
   process.exitCode = 1;
 });
+
+// A bug makes an agent call the model forever: a budget stops it inside the app, before the bill does.
+async function runawayLoop(openai: OpenAI): Promise<void> {
+  console.log("\nA runaway loop under withBudget({ maxTokens: 5000 }):");
+  let calls = 0;
+  try {
+    await withBudget({ maxTokens: 5000 }, async () => {
+      for (;;) {
+        await openai.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Again" }] });
+        calls++;
+      }
+    });
+  } catch (error) {
+    if (!(error instanceof BudgetExceededError)) throw error;
+    console.log(
+      `  stopped after ${calls} calls: ${error.usage.total_tokens} tokens, $${error.cost.toFixed(6)} (the next call was refused before it was sent)`,
+    );
+  }
+}

@@ -1,6 +1,6 @@
 import { mergeWrapOptions, type WrapClientOptions } from "../providers/wrap/wrap-options.js";
 import type { AISDKCallOptions, AISDKLanguageModel } from "./language-model.js";
-import { generateAsRun, streamAsRun } from "./model-call.js";
+import { generateAsRun, streamAsRun, withBudgetSignal } from "./model-call.js";
 
 /** Options of `runledgerMiddleware` and `wrapAISDKModel`. */
 export type RunledgerMiddlewareOptions = WrapClientOptions;
@@ -11,6 +11,8 @@ export type RunledgerMiddlewareOptions = WrapClientOptions;
  */
 export interface RunledgerMiddleware {
   readonly specificationVersion: "v3";
+  /** Joins the current `withBudget` signal into the call's `abortSignal`. */
+  transformParams<P extends AISDKCallOptions>(options: { params: P }): PromiseLike<P>;
   wrapGenerate<R>(options: {
     doGenerate: () => PromiseLike<R>;
     doStream: () => PromiseLike<unknown>;
@@ -51,6 +53,7 @@ export function runledgerMiddleware(options?: RunledgerMiddlewareOptions): Runle
   const given = options ?? {};
   return {
     specificationVersion: "v3",
+    transformParams: ({ params }) => Promise.resolve(withBudgetSignal(params)),
     wrapGenerate: ({ doGenerate, params, model }) => generateAsRun(model, params, given, doGenerate),
     wrapStream: ({ doStream, params, model }) => streamAsRun(model, params, given, doStream),
   };
@@ -85,20 +88,24 @@ export function wrapAISDKModel<M extends AISDKLanguageModel>(model: M, options?:
   const existing = wrappedModels.get(model);
   if (existing !== undefined) return wrapAISDKModel(existing.target as M, mergeWrapOptions(existing.options, given));
   const middleware = runledgerMiddleware(given);
-  const doGenerate = (params: AISDKCallOptions): Promise<unknown> =>
-    middleware.wrapGenerate({
+  const doGenerate = (given: AISDKCallOptions): Promise<unknown> => {
+    const params = withBudgetSignal(given);
+    return middleware.wrapGenerate({
       doGenerate: () => callModel(model, "doGenerate", params),
       doStream: () => callModel(model, "doStream", params),
       params,
       model,
     });
-  const doStream = (params: AISDKCallOptions): Promise<unknown> =>
-    middleware.wrapStream({
+  };
+  const doStream = (given: AISDKCallOptions): Promise<unknown> => {
+    const params = withBudgetSignal(given);
+    return middleware.wrapStream({
       doGenerate: () => callModel(model, "doGenerate", params),
       doStream: () => callModel(model, "doStream", params),
       params,
       model,
     });
+  };
   const proxy = new Proxy(model, {
     get: (target, prop) => {
       if (prop === "doGenerate") return doGenerate;

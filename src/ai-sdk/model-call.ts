@@ -1,3 +1,4 @@
+import { currentBudgetSignal, joinSignals } from "../../callbacks/budget-context.js";
 import { emitWarning } from "../../callbacks/warnings.js";
 import type { LLMResult } from "../../schemas/index.js";
 import { asRecord, isRecord, type JsonRecord } from "../providers/common/records.js";
@@ -88,9 +89,22 @@ async function callAsRun<R>(
 }
 
 /**
- * The signal that aborts the call: the caller's `abortSignal`. (A budget's signal, when budgets
- * abort AI SDK calls, is joined into `params.abortSignal` before the call; this is where a stream
- * that ends quietly learns it was aborted.)
+ * The call options with the current budget's signal joined into `abortSignal` (the caller's own
+ * signal still aborts too); the options unchanged outside `withBudget`. An aborted budget makes the
+ * provider refuse the call before sending it.
+ *
+ * @example
+ * // runledgerMiddleware's transformParams:
+ * const sent = withBudgetSignal(params);
+ */
+export function withBudgetSignal<P extends AISDKCallOptions>(params: P): P {
+  const budget = currentBudgetSignal();
+  return budget === undefined ? params : { ...params, abortSignal: joinSignals(params.abortSignal, budget) };
+}
+
+/**
+ * The signal that aborts the call: the caller's `abortSignal`, joined with a budget's by
+ * `withBudgetSignal` before the call; this is where a stream that ends quietly learns it was aborted.
  */
 function abortSignalOf(params: AISDKCallOptions): AbortSignal | undefined {
   const signal: unknown = params.abortSignal;

@@ -1,6 +1,15 @@
 import { formatCount, formatDuration, formatTime, formatUsd } from "./format.js";
 import { SCRIPT, STYLE } from "./html-assets.js";
-import { addCall, emptyTotals, type ModelUsage, type Report, type RunNode, type TraceReport } from "./report.js";
+import {
+  addCall,
+  emptyTotals,
+  MAX_GROUP_VALUES,
+  type GroupReport,
+  type Report,
+  type RunNode,
+  type TraceReport,
+  type UsageTotals,
+} from "./report.js";
 
 /** What the page shows of a run on hover and in the side panel (all values display-ready). */
 interface RunDetails {
@@ -27,7 +36,8 @@ interface RunDetails {
  * Renders a report as one self-contained HTML page: no network (a Content-Security-Policy forbids
  * it), inline CSS and JS, run details embedded as JSON that cannot close its `<script>`. Each
  * trace is a waterfall (bars placed by start and end time, rows nested by depth; hover for tokens
- * and cost, click for the side panel), followed by a per-model usage chart in inline SVG.
+ * and cost, click for the side panel), after a per-model usage chart in inline SVG and table, and a
+ * chart and table per `groupBy` dimension.
  *
  * @example
  * writeFileSync("report.html", renderHtmlReport(await buildReport("traces.jsonl")));
@@ -36,6 +46,7 @@ export function renderHtmlReport(report: Report): string {
   const runs: Record<string, RunDetails> = {};
   const traces = report.traces.map((trace) => renderTrace(trace, runs)).join("\n");
   const totals = report.totals;
+  const modelRows = report.models.map((model) => ({ name: model.model, totals: model }));
   const summary =
     `${escapeHtml(report.file)} · ${formatCount(report.runs)} runs · ${formatCount(totals.calls)} LLM calls · ` +
     `${formatCount(totals.input_tokens)} input / ${formatCount(totals.output_tokens)} output tokens · ${formatUsd(totals.cost)}`;
@@ -57,8 +68,9 @@ export function renderHtmlReport(report: Report): string {
 <div class="layout">
 <section>
 <h2>Usage by model</h2>
-${renderModelChart(report.models)}
-${renderModelTable(report)}
+${renderUsageChart(modelRows, "Tokens and cost by model", "model")}
+${renderUsageTable(modelRows, totals, "model", "model")}
+${report.groups.map((group) => renderGroup(group, totals)).join("\n")}
 <h2>Traces</h2>
 ${traces || '<p class="muted">No matching runs.</p>'}
 ${more}
@@ -157,8 +169,27 @@ function details(node: RunNode): RunDetails {
   return result;
 }
 
-function renderModelChart(models: readonly ModelUsage[]): string {
-  if (models.length === 0) return '<p class="muted">No LLM calls.</p>';
+/** One bar and table row: a model, or a value of a `--group-by` dimension. */
+interface UsageRow {
+  name: string;
+  totals: UsageTotals;
+}
+
+function renderGroup(group: GroupReport, total: UsageTotals): string {
+  const rows = group.groups.map((row) => ({ name: row.value ?? "(none)", totals: row }));
+  const note =
+    group.valuesNotShown > 0
+      ? `<p class="muted">${formatCount(group.valuesNotShown)} calls beyond ${formatCount(MAX_GROUP_VALUES)} values are counted under (other).</p>`
+      : "";
+  return `<h2>Usage by ${escapeHtml(group.dimension)}</h2>
+<div data-group-by="${escapeHtml(group.dimension)}">
+${renderUsageChart(rows, `Tokens and cost by ${group.dimension}`, "group")}
+${renderUsageTable(rows, total, group.dimension, "group")}
+</div>${note}`;
+}
+
+function renderUsageChart(items: readonly UsageRow[], label: string, kind: "model" | "group"): string {
+  if (items.length === 0) return '<p class="muted">No LLM calls.</p>';
   const rowHeight = 28;
   const labelWidth = 220;
   const barWidth = 360;
@@ -166,42 +197,46 @@ function renderModelChart(models: readonly ModelUsage[]): string {
   // Largest values by a loop: spreading 100k+ models into Math.max overflows the call stack.
   let maxTokens = 1;
   let maxCost = 1e-12;
-  for (const model of models) {
-    maxTokens = Math.max(maxTokens, model.input_tokens + model.output_tokens);
-    maxCost = Math.max(maxCost, model.cost);
+  for (const { totals } of items) {
+    maxTokens = Math.max(maxTokens, totals.input_tokens + totals.output_tokens);
+    maxCost = Math.max(maxCost, totals.cost);
   }
-  const rows = models.map((model, index) => {
+  const rows = items.map(({ name, totals }, index) => {
     const y = 24 + index * rowHeight;
     const scale = barWidth / maxTokens;
-    const cached = model.cached_tokens * scale;
-    const input = (model.input_tokens - model.cached_tokens) * scale;
-    const output = model.output_tokens * scale;
-    const cost = (model.cost / maxCost) * 120;
-    const title = `${model.model}: ${formatCount(model.calls)} calls, ${formatCount(model.input_tokens)} input (${formatCount(model.cached_tokens)} cached), ${formatCount(model.output_tokens)} output, ${formatUsd(model.cost)}`;
-    return `<g class="model-row" data-model="${escapeHtml(model.model)}"><title>${escapeHtml(title)}</title>
-<text x="8" y="${y + 13}" font-size="12">${escapeHtml(model.model)}</text>
+    const cached = totals.cached_tokens * scale;
+    const input = (totals.input_tokens - totals.cached_tokens) * scale;
+    const output = totals.output_tokens * scale;
+    const cost = (totals.cost / maxCost) * 120;
+    const title = `${name}: ${formatCount(totals.calls)} calls, ${formatCount(totals.input_tokens)} input (${formatCount(totals.cached_tokens)} cached), ${formatCount(totals.output_tokens)} output, ${formatUsd(totals.cost)}`;
+    return `<g class="${kind}-row" data-${kind}="${escapeHtml(name)}"><title>${escapeHtml(title)}</title>
+<text x="8" y="${y + 13}" font-size="12">${escapeHtml(name)}</text>
 <rect class="seg-cached" x="${labelWidth}" y="${y}" width="${cached.toFixed(2)}" height="18" fill="var(--cached)"/>
 <rect class="seg-input" x="${(labelWidth + cached).toFixed(2)}" y="${y}" width="${input.toFixed(2)}" height="18" fill="var(--input)"/>
 <rect class="seg-output" x="${(labelWidth + cached + input).toFixed(2)}" y="${y}" width="${output.toFixed(2)}" height="18" fill="var(--output)"/>
 <rect class="seg-cost" x="${costX}" y="${y}" width="${cost.toFixed(2)}" height="18" fill="#10b981"/>
-<text x="${(costX + cost + 6).toFixed(2)}" y="${y + 13}" font-size="12">${escapeHtml(formatUsd(model.cost))}</text></g>`;
+<text x="${(costX + cost + 6).toFixed(2)}" y="${y + 13}" font-size="12">${escapeHtml(formatUsd(totals.cost))}</text></g>`;
   });
-  const height = 24 + models.length * rowHeight + 8;
-  return `<div class="chart"><svg role="img" aria-label="Tokens and cost by model" width="100%" viewBox="0 0 ${costX + 220} ${height}" preserveAspectRatio="xMinYMin meet">
+  const height = 24 + items.length * rowHeight + 8;
+  return `<div class="chart"><svg role="img" aria-label="${escapeHtml(label)}" width="100%" viewBox="0 0 ${costX + 220} ${height}" preserveAspectRatio="xMinYMin meet">
 <text x="${labelWidth}" y="14" font-size="11" fill="#6b7280">tokens</text><text x="${costX}" y="14" font-size="11" fill="#6b7280">cost</text>
 ${rows.join("\n")}
 </svg>
 <div class="legend"><span><i style="background:var(--cached)"></i>cached input</span><span><i style="background:var(--input)"></i>input</span><span><i style="background:var(--output)"></i>output</span><span><i style="background:#10b981"></i>cost</span></div></div>`;
 }
 
-function renderModelTable(report: Report): string {
-  const cells = (name: string, totals: Report["totals"]): string =>
+function renderUsageTable(
+  items: readonly UsageRow[],
+  total: UsageTotals,
+  label: string,
+  kind: "model" | "group",
+): string {
+  const cells = (name: string, totals: UsageTotals): string =>
     `<td>${escapeHtml(name)}</td><td>${formatCount(totals.calls)}</td><td>${formatCount(totals.errors)}</td><td>${formatCount(totals.input_tokens)}</td><td>${formatCount(totals.cached_tokens)}</td><td>${formatCount(totals.output_tokens)}</td><td>${formatCount(totals.reasoning_tokens)}</td><td>${totals.unpriced_calls > 0 && totals.cost === 0 ? "no price" : formatUsd(totals.cost)}</td>`;
-  const body = report.models.map(
-    (model) => `<tr data-model="${escapeHtml(model.model)}">${cells(model.model, model)}</tr>`,
-  );
-  return `<table id="models"><thead><tr><th>model</th><th>calls</th><th>errors</th><th>input</th><th>cached</th><th>output</th><th>reasoning</th><th>cost</th></tr></thead>
-<tbody>${body.join("")}</tbody><tfoot><tr>${cells("total", report.totals)}</tr></tfoot></table>`;
+  const body = items.map(({ name, totals }) => `<tr data-${kind}="${escapeHtml(name)}">${cells(name, totals)}</tr>`);
+  const id = kind === "model" ? ' id="models"' : "";
+  return `<table${id}><thead><tr><th>${escapeHtml(label)}</th><th>calls</th><th>errors</th><th>input</th><th>cached</th><th>output</th><th>reasoning</th><th>cost</th></tr></thead>
+<tbody>${body.join("")}</tbody><tfoot><tr>${cells("total", total)}</tr></tfoot></table>`;
 }
 
 /**

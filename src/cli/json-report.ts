@@ -23,7 +23,8 @@ export interface JsonRun {
 
 /**
  * The report as plain JSON data (`runledger report --json`): traces as nested runs, the
- * per-model table, totals, problems and unpriced models.
+ * per-model table, totals, usage per `groupBy` dimension (`value` null: calls without the key),
+ * problems and unpriced models.
  *
  * @example
  * console.log(JSON.stringify(toJsonReport(report), null, 2));
@@ -37,6 +38,11 @@ export function toJsonReport(report: Report): Record<string, unknown> {
     runs_in_other_traces: report.runsInOtherTraces,
     models: report.models,
     totals: report.totals,
+    groups: report.groups.map((group) => ({
+      dimension: group.dimension,
+      groups: group.groups,
+      values_not_shown: group.valuesNotShown,
+    })),
     unpriced_models: report.unpricedModels,
     problem_count: report.problemCount,
     problems: report.problems,

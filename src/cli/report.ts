@@ -1,7 +1,8 @@
 import { matchesFilter, type RunFilter } from "./filters.js";
 import { readRuns, type LineProblem, type RunReader } from "./read-runs.js";
 import { preview, summarizeRun, type RunSummary } from "./run-summary.js";
-import { cacheWriteTokens } from "../../schemas/index.js";
+import { cacheWriteTokens, type Run } from "../../schemas/index.js";
+import { RunledgerError } from "../../callbacks/runledger-error.js";
 
 /** Token and cost totals of a set of LLM calls. */
 export interface UsageTotals {
@@ -25,6 +26,20 @@ export interface UsageTotals {
 /** The usage of one model (named as the responses named it). */
 export interface ModelUsage extends UsageTotals {
   model: string;
+}
+
+/** The usage of the LLM calls sharing one value of a grouping dimension (null: runs without it). */
+export interface GroupUsage extends UsageTotals {
+  value: string | null;
+}
+
+/** Usage per value of one `--group-by` dimension, costliest first. */
+export interface GroupReport {
+  /** As given, e.g. `metadata.user_id`. */
+  dimension: string;
+  groups: GroupUsage[];
+  /** Calls whose value came after `MAX_GROUP_VALUES` distinct ones: counted in the `(other)` row. */
+  valuesNotShown: number;
 }
 
 /** A run in a trace tree, with the LLM usage of its whole subtree. */
@@ -64,6 +79,8 @@ export interface Report {
   problemCount: number;
   /** Models that had usage but no recorded cost and no price. */
   unpricedModels: string[];
+  /** One per `groupBy` dimension, in the order given. */
+  groups: GroupReport[];
 }
 
 /** Options of `buildReport`. */
@@ -79,9 +96,34 @@ export interface ReportOptions {
   input?: NodeJS.ReadableStream;
   /** Called after each line with the reader, for progress display. */
   onProgress?: (reader: RunReader) => void;
+  /**
+   * Dimensions to total LLM calls by: `metadata.<key>`, read from the run's metadata (`extra.metadata`,
+   * where inherited metadata such as a traceable's `user_id` lands).
+   */
+  groupBy?: readonly string[];
 }
 
 const KEPT_PROBLEMS = 100;
+/** Distinct values kept per dimension: memory stays bounded on a file with a value per call. */
+export const MAX_GROUP_VALUES = 10_000;
+const OTHER_VALUES = "(other)";
+
+/**
+ * The metadata key a `--group-by` dimension names (`metadata.user_id` → `user_id`); throws for any
+ * other form.
+ *
+ * @example
+ * groupKey("metadata.user_id"); // "user_id"
+ */
+export function groupKey(dimension: string): string {
+  const key = dimension.startsWith("metadata.") ? dimension.slice("metadata.".length) : "";
+  if (key === "")
+    throw new RunledgerError(
+      "invalid_argument",
+      `--group-by: "${dimension}" is not metadata.<key> (e.g. metadata.user_id)`,
+    );
+  return key;
+}
 
 /**
  * Reads a JSONL file of Run records once, as a stream, and builds the report: per-model totals
@@ -116,6 +158,12 @@ export async function buildReport(file: string, options: ReportOptions = {}): Pr
   let runsRead = 0;
   let runsInOtherTraces = 0;
   let usageProblems = 0;
+  const dimensions = (options.groupBy ?? []).map((dimension) => ({
+    dimension,
+    key: groupKey(dimension),
+    groups: new Map<string | null, GroupUsage>(),
+    valuesNotShown: 0,
+  }));
 
   for await (const { run, line } of reader) {
     const summary = summarizeRun(run, (message) => {
@@ -134,6 +182,7 @@ export async function buildReport(file: string, options: ReportOptions = {}): Pr
       addCall(usage, summary);
       addCall(totals, summary);
       if (summary.usage && !summary.cost) unpriced.add(model);
+      for (const dimension of dimensions) addToGroup(dimension, run, summary);
     }
     let trace = kept.get(summary.traceId);
     if (!trace) {
@@ -180,6 +229,13 @@ export async function buildReport(file: string, options: ReportOptions = {}): Pr
     problems,
     problemCount: reader.problemCount + usageProblems,
     unpricedModels: [...unpriced],
+    groups: dimensions.map(({ dimension, groups, valuesNotShown }) => ({
+      dimension,
+      groups: [...groups.values()].sort(
+        (a, b) => b.cost - a.cost || b.total_tokens - a.total_tokens || String(a.value).localeCompare(String(b.value)),
+      ),
+      valuesNotShown,
+    })),
   };
 }
 
@@ -224,6 +280,37 @@ function oldestTrace(kept: Map<string, KeptTrace>): [string, KeptTrace] | undefi
   let oldest: [string, KeptTrace] | undefined;
   for (const entry of kept) if (oldest === undefined || entry[1].start < oldest[1].start) oldest = entry;
   return oldest;
+}
+
+interface Dimension {
+  key: string;
+  groups: Map<string | null, GroupUsage>;
+  valuesNotShown: number;
+}
+
+function addToGroup(dimension: Dimension, run: Run, summary: RunSummary): void {
+  let value = groupValue(run, dimension.key);
+  let group = dimension.groups.get(value);
+  if (!group && dimension.groups.size >= MAX_GROUP_VALUES) {
+    dimension.valuesNotShown++;
+    value = OTHER_VALUES;
+    group = dimension.groups.get(value);
+  }
+  if (!group) dimension.groups.set(value, (group = { value, ...emptyTotals() }));
+  addCall(group, summary);
+}
+
+// A run's value for a metadata key, as text (numbers and booleans as written, objects as JSON); null when absent.
+function groupValue(run: Run, key: string): string | null {
+  const extra = run.extra;
+  const metadata =
+    typeof extra === "object" && extra !== null ? (extra as Record<string, unknown>).metadata : undefined;
+  if (typeof metadata !== "object" || metadata === null || !Object.hasOwn(metadata, key)) return null;
+  const value = (metadata as Record<string, unknown>)[key];
+  if (value === null || value === undefined) return null;
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return JSON.stringify(value) ?? null;
 }
 
 /**

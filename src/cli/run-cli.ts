@@ -11,7 +11,7 @@ import { renderHtmlReport } from "./html.js";
 import { toJsonReport } from "./json-report.js";
 import { createProgress, type ProgressStream } from "./progress.js";
 import { closest, terminalSafe } from "./format.js";
-import { buildReport } from "./report.js";
+import { buildReport, groupKey } from "./report.js";
 import { renderTextReport } from "./text-report.js";
 import { VERSION } from "./version.js";
 import { RunledgerError } from "../../callbacks/runledger-error.js";
@@ -46,6 +46,8 @@ const FILTERS = `Filters:
   --model <name>            runs of this model (dated and prefixed names match their base)
   --trace <id>              runs of this trace
   --limit <n>               trace trees drawn, newest first (default 20; totals always cover every run)
+  --group-by metadata.<key> usage and cost per value of a run metadata key (user_id, feature, …);
+                            repeat for more dimensions; calls without the key are shown as (none)
   --max-runs-per-trace <n>  runs drawn per trace (default 5000)
 `;
 
@@ -85,6 +87,7 @@ const OPTIONS = {
   model: { type: "string" },
   trace: { type: "string" },
   limit: { type: "string" },
+  "group-by": { type: "string", multiple: true },
   "max-traces": { type: "string" },
   "max-runs-per-trace": { type: "string" },
   output: { type: "string", short: "o" },
@@ -152,7 +155,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   let filter: RunFilter;
   let limits: { maxTraces: number; maxRunsPerTrace: number };
+  const groupBy = values["group-by"] ?? [];
   try {
+    for (const dimension of groupBy) groupKey(dimension);
     filter = buildFilter(values, io.now?.() ?? Date.now());
     limits = {
       maxTraces: positiveInt(values.limit ?? values["max-traces"], values.limit ? "--limit" : "--max-traces", 20),
@@ -189,6 +194,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       filter,
       ...limits,
       ...(fromStdin ? { input: io.stdin ?? process.stdin } : {}),
+      groupBy,
       onProblem: (problem) => {
         if (printed++ < MAX_PRINTED_PROBLEMS) {
           io.stderr.write(`${clear}${shownFile}:${problem.line}: ${terminalSafe(problem.message)}\n`);

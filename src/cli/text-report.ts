@@ -1,5 +1,12 @@
 import { firstLine, formatCount, formatDuration, formatTime, formatUsd, table, terminalSafe } from "./format.js";
-import type { Report, RunNode, TraceReport, UsageTotals } from "./report.js";
+import {
+  MAX_GROUP_VALUES,
+  type GroupReport,
+  type Report,
+  type RunNode,
+  type TraceReport,
+  type UsageTotals,
+} from "./report.js";
 
 /** How the text report is drawn. */
 export interface TextReportOptions {
@@ -9,7 +16,8 @@ export interface TextReportOptions {
 
 /**
  * Renders a report as plain text: each trace as a tree (name, type, model, duration, tokens,
- * cost, errors marked `✗`), then the per-model table with totals. Costs estimated from the price
+ * cost, errors marked `✗`), then the per-model table with totals, then one table per `groupBy` dimension
+ * (calls without the key under `(none)`). Costs estimated from the price
  * table are prefixed with `~`; recorded ones are not.
  *
  * @example
@@ -27,6 +35,7 @@ export function renderTextReport(report: Report, options: TextReportOptions = {}
   }
   if (report.traces.length === 0) out.push("No matching runs.", "");
   out.push(renderModelTable(report));
+  for (const group of report.groups) out.push("", renderGroupTable(group, report.totals));
   if (report.unpricedModels.length > 0) {
     const shown = report.unpricedModels.slice(0, MAX_LISTED_MODELS).map(terminalSafe).join(", ");
     const more = report.unpricedModels.length - MAX_LISTED_MODELS;
@@ -111,7 +120,21 @@ function costText(totals: UsageTotals): string {
 }
 
 function renderModelTable(report: Report): string {
-  const header = ["model", "calls", "errors", "input", "cached", "output", "reasoning", "cost"];
+  const rows = report.models.map((model): [string, UsageTotals] => [model.model, model]);
+  return `Usage by model\n${usageTable("model", rows, report.totals)}`;
+}
+
+function renderGroupTable(group: GroupReport, totals: UsageTotals): string {
+  const rows = group.groups.map((row): [string, UsageTotals] => [row.value ?? "(none)", row]);
+  const note =
+    group.valuesNotShown > 0
+      ? `\n${formatCount(group.valuesNotShown)} call(s) beyond ${formatCount(MAX_GROUP_VALUES)} values counted under (other)`
+      : "";
+  return `Usage by ${group.dimension}\n${usageTable(group.dimension, rows, totals)}${note}`;
+}
+
+function usageTable(label: string, rows: readonly [string, UsageTotals][], total: UsageTotals): string {
+  const header = [label, "calls", "errors", "input", "cached", "output", "reasoning", "cost"];
   const row = (name: string, totals: UsageTotals): string[] => [
     name,
     formatCount(totals.calls),
@@ -124,6 +147,9 @@ function renderModelTable(report: Report): string {
       ? "no price"
       : `${formatUsd(totals.cost)}${totals.unpriced_calls > 0 ? ` (+${formatCount(totals.unpriced_calls)} unpriced)` : ""}`,
   ];
-  const rows = report.models.map((model) => row(terminalSafe(model.model), model));
-  return `Usage by model\n${table(header, [...rows, null, row("total", report.totals)], new Set([1, 2, 3, 4, 5, 6, 7]))}`;
+  return table(
+    header,
+    [...rows.map(([name, totals]) => row(terminalSafe(name), totals)), null, row("total", total)],
+    new Set([1, 2, 3, 4, 5, 6, 7]),
+  );
 }

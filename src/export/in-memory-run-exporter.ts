@@ -2,7 +2,11 @@ import type { Run } from "../../schemas/index.js";
 import type { ExportResult, RunExporter } from "./run-exporter.js";
 
 /**
- * Keeps exported runs in memory: for tests and for reading a trace back in-process.
+ * Keeps exported runs in memory: for tests and for reading a trace back in-process. Each run is kept
+ * as its JSON text (about half the heap of the object graph) and parsed again on read, so
+ * `getFinishedRuns()` returns fresh copies equal to the JSON-safe runs a tracer exports (JSON has no
+ * -0: it reads back as 0). A run that has no JSON text (a bigint or a cycle, exported directly) is
+ * kept as it is.
  *
  * @example
  * const exporter = new InMemoryRunExporter();
@@ -12,20 +16,29 @@ import type { ExportResult, RunExporter } from "./run-exporter.js";
  * exporter.getFinishedRuns().map((run) => run.name);
  */
 export class InMemoryRunExporter implements RunExporter {
-  private runs: Run[] = [];
+  private runs: (string | Run)[] = [];
 
   async export(runs: Run[]): Promise<ExportResult> {
-    this.runs.push(...runs);
+    for (const run of runs) this.runs.push(serialized(run));
     return { code: "success" };
   }
 
-  /** The runs exported so far, in export order. */
+  /** The runs exported so far, in export order (fresh copies: changing them changes nothing kept). */
   getFinishedRuns(): Run[] {
-    return [...this.runs];
+    return this.runs.map((run) => (typeof run === "string" ? (JSON.parse(run) as Run) : run));
   }
 
   /** Forgets the runs exported so far. */
   reset(): void {
     this.runs = [];
+  }
+}
+
+// The run's JSON text, or the run itself when JSON.stringify throws on it.
+function serialized(run: Run): string | Run {
+  try {
+    return JSON.stringify(run);
+  } catch {
+    return run;
   }
 }

@@ -1,4 +1,4 @@
-import type { AttributeValue } from "@opentelemetry/api";
+import type { Attributes, AttributeValue } from "@opentelemetry/api";
 import type { Serialized } from "../../callbacks/index.js";
 import { modelOf } from "../../callbacks/usage-from-output.js";
 import { requestedModel } from "../../callbacks/requested-model.js";
@@ -15,6 +15,8 @@ export interface ModelRequest {
   operation: string;
   provider?: string;
   model?: string;
+  /** Metric attributes from the run's allow-listed metadata (`metricMetadataKeys`). */
+  dimensions?: Attributes;
   /** `server.address`: the host the call went to (the wrappers' `server_address` metadata). */
   serverAddress?: string;
   /** `server.port` (the wrappers' `server_port` metadata); only with an address. */

@@ -1,4 +1,4 @@
-import type { AttributeValue } from "@opentelemetry/api";
+import type { Attributes, AttributeValue } from "@opentelemetry/api";
 import { emitWarning } from "../../callbacks/warnings.js";
 import { isSecretKey, maskSecretsInString, REDACTED, secretMaskingReplacer } from "../export/redact.js";
 import type { AttributeSink } from "./attributes.js";
@@ -53,6 +53,27 @@ export function setLangSmithAttributes(into: AttributeSink, placement: RunPlacem
     const value = metadataValue(metadata[key], key);
     if (value !== undefined) into.setAttribute(metadataAttribute(key), value);
   }
+}
+
+/**
+ * The allow-listed metadata keys of a run as metric attributes (`langsmith.metadata.<key>`, values as
+ * on spans); undefined when the run has none of them. Metrics get only these: every distinct value is
+ * a new time series, so which keys become dimensions is the caller's explicit choice.
+ *
+ * @example
+ * metricMetadataAttributes({ user_id: "u1", prompt: "…" }, ["user_id"]); // { "langsmith.metadata.user_id": "u1" }
+ */
+export function metricMetadataAttributes(
+  metadata: Readonly<Record<string, unknown>> | undefined,
+  keys: readonly string[],
+): Attributes | undefined {
+  if (metadata === undefined) return undefined;
+  let attributes: Attributes | undefined;
+  for (const key of keys) {
+    const value = Object.hasOwn(metadata, key) ? metadataValue(metadata[key], key) : undefined;
+    if (value !== undefined) (attributes ??= {})[metadataAttribute(key)] = value;
+  }
+  return attributes;
 }
 
 // `langsmith.metadata.<key>` per metadata key, cached: the same keys come back run after run, and a

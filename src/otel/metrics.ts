@@ -102,5 +102,7 @@ function callAttributes(call: ModelCallRecord, key?: string, value?: string): At
   if (call.request.serverAddress !== undefined) attributes[ATTR.SERVER_ADDRESS] = call.request.serverAddress;
   if (call.request.serverPort !== undefined) attributes[ATTR.SERVER_PORT] = call.request.serverPort;
   if (key !== undefined && value !== undefined) attributes[key] = value;
+  const dimensions = call.request.dimensions;
+  if (dimensions !== undefined) for (const name in dimensions) attributes[name] = dimensions[name];
   return attributes;
 }

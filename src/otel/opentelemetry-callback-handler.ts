@@ -25,7 +25,7 @@ import {
 } from "./content.js";
 import { errorMessage, errorType, exceptionOf } from "./errors.js";
 import { hrTimeFromMicros } from "./hr-time.js";
-import { setLangSmithAttributes } from "./langsmith-attributes.js";
+import { metricMetadataAttributes, setLangSmithAttributes } from "./langsmith-attributes.js";
 import { setRequestAttributes } from "./request-params.js";
 import { GenAIMetrics } from "./metrics.js";
 import { DEFAULT_MAX_OPEN_RUNS, OpenRuns, type OpenRun } from "./open-runs.js";
@@ -75,6 +75,12 @@ export interface OpenTelemetryCallbackHandlerOptions {
    * spans are ended, marked `runledger.run.unfinished`, so runs that never end cannot leak memory.
    */
   maxOpenRuns?: number;
+  /**
+   * Run metadata keys (e.g. `["user_id", "feature"]`) added to the GenAI metrics as
+   * `langsmith.metadata.<key>` attributes. Only these: each distinct value is a new time series, so
+   * keep to keys with a bounded set of values. Default none.
+   */
+  metricMetadataKeys?: readonly string[];
 }
 
 /** The name, kind and GenAI identity of a run about to start, plus what LangSmith shows of it. */
@@ -120,6 +126,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
   private readonly content: ContentRecorder | undefined;
   private readonly semconv: SemconvVersion;
   private readonly open: OpenRuns;
+  private readonly metricMetadataKeys: readonly string[];
   private readonly projectName: string | undefined;
 
   constructor(options: OpenTelemetryCallbackHandlerOptions = {}) {
@@ -131,6 +138,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     this.content = contentCaptureEnabled(options.captureContent) ? new ContentRecorder(options.maskContent) : undefined;
     this.semconv = semconvVersion();
     this.open = new OpenRuns(options.maxOpenRuns ?? DEFAULT_MAX_OPEN_RUNS);
+    this.metricMetadataKeys = [...(options.metricMetadataKeys ?? [])];
     this.projectName = options.projectName ?? projectFromEnv();
   }
 
@@ -363,6 +371,10 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     metadata: Record<string, unknown> | undefined,
     runName: string | undefined,
   ): OpenRun | undefined {
+    if (this.metricMetadataKeys.length > 0) {
+      const dimensions = metricMetadataAttributes(metadata, this.metricMetadataKeys);
+      if (dimensions !== undefined) request.dimensions = dimensions;
+    }
     return this.start({
       runId,
       parentRunId,

@@ -12,7 +12,7 @@ import { InMemoryRunExporter } from "../../src/export/index.js";
 import { OpenTelemetryCallbackHandler } from "../../src/otel/index.js";
 import { StreamAbandonedError } from "../../src/providers/index.js";
 import { RunTracer } from "../../src/tracing/index.js";
-import { captureWarnings } from "../providers/helpers.js";
+import { captureWarnings } from "../support/providers-helpers.js";
 import {
   anthropicStream,
   fixtureRaw,
@@ -20,9 +20,9 @@ import {
   jsonReply,
   openAIStream,
   useLoopbackServer,
-} from "../providers/loopback-server.js";
-import { RecordingHandler } from "../providers/recording-handler.js";
-import { testTracing, useContextManager } from "../otel/otel-setup.js";
+} from "../support/loopback-server.js";
+import { RecordingHandler } from "../support/recording-handler.js";
+import { testTracing, useContextManager } from "../support/otel-setup.js";
 
 const loopback = useLoopbackServer();
 const warnings = captureWarnings();

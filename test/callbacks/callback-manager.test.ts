@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CallbackManager, withCallbacks, type CallbackHandler } from "../../callbacks/index.js";
 import { getCallbackContext } from "../../callbacks/context.js";
-import { captureWarnings } from "./warnings-capture.js";
+import { captureWarnings } from "../support/warnings-capture.js";
 
 interface Seen {
   method: string;

@@ -6,7 +6,7 @@ import {
   type CallbackHandler,
   type NewTokenIndices,
 } from "../../callbacks/index.js";
-import { captureWarnings } from "./warnings-capture.js";
+import { captureWarnings } from "../support/warnings-capture.js";
 
 const llm = { id: ["test", "FakeChat"] };
 const warnings = captureWarnings();

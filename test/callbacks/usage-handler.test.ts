@@ -6,7 +6,7 @@ import {
   type CallbackHandler,
 } from "../../callbacks/index.js";
 import type { LLMResult, UsageMetadata } from "../../schemas/index.js";
-import { captureWarnings } from "./warnings-capture.js";
+import { captureWarnings } from "../support/warnings-capture.js";
 
 const warnings = captureWarnings();
 

@@ -6,7 +6,7 @@ import { traceable as langsmithTraceable } from "langsmith/traceable";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildReport } from "../../src/cli/index.js";
 import { estimateCost } from "../../src/cost/index.js";
-import { RecordingLangSmith } from "../export/recording-langsmith.js";
+import { RecordingLangSmith } from "../support/recording-langsmith.js";
 
 let server: RecordingLangSmith;
 let dir: string;

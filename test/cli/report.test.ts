@@ -10,7 +10,7 @@ import { renderHtmlReport } from "../../src/cli/html.js";
 import { renderTextReport } from "../../src/cli/text-report.js";
 import { runCli } from "../../src/cli/run-cli.js";
 import { clearUnpricedModels } from "../../src/cost/index.js";
-import { Sink } from "./sink.js";
+import { Sink } from "../support/sink.js";
 
 const repoRoot = path.resolve(import.meta.dirname, "../..");
 const fixtures = path.join(repoRoot, "test/fixtures/cli");

@@ -11,8 +11,8 @@ import { HumanMessage, AIMessage, SystemMessage, getBufferString } from "@langch
 import { describe, expect, it } from "vitest";
 import { CallbackManager, withCallbacks, type CallbackHandler } from "../../callbacks/index.js";
 import { getCurrentRun, traceable } from "../../src/tracing/index.js";
-import { captureWarnings } from "../callbacks/warnings-capture.js";
-import { memoryTracer } from "../tracing/helpers.js";
+import { captureWarnings } from "../support/warnings-capture.js";
+import { memoryTracer } from "../support/tracing-helpers.js";
 import {
   FakeCallbackHandler,
   FakeCallbackHandlerWithChatStart,

@@ -12,8 +12,8 @@ import { BaseTracer, type Run as LangChainRun } from "@langchain/core/tracers/ba
 import { describe, expect, it } from "vitest";
 import type { Run } from "../../schemas/index.js";
 import { parseDottedOrder } from "../../src/tracing/index.js";
-import { captureWarnings } from "../callbacks/warnings-capture.js";
-import { memoryTracer } from "../tracing/helpers.js";
+import { captureWarnings } from "../support/warnings-capture.js";
+import { memoryTracer } from "../support/tracing-helpers.js";
 
 const warnings = captureWarnings();
 const DATE = 1620000000000;

@@ -8,9 +8,9 @@ import { RunTree } from "langsmith/run_trees";
 import { describe, expect, it } from "vitest";
 import type { Run } from "../../schemas/index.js";
 import { fromHeaders, getCurrentRun, parseDottedOrder, toHeaders, traceable } from "../../src/tracing/index.js";
-import { captureWarnings } from "../callbacks/warnings-capture.js";
-import { useContextManager } from "../otel/otel-setup.js";
-import { memoryTracer, named } from "../tracing/helpers.js";
+import { captureWarnings } from "../support/warnings-capture.js";
+import { useContextManager } from "../support/otel-setup.js";
+import { memoryTracer, named } from "../support/tracing-helpers.js";
 
 const warnings = captureWarnings();
 useContextManager();

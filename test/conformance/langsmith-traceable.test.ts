@@ -10,8 +10,8 @@ import { describe, expect, it } from "vitest";
 import { withCallbacks } from "../../callbacks/index.js";
 import type { Run } from "../../schemas/index.js";
 import { fromHeaders, RunTracer, traceable } from "../../src/tracing/index.js";
-import { captureWarnings } from "../callbacks/warnings-capture.js";
-import { memoryTracer } from "../tracing/helpers.js";
+import { captureWarnings } from "../support/warnings-capture.js";
+import { memoryTracer } from "../support/tracing-helpers.js";
 
 const warnings = captureWarnings();
 

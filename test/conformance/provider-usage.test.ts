@@ -7,8 +7,8 @@ import { ChatOpenAI } from "@langchain/openai";
 import { describe, expect, it } from "vitest";
 import { UsageMetadataCallbackHandler } from "../../callbacks/index.js";
 import { normalizeResponse } from "../../src/providers/index.js";
-import { accumulate, captureWarnings, withoutEmptyDetails } from "../providers/helpers.js";
-import { fixtureRaw, fixtureUsage, jsonReply, useLoopbackServer } from "../providers/loopback-server.js";
+import { accumulate, captureWarnings, withoutEmptyDetails } from "../support/providers-helpers.js";
+import { fixtureRaw, fixtureUsage, jsonReply, useLoopbackServer } from "../support/loopback-server.js";
 
 const warnings = captureWarnings();
 const loopback = useLoopbackServer();

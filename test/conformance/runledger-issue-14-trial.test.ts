@@ -6,9 +6,9 @@ import { describe, expect, it, vi } from "vitest";
 import { CallbackManager, withCallbacks, withUsageMetadata, type CallbackHandler } from "../../callbacks/index.js";
 // The main entry: it sets the built-in price table as the default cost estimator.
 import { getCurrentRun, traceable } from "../../src/index.js";
-import { captureWarnings } from "../callbacks/warnings-capture.js";
-import { UsageChatModel } from "../langchain/usage-chat-model.js";
-import { memoryTracer, named } from "../tracing/helpers.js";
+import { captureWarnings } from "../support/warnings-capture.js";
+import { UsageChatModel } from "../support/usage-chat-model.js";
+import { memoryTracer, named } from "../support/tracing-helpers.js";
 
 const warnings = captureWarnings();
 const usage = { input_tokens: 8, output_tokens: 10, total_tokens: 18 };

@@ -6,7 +6,7 @@ import { getDefaultCostEstimator, setDefaultCostEstimator } from "../../callback
 import type { UsageMetadata } from "../../schemas/index.js";
 import { clearUnpricedModels, estimateCost } from "../../src/cost/index.js";
 import { normalizeResponse, type NormalizeOptions } from "../../src/providers/index.js";
-import { chatResult, memoryTracer, named, scriptedClock } from "../tracing/helpers.js";
+import { chatResult, memoryTracer, named, scriptedClock } from "../support/tracing-helpers.js";
 
 const fixtures = path.resolve(import.meta.dirname, "../../../shared/fixtures/providers");
 const usage: UsageMetadata = { input_tokens: 1000, output_tokens: 100, total_tokens: 1100 };

@@ -32,6 +32,10 @@ describe("the demo (the README's main job)", () => {
     expect(out).toMatch(/ChatAnthropic \(llm claude-haiku-4-5\) .*✗ ERROR: 529/);
     expect(out).toContain("Usage by model");
     expect(out).toContain(`appended to ${file}`);
+    // The runaway loop: 1,361 tokens a call (the recorded response), stopped once past 5,000.
+    expect(out).toMatch(
+      /runaway loop under withBudget\(\{ maxTokens: 5000 \}\):\n {2}stopped after 4 calls: 5444 tokens/,
+    );
 
     const runs = readFileSync(file, "utf8")
       .trim()

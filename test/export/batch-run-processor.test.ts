@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { BatchRunProcessor } from "../../src/export/index.js";
-import { captureWarnings } from "../callbacks/warnings-capture.js";
+import { captureWarnings } from "../support/warnings-capture.js";
 import { makeRun, ScriptedExporter } from "./helpers.js";
 
 const warnings = captureWarnings();

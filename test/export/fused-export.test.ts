@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import type { Run } from "../../schemas/index.js";
 import { toJsonSafeRun, toMaskedJsonSafeRun } from "../../src/export/json-safe.js";
 import { maskRunSecrets } from "../../src/export/redact.js";
-import { ADVERSARIAL_UNITS, repeatTo } from "../reliability/adversarial-text.js";
-import { hostileValue, pollutingObject } from "../reliability/hostile-values.js";
+import { ADVERSARIAL_UNITS, repeatTo } from "../support/adversarial-text.js";
+import { hostileValue, pollutingObject } from "../support/hostile-values.js";
 import { makeRun } from "./helpers.js";
 
 // The reference: the two walks the export made before (a JSON-safe copy, then masking that copy).

@@ -5,7 +5,7 @@ import { CallbackManager } from "../../callbacks/index.js";
 import type { Run } from "../../schemas/index.js";
 // The public entry: it installs the default cost estimator, as an app importing runledger gets it.
 import { estimateCost, InMemoryRunExporter, LangSmithRunExporter, RunTracer, traceable } from "../../src/index.js";
-import { RecordingLangSmith, type ReceivedRequest } from "./recording-langsmith.js";
+import { RecordingLangSmith, type ReceivedRequest } from "../support/recording-langsmith.js";
 
 // What a LangSmith server with gzip and a batch size limit answers to GET /info.
 const INFO = {

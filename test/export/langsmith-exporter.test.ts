@@ -6,7 +6,7 @@ import { RunCreateSchema, RunUpdateSchema, type RunCreate } from "../../schemas/
 import { LangSmithRunExporter } from "../../src/export/index.js";
 import { resolveLangSmithConfig } from "../../src/export/langsmith-config.js";
 import { RunTracer, traceable } from "../../src/tracing/index.js";
-import { captureWarnings } from "../callbacks/warnings-capture.js";
+import { captureWarnings } from "../support/warnings-capture.js";
 import { makeRun } from "./helpers.js";
 
 const warnings = captureWarnings();

@@ -2,9 +2,9 @@ import { createServer as createTcpServer, type AddressInfo, type Socket } from "
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Run } from "../../schemas/index.js";
 import { LangSmithRunExporter } from "../../src/export/index.js";
-import { captureWarnings } from "../callbacks/warnings-capture.js";
+import { captureWarnings } from "../support/warnings-capture.js";
 import { makeRun } from "./helpers.js";
-import { RecordingLangSmith, type ReceivedRequest } from "./recording-langsmith.js";
+import { RecordingLangSmith, type ReceivedRequest } from "../support/recording-langsmith.js";
 
 const warnings = captureWarnings();
 let server: RecordingLangSmith;

@@ -5,7 +5,7 @@ import {
   withUsageMetadata,
   type CallbackHandler,
 } from "../../src/index.js";
-import { UsageChatModel } from "./usage-chat-model.js";
+import { UsageChatModel } from "../support/usage-chat-model.js";
 
 const usage = {
   input_tokens: 8,

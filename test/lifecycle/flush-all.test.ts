@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { captureWarnings } from "../callbacks/warnings-capture.js";
+import { captureWarnings } from "../support/warnings-capture.js";
 import { BatchRunProcessor, InMemoryRunExporter, type RunExporter } from "../../src/export/index.js";
 import { flushAll } from "../../src/index.js";
 import { RunTracer, traceable } from "../../src/tracing/index.js";

@@ -11,8 +11,8 @@ import {
   type OpenTelemetryCallbackHandlerOptions,
 } from "../../src/otel/index.js";
 import { specFinishReason } from "../../src/otel/content.js";
-import { captureWarnings } from "../callbacks/warnings-capture.js";
-import { testTracing } from "./otel-setup.js";
+import { captureWarnings } from "../support/warnings-capture.js";
+import { testTracing } from "../support/otel-setup.js";
 
 const warnings = captureWarnings();
 const ENV = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT";

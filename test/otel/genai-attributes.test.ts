@@ -4,8 +4,8 @@ import { CallbackManager } from "../../callbacks/index.js";
 import type { LLMResult, UsageMetadata } from "../../schemas/index.js";
 import { OpenTelemetryCallbackHandler } from "../../src/otel/index.js";
 import { normalizeResponse } from "../../src/providers/index.js";
-import { captureWarnings } from "../callbacks/warnings-capture.js";
-import { microsOf, testTracing } from "./otel-setup.js";
+import { captureWarnings } from "../support/warnings-capture.js";
+import { microsOf, testTracing } from "../support/otel-setup.js";
 
 const warnings = captureWarnings();
 

@@ -4,7 +4,7 @@ import { FakeListChatModel } from "@langchain/core/utils/testing";
 import { SpanKind } from "@opentelemetry/api";
 import { describe, expect, it } from "vitest";
 import { OpenTelemetryCallbackHandler } from "../../src/otel/index.js";
-import { parentIdOf, testTracing } from "./otel-setup.js";
+import { parentIdOf, testTracing } from "../support/otel-setup.js";
 
 describe("passed to LangChain.js in callbacks: [...]", () => {
   it("traces a real prompt | model chain with the same tree", async () => {

@@ -23,7 +23,7 @@ import {
   OpenTelemetryCallbackHandler,
   type OpenTelemetryCallbackHandlerOptions,
 } from "../../src/otel/index.js";
-import { testTracing } from "./otel-setup.js";
+import { testTracing } from "../support/otel-setup.js";
 
 /** A reader the test pulls from with collect(). */
 class CollectingReader extends MetricReader {
@@ -132,6 +132,42 @@ describe("GenAI client metrics", () => {
       { ...request, "error.type": "TypeError" },
     ]);
     expect(histograms.get("gen_ai.client.token.usage") ?? []).toEqual([]);
+  });
+
+  it("adds only the allow-listed metadata keys as dimensions, inherited from a parent run", async () => {
+    const { reader, manager } = setup({ metricMetadataKeys: ["user_id", "feature"] });
+    const metadata = { user_id: "u1", feature: "chat", prompt: "unbounded text", session_id: "s-123" };
+    const chain = manager.handleChainStart({ name: "agent" }, {});
+    const child = chain.getChild();
+    child.addMetadata({ ...metadata, ls_provider: "openai", ls_model_name: "gpt-4o-mini" }); // inheritable, as a traceable's or a LangChain.js config's metadata
+    void child.handleChatModelStart({ name: "m" }, [[]]).handleLLMEnd(result);
+    void manager.handleChatModelStart({ name: "m" }, [[]]).handleLLMEnd(result); // no user: no dimension
+    void chain.handleChainEnd({});
+    const tokens = (await reader.histograms()).get("gen_ai.client.token.usage") ?? [];
+    const dims = { "langsmith.metadata.user_id": "u1", "langsmith.metadata.feature": "chat" };
+    expect(tokens.map((point) => [point.attributes, point.value.sum])).toEqual([
+      [{ ...base, ...dims, "gen_ai.token.type": "input" }, 100],
+      [{ ...base, ...dims, "gen_ai.token.type": "output" }, 20],
+      [{ ...base, "gen_ai.token.type": "input" }, 100],
+      [{ ...base, "gen_ai.token.type": "output" }, 20],
+    ]);
+    // Without the option, metadata never becomes a metric dimension.
+    const plain = setup();
+    const run = plain.manager.handleChatModelStart(
+      { name: "m" },
+      [[]],
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      metadata,
+    );
+    void run.handleLLMEnd(result);
+    const points = (await plain.reader.histograms()).get("gen_ai.client.token.usage") ?? [];
+    expect(points.map((point) => Object.keys(point.attributes).filter((key) => key.includes("metadata")))).toEqual([
+      [],
+      [],
+    ]);
   });
 
   it("records nothing for chains, tools and retrievers", async () => {

@@ -5,7 +5,7 @@ import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trac
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CallbackManager } from "../../callbacks/index.js";
 import { OpenTelemetryCallbackHandler } from "../../src/otel/index.js";
-import { useContextManager } from "./otel-setup.js";
+import { useContextManager } from "../support/otel-setup.js";
 
 useContextManager();
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { CallbackManager } from "../../callbacks/index.js";
 import { OpenTelemetryCallbackHandler } from "../../src/otel/index.js";
 import { ATTR } from "../../src/otel/semconv.js";
-import { testTracing } from "./otel-setup.js";
+import { testTracing } from "../support/otel-setup.js";
 
 // The official package's GenAI constants (incubating entry): attribute names, enum values, metrics.
 const constants = Object.entries(incubating as Record<string, unknown>);

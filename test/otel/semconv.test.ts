@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { CallbackManager } from "../../callbacks/index.js";
 import type { UsageMetadata } from "../../schemas/index.js";
 import { OpenTelemetryCallbackHandler, providerNameFor, semconvVersion } from "../../src/otel/index.js";
-import { testTracing } from "./otel-setup.js";
+import { testTracing } from "../support/otel-setup.js";
 
 const ENV = "OTEL_SEMCONV_STABILITY_OPT_IN";
 

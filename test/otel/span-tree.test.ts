@@ -4,8 +4,8 @@ import { CallbackManager } from "../../callbacks/index.js";
 import type { LLMResult } from "../../schemas/index.js";
 import { OpenTelemetryCallbackHandler } from "../../src/otel/index.js";
 import { dottedOrderSegment, parseDottedOrder } from "../../src/tracing/dotted-order.js";
-import { captureWarnings } from "../callbacks/warnings-capture.js";
-import { microsOf, parentIdOf, testTracing, useContextManager } from "./otel-setup.js";
+import { captureWarnings } from "../support/warnings-capture.js";
+import { microsOf, parentIdOf, testTracing, useContextManager } from "../support/otel-setup.js";
 
 useContextManager();
 const warnings = captureWarnings();

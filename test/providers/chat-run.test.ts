@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { CallbackHandler } from "../../callbacks/index.js";
 import type { ChatCallSpec } from "../../src/providers/wrap/chat-call-spec.js";
 import { ChatRun } from "../../src/providers/wrap/chat-run.js";
-import { RecordingHandler } from "./recording-handler.js";
+import { RecordingHandler } from "../support/recording-handler.js";
 
 const SPEC: ChatCallSpec = {
   provider: "openai",

@@ -1,7 +1,7 @@
 import { AIMessageChunk } from "@langchain/core/messages";
 import { describe, expect, it } from "vitest";
 import { concatChunks, type MessageChunk } from "../../src/providers/index.js";
-import { captureWarnings } from "./helpers.js";
+import { captureWarnings } from "../support/providers-helpers.js";
 
 const warnings = captureWarnings();
 

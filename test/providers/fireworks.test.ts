@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { normalizeResponse } from "../../src/providers/index.js";
-import { accumulate, captureWarnings } from "./helpers.js";
+import { accumulate, captureWarnings } from "../support/providers-helpers.js";
 
 const warnings = captureWarnings();
 

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { normalizeResponse, type NormalizedResponse, type ProviderName } from "../../src/providers/index.js";
-import { accumulate, captureWarnings, loadFixtures, withoutEmptyDetails, type Fixture } from "./helpers.js";
+import {
+  accumulate,
+  captureWarnings,
+  loadFixtures,
+  withoutEmptyDetails,
+  type Fixture,
+} from "../support/providers-helpers.js";
 
 const fixtures = loadFixtures();
 

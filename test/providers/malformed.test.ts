@@ -7,7 +7,7 @@ import {
   type ProviderName,
 } from "../../src/providers/index.js";
 import { PROVIDER_NAMES } from "../../src/providers/index.js";
-import { accumulate, captureWarnings, clone, loadFixtures } from "./helpers.js";
+import { accumulate, captureWarnings, clone, loadFixtures } from "../support/providers-helpers.js";
 
 const warnings = captureWarnings();
 

@@ -5,10 +5,10 @@ import type { ChatGeneration, UsageMetadata } from "../../schemas/index.js";
 import { OpenTelemetryCallbackHandler } from "../../src/otel/index.js";
 import { servingHost } from "../../src/providers/wrap/openai-hosts.js";
 import { wrapOpenAI } from "../../src/providers/wrap/wrap-openai.js";
-import { withoutEmptyDetails } from "./helpers.js";
-import { fixtureRaw, fixtureUsage, jsonReply, openAIStream, useLoopbackServer } from "./loopback-server.js";
-import { RecordingHandler } from "./recording-handler.js";
-import { testTracing, useContextManager } from "../otel/otel-setup.js";
+import { withoutEmptyDetails } from "../support/providers-helpers.js";
+import { fixtureRaw, fixtureUsage, jsonReply, openAIStream, useLoopbackServer } from "../support/loopback-server.js";
+import { RecordingHandler } from "../support/recording-handler.js";
+import { testTracing, useContextManager } from "../support/otel-setup.js";
 
 const loopback = useLoopbackServer();
 useContextManager();

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { NormalizedResponse } from "../../src/providers/index.js";
-import { accumulate, captureWarnings, clone, loadFixtures, type Fixture } from "./helpers.js";
+import { accumulate, captureWarnings, clone, loadFixtures, type Fixture } from "../support/providers-helpers.js";
 
 captureWarnings();
 

@@ -6,9 +6,9 @@ import { InMemoryRunExporter } from "../../src/export/index.js";
 import { StreamAbandonedError } from "../../src/providers/wrap/stream-abandoned-error.js";
 import { wrapAnthropic, type WrapAnthropicOptions } from "../../src/providers/wrap/wrap-anthropic.js";
 import { RunTracer } from "../../src/tracing/index.js";
-import { captureWarnings, withoutEmptyDetails } from "./helpers.js";
-import { useLoopbackServer, anthropicStream, fixtureRaw, fixtureUsage, jsonReply } from "./loopback-server.js";
-import { RecordingHandler } from "./recording-handler.js";
+import { captureWarnings, withoutEmptyDetails } from "../support/providers-helpers.js";
+import { useLoopbackServer, anthropicStream, fixtureRaw, fixtureUsage, jsonReply } from "../support/loopback-server.js";
+import { RecordingHandler } from "../support/recording-handler.js";
 
 const loopback = useLoopbackServer();
 const warnings = captureWarnings();

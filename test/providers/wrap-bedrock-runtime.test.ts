@@ -13,9 +13,9 @@ import { describe, expect, it } from "vitest";
 import { withUsageMetadata } from "../../callbacks/index.js";
 import type { UsageMetadata } from "../../schemas/index.js";
 import { wrapBedrockRuntime, type WrapBedrockRuntimeOptions } from "../../src/providers/index.js";
-import { captureWarnings, withoutEmptyDetails } from "./helpers.js";
-import { fixtureRaw, fixtureUsage, jsonReply, useLoopbackServer, type Reply } from "./loopback-server.js";
-import { RecordingHandler } from "./recording-handler.js";
+import { captureWarnings, withoutEmptyDetails } from "../support/providers-helpers.js";
+import { fixtureRaw, fixtureUsage, jsonReply, useLoopbackServer, type Reply } from "../support/loopback-server.js";
+import { RecordingHandler } from "../support/recording-handler.js";
 import { drain, expectAbandoned, generationOf, partialOf, readThenStop } from "./wrapped-run.js";
 
 const loopback = useLoopbackServer();

@@ -2,9 +2,9 @@ import { CohereClient, CohereClientV2, CohereError } from "cohere-ai";
 import { describe, expect, it } from "vitest";
 import { withUsageMetadata } from "../../callbacks/index.js";
 import { wrapCohere, type WrapCohereOptions } from "../../src/providers/index.js";
-import { captureWarnings } from "./helpers.js";
-import { anthropicStream, fixtureRaw, fixtureUsage, jsonReply, useLoopbackServer } from "./loopback-server.js";
-import { RecordingHandler } from "./recording-handler.js";
+import { captureWarnings } from "../support/providers-helpers.js";
+import { anthropicStream, fixtureRaw, fixtureUsage, jsonReply, useLoopbackServer } from "../support/loopback-server.js";
+import { RecordingHandler } from "../support/recording-handler.js";
 import { drain, expectAbandoned, generationOf, partialOf, readThenStop, recordedRaw } from "./wrapped-run.js";
 
 const loopback = useLoopbackServer();

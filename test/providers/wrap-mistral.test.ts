@@ -3,9 +3,9 @@ import * as errors from "@mistralai/mistralai/models/errors";
 import { describe, expect, it } from "vitest";
 import { withUsageMetadata } from "../../callbacks/index.js";
 import { wrapMistral, type WrapMistralOptions } from "../../src/providers/index.js";
-import { captureWarnings } from "./helpers.js";
-import { fixtureRaw, fixtureUsage, jsonReply, openAIStream, useLoopbackServer } from "./loopback-server.js";
-import { RecordingHandler } from "./recording-handler.js";
+import { captureWarnings } from "../support/providers-helpers.js";
+import { fixtureRaw, fixtureUsage, jsonReply, openAIStream, useLoopbackServer } from "../support/loopback-server.js";
+import { RecordingHandler } from "../support/recording-handler.js";
 import { drain, expectAbandoned, generationOf, partialOf, readThenStop, recordedRaw } from "./wrapped-run.js";
 
 const loopback = useLoopbackServer();

@@ -9,10 +9,10 @@ import { OpenTelemetryCallbackHandler } from "../../src/otel/index.js";
 import { StreamAbandonedError } from "../../src/providers/wrap/stream-abandoned-error.js";
 import { wrapOpenAI, type WrapOpenAIOptions } from "../../src/providers/wrap/wrap-openai.js";
 import { RunTracer, traceable } from "../../src/tracing/index.js";
-import { captureWarnings, withoutEmptyDetails } from "./helpers.js";
-import { useLoopbackServer, fixtureRaw, fixtureUsage, jsonReply, openAIStream } from "./loopback-server.js";
-import { RecordingHandler } from "./recording-handler.js";
-import { testTracing, useContextManager } from "../otel/otel-setup.js";
+import { captureWarnings, withoutEmptyDetails } from "../support/providers-helpers.js";
+import { useLoopbackServer, fixtureRaw, fixtureUsage, jsonReply, openAIStream } from "../support/loopback-server.js";
+import { RecordingHandler } from "../support/recording-handler.js";
+import { testTracing, useContextManager } from "../support/otel-setup.js";
 
 const loopback = useLoopbackServer();
 const warnings = captureWarnings();

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
 import type { ChatGeneration } from "../../schemas/index.js";
 import { StreamAbandonedError } from "../../src/providers/index.js";
-import type { RecordingHandler } from "./recording-handler.js";
+import type { RecordingHandler } from "../support/recording-handler.js";
 
 /** The generation of the handler's single successful run. */
 export function generationOf(handler: RecordingHandler): ChatGeneration {

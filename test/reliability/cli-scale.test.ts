@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/run-cli.js";
-import { Sink } from "../cli/sink.js";
+import { Sink } from "../support/sink.js";
 
 // The CLI on files a red team wrote: one line too deeply nested to validate, a trace thousands of
 // runs deep, 130,000 model names, a spool file that cannot be read. Each is skipped and reported or

@@ -19,8 +19,8 @@ import {
 } from "../../src/export/index.js";
 import { OpenTelemetryCallbackHandler } from "../../src/otel/index.js";
 import { getCurrentRun, RunTracer, toHeaders, traceable, type RunTracerOptions } from "../../src/tracing/index.js";
-import { Sink } from "../cli/sink.js";
-import { useContextManager } from "../otel/otel-setup.js";
+import { Sink } from "../support/sink.js";
+import { useContextManager } from "../support/otel-setup.js";
 import { CREDENTIAL_SHAPES, leakedIn, type CredentialShape } from "./credential-shapes.js";
 import { FaultServer } from "./fault-server.js";
 

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { CallbackManager } from "../../callbacks/index.js";
 import { LangSmithRunExporter, replaySpool, type LangSmithRunExporterOptions } from "../../src/export/index.js";
 import { RunTracer, type RunTracerOptions } from "../../src/tracing/index.js";
-import { captureWarnings } from "../callbacks/warnings-capture.js";
+import { captureWarnings } from "../support/warnings-capture.js";
 import { FaultServer } from "./fault-server.js";
 import { traceRequests } from "./workload.js";
 

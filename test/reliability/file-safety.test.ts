@@ -16,7 +16,7 @@ import { describe, expect, it } from "vitest";
 import type { Run } from "../../schemas/index.js";
 import { BatchRunProcessor, JsonlRunExporter, InMemoryRunExporter, replaySpool } from "../../src/export/index.js";
 import { RunSpool } from "../../src/export/spool.js";
-import { captureWarnings } from "../callbacks/warnings-capture.js";
+import { captureWarnings } from "../support/warnings-capture.js";
 
 const warnings = captureWarnings();
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));

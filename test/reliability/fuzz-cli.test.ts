@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/run-cli.js";
-import { Sink } from "../cli/sink.js";
+import { Sink } from "../support/sink.js";
 
 const RUNS = 200;
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));

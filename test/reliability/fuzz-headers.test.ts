@@ -12,8 +12,8 @@ import {
   traceable,
   type CurrentRun,
 } from "../../src/tracing/index.js";
-import { captureWarnings } from "../callbacks/warnings-capture.js";
-import { prototypePolluted } from "./hostile-values.js";
+import { captureWarnings } from "../support/warnings-capture.js";
+import { prototypePolluted } from "../support/hostile-values.js";
 
 const warnings = captureWarnings();
 const RUNS = 1000;

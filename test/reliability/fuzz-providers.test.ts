@@ -13,7 +13,7 @@ import {
   StreamAccumulator,
   type MessageChunk,
 } from "../../src/providers/index.js";
-import { captureWarnings } from "../callbacks/warnings-capture.js";
+import { captureWarnings } from "../support/warnings-capture.js";
 import {
   deepArray,
   deepObject,
@@ -23,7 +23,7 @@ import {
   pathsOf,
   pollutingObject,
   prototypePolluted,
-} from "./hostile-values.js";
+} from "../support/hostile-values.js";
 
 captureWarnings(); // bad counts are reported as warnings: kept off the console
 const RUNS = 400;

@@ -11,7 +11,7 @@ import {
 } from "../../callbacks/index.js";
 import { InMemoryRunExporter } from "../../src/export/index.js";
 import { RunTracer, traceable } from "../../src/tracing/index.js";
-import { captureWarnings } from "../callbacks/warnings-capture.js";
+import { captureWarnings } from "../support/warnings-capture.js";
 
 const warnings = captureWarnings();
 const never = (): Promise<never> => new Promise<never>(() => {});

@@ -7,7 +7,7 @@ import type { Run } from "../../schemas/index.js";
 import { JsonlRunExporter, maskRunSecrets, RunPrivacy } from "../../src/export/index.js";
 import { toJsonSafeRun } from "../../src/export/json-safe.js";
 import { RunTracer, traceable } from "../../src/tracing/index.js";
-import { captureWarnings } from "../callbacks/warnings-capture.js";
+import { captureWarnings } from "../support/warnings-capture.js";
 
 const warnings = captureWarnings();
 

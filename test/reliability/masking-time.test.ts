@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { describe, expect, it } from "vitest";
 import { maskSecretsInString, REDACTED } from "../../src/export/index.js";
-import { ADVERSARIAL_UNITS, repeatTo } from "./adversarial-text.js";
+import { ADVERSARIAL_UNITS, repeatTo } from "../support/adversarial-text.js";
 
 // Masking must never block the event loop for long: every detector runs in time linear in the text.
 // Measured as cost per byte across sizes 16× and 10× apart (a quadratic pattern multiplies it by the

@@ -3,7 +3,7 @@ import { CallbackManager, withCallbacks } from "../../callbacks/index.js";
 import type { Run } from "../../schemas/index.js";
 import { InMemoryRunExporter, type ExportResult, type RunExporter } from "../../src/export/index.js";
 import { RunTracer } from "../../src/tracing/index.js";
-import { captureWarnings } from "../callbacks/warnings-capture.js";
+import { captureWarnings } from "../support/warnings-capture.js";
 
 const warnings = captureWarnings();
 

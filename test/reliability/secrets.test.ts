@@ -19,8 +19,8 @@ import {
 } from "../../src/export/index.js";
 import { OpenTelemetryCallbackHandler } from "../../src/otel/index.js";
 import { RunTracer, traceable, type RunTracerOptions } from "../../src/tracing/index.js";
-import { captureWarnings } from "../callbacks/warnings-capture.js";
-import { useContextManager } from "../otel/otel-setup.js";
+import { captureWarnings } from "../support/warnings-capture.js";
+import { useContextManager } from "../support/otel-setup.js";
 import { FaultServer } from "./fault-server.js";
 
 useContextManager();

@@ -9,7 +9,7 @@ import {
 } from "../../callbacks/index.js";
 import type { LLMResult, UsageMetadata } from "../../schemas/index.js";
 import { fromHeaders } from "../../src/tracing/index.js";
-import { captureWarnings } from "../callbacks/warnings-capture.js";
+import { captureWarnings } from "../support/warnings-capture.js";
 
 const warnings = captureWarnings();
 const RUN_ID = "0190f0e4-0000-7000-8000-000000000001";

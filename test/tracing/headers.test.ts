@@ -1,8 +1,8 @@
 import { RunTree } from "langsmith/run_trees";
 import { describe, expect, it } from "vitest";
 import { fromHeaders, getCurrentRun, toHeaders, traceable, type CurrentRun } from "../../src/tracing/index.js";
-import { captureWarnings } from "../callbacks/warnings-capture.js";
-import { memoryTracer, named } from "./helpers.js";
+import { captureWarnings } from "../support/warnings-capture.js";
+import { memoryTracer, named } from "../support/tracing-helpers.js";
 
 const warnings = captureWarnings();
 

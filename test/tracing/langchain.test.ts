@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { installLangChainBridge } from "../../callbacks/langchain-bridge.js";
 import { scopeExtensionsReady } from "../../callbacks/scope-extensions.js";
 import { getCurrentRun, traceable } from "../../src/tracing/index.js";
-import { captureWarnings } from "../callbacks/warnings-capture.js";
-import { UsageChatModel } from "../langchain/usage-chat-model.js";
-import { memoryTracer, named } from "./helpers.js";
+import { captureWarnings } from "../support/warnings-capture.js";
+import { UsageChatModel } from "../support/usage-chat-model.js";
+import { memoryTracer, named } from "../support/tracing-helpers.js";
 
 const warnings = captureWarnings();
 const usage = { input_tokens: 8, output_tokens: 10, total_tokens: 18 };

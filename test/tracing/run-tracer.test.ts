@@ -5,8 +5,8 @@ import { CallbackManager, getDefaultCostEstimator, setDefaultCostEstimator } fro
 import { RunSchema, type CostEstimator, type GenerationMessage } from "../../schemas/index.js";
 import { microsFromIso } from "../../src/tracing/clock.js";
 import { dottedOrderSegment } from "../../src/tracing/index.js";
-import { captureWarnings } from "../callbacks/warnings-capture.js";
-import { chatResult, memoryTracer, named, scriptedClock } from "./helpers.js";
+import { captureWarnings } from "../support/warnings-capture.js";
+import { chatResult, memoryTracer, named, scriptedClock } from "../support/tracing-helpers.js";
 
 const warnings = captureWarnings();
 const usage = { input_tokens: 10, output_tokens: 4, total_tokens: 14 };

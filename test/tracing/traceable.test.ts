@@ -3,8 +3,8 @@ import { CallbackManager, withCallbacks, type CallbackHandler } from "../../call
 import { RunSchema, type Run } from "../../schemas/index.js";
 import { fromHeaders, getCurrentRun, traceable, type CurrentRun } from "../../src/tracing/index.js";
 import { handedOverCount } from "../../src/tracing/run-registry.js";
-import { captureWarnings } from "../callbacks/warnings-capture.js";
-import { chatResult, memoryTracer, named } from "./helpers.js";
+import { captureWarnings } from "../support/warnings-capture.js";
+import { chatResult, memoryTracer, named } from "../support/tracing-helpers.js";
 
 const warnings = captureWarnings();
 

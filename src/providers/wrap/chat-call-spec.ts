@@ -59,6 +59,11 @@ export interface ChatCallSpec {
    * let it pass unread; absent when the SDK yields the API's events as they are.
    */
   event?(item: JsonRecord): JsonRecord | undefined;
+  /**
+   * Puts a budget's abort signal into the call's arguments (joined with the caller's); absent when
+   * the SDK has no per-call signal runledger knows of.
+   */
+  abortSignal?(args: unknown[], signal: AbortSignal): void;
   /** Reports every text delta of one stream event to `sink`. Called per event: must not allocate. */
   textDeltas(event: JsonRecord, sink: TokenSink): void;
 }

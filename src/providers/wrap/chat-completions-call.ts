@@ -1,6 +1,7 @@
 import type { ChatCallSpec, TokenSink } from "./chat-call-spec.js";
 import { isRecord, type JsonRecord } from "../common/records.js";
 import type { ProviderName } from "../common/types.js";
+import { signalInRequestOptions } from "./request-signal.js";
 
 /**
  * The call spec of a Chat Completions `create` (OpenAI's, and the SDKs that copy its request and
@@ -23,6 +24,7 @@ export function chatCompletionsCall(
     stopKey: "stop",
     messages: (request: JsonRecord): unknown[] => (Array.isArray(request.messages) ? request.messages : []),
     textDeltas: chatCompletionDeltas,
+    abortSignal: signalInRequestOptions,
     ...overrides,
   };
 }

@@ -1,3 +1,4 @@
+import { currentBudgetSignal } from "../../../callbacks/budget-context.js";
 import { emitWarning } from "../../../callbacks/warnings.js";
 import type { ChatCallSpec, PreparedRequest } from "./chat-call-spec.js";
 import { ChatRun, settleInBackground } from "./chat-run.js";
@@ -27,6 +28,10 @@ export function callInstrumented(
   options: WrapClientOptions,
   args: unknown[],
 ): unknown {
+  // Inside withBudget, the budget's signal aborts the call: one already aborted is refused by the
+  // SDK before anything is sent.
+  const budgetSignal = currentBudgetSignal();
+  if (budgetSignal !== undefined) spec.abortSignal?.(args, budgetSignal);
   return instrumentCall(spec, options, isRecord(args[0]) ? args[0] : {}, (sent) => {
     if (sent !== args[0]) args[0] = sent;
     return original.apply(owner, args);

@@ -1,5 +1,6 @@
 import type { ChatCallSpec, TokenSink } from "./chat-call-spec.js";
 import { isRecord, type JsonRecord } from "../common/records.js";
+import { signalInRequestOptions } from "./request-signal.js";
 import { defineClientWrapper } from "./wrap-client.js";
 import type { WrapClientOptions } from "./wrap-options.js";
 
@@ -14,6 +15,7 @@ const MESSAGES: ChatCallSpec = {
   stopKey: "stop_sequences",
   messages: anthropicMessages,
   textDeltas: anthropicDeltas,
+  abortSignal: signalInRequestOptions,
 };
 
 const wrapper = defineClientWrapper<WrapAnthropicOptions>("anthropic", () => ({

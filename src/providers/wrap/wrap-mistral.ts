@@ -12,7 +12,8 @@ export type WrapMistralOptions = WrapClientOptions;
 const VERBATIM: ReadonlySet<string> = new Set(["arguments"]);
 
 // The SDK (Speakeasy-generated) returns camelCase objects; the normalizer reads the API's snake_case.
-const CHAT_OPTIONS = { maxTokensKeys: ["maxTokens"], stopKey: "stop" };
+// Mistral's SDK takes a signal only inside `fetchOptions`: budgets do not reach it yet (counted, not aborted).
+const CHAT_OPTIONS = { maxTokensKeys: ["maxTokens"], stopKey: "stop", abortSignal: undefined };
 
 const wrapper = defineClientWrapper<WrapMistralOptions>("mistral", (_options, client) => {
   const common = { ...CHAT_OPTIONS, server: serverLocation((client as { _baseURL?: unknown })._baseURL) };

@@ -1,6 +1,7 @@
 import type { ChatCallSpec, PreparedRequest, TokenSink } from "./chat-call-spec.js";
 import { isRecord, type JsonRecord } from "../common/records.js";
 import { chatCompletionsCall } from "./chat-completions-call.js";
+import { signalInRequestOptions } from "./request-signal.js";
 import { defineClientWrapper } from "./wrap-client.js";
 import type { WrapClientOptions } from "./wrap-options.js";
 import { servingHost } from "./openai-hosts.js";
@@ -29,6 +30,7 @@ const RESPONSES: ChatCallSpec = {
   stopKey: "stop",
   messages: responsesMessages,
   textDeltas: responsesDeltas,
+  abortSignal: signalInRequestOptions,
 };
 
 const wrapper = defineClientWrapper<WrapOpenAIOptions>("openai", (options, client) => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach } from "vitest";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { FIXTURES_DIR } from "./helpers.js";
+import { FIXTURES_DIR } from "./providers-helpers.js";
 
 /** One server-sent event: `event:` line (Anthropic names every event) and the `data:` payload. */
 export interface SseEvent {
@@ -28,6 +28,8 @@ export type Reply =
       events: readonly SseEvent[];
       /** Destroy the connection after this many events (a stream that breaks in the middle). */
       breakAfter?: number;
+      /** Write one event every this many milliseconds (a slow model), stopping when the client hangs up. */
+      intervalMs?: number;
     };
 
 /** A request the server received. */
@@ -44,6 +46,8 @@ export interface RecordedRequest {
  */
 export class LoopbackServer {
   readonly requests: RecordedRequest[] = [];
+  /** Per slow stream (`intervalMs`), in order: how many events were written before it ended or the client left. */
+  readonly slowStreams: { written: number; clientLeft: boolean; ended: Promise<void> }[] = [];
   private readonly _server: Server;
   private readonly _replies: Reply[] = [];
 
@@ -74,6 +78,7 @@ export class LoopbackServer {
   /** Forgets recorded requests and unused replies. */
   reset(): void {
     this.requests.length = 0;
+    this.slowStreams.length = 0;
     this._replies.length = 0;
   }
 
@@ -113,6 +118,25 @@ export class LoopbackServer {
     }
     response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
     const frames = reply.events.map(frame);
+    if (reply.intervalMs !== undefined) {
+      let ended = (): void => undefined;
+      const progress = { written: 0, clientLeft: false, ended: new Promise<void>((resolve) => (ended = resolve)) };
+      this.slowStreams.push(progress);
+      response.on("close", () => (progress.clientLeft ||= !response.writableEnded));
+      for (const text of frames) {
+        if (progress.clientLeft || response.destroyed) {
+          progress.clientLeft = true;
+          ended();
+          return;
+        }
+        response.write(text);
+        progress.written++;
+        await new Promise((resolve) => setTimeout(resolve, reply.intervalMs));
+      }
+      response.end();
+      ended();
+      return;
+    }
     if (reply.breakAfter === undefined) {
       response.end(frames.join(""));
       return;

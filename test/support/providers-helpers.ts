@@ -72,7 +72,7 @@ export function accumulate(chunks: readonly unknown[], options: NormalizeOptions
 }
 
 // Warning capture is shared by every suite.
-export { captureWarnings } from "../callbacks/warnings-capture.js";
+export { captureWarnings } from "./warnings-capture.js";
 
 /** A deep copy, so a test can edit a fixture payload without touching the shared one. */
 export function clone<T>(value: T): T {

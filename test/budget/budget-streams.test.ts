@@ -1,0 +1,214 @@
+import Anthropic from "@anthropic-ai/sdk";
+import { createOpenAI } from "@ai-sdk/openai";
+import { streamText, wrapLanguageModel } from "ai";
+import { runledgerMiddleware } from "../../src/ai-sdk/index.js";
+import OpenAI from "openai";
+import { describe, expect, it } from "vitest";
+import { BudgetExceededError, estimateCost, withBudget, withCallbacks } from "../../src/index.js";
+import { InMemoryRunExporter } from "../../src/export/index.js";
+import { wrapAnthropic } from "../../src/providers/wrap/wrap-anthropic.js";
+import { wrapOpenAI } from "../../src/providers/wrap/wrap-openai.js";
+import { RunTracer } from "../../src/tracing/index.js";
+import { fixtureRaw, useLoopbackServer, type Reply } from "../support/loopback-server.js";
+
+// Real SDK clients read slow streams (one event every few ms) from the loopback server. The streams
+// are the recorded fixtures stretched: their one-token text chunk repeated, the final usage scaled
+// to match, so the exact usage a finished call reports is what the provider would bill.
+const loopback = useLoopbackServer();
+const INTERVAL_MS = 4;
+const LONG = 200;
+
+type Chunk = Record<string, unknown>;
+const OPENAI = fixtureRaw("openai", "chat_completions_stream_include_usage") as Chunk[];
+const ANTHROPIC = fixtureRaw("anthropic", "messages_stream") as Chunk[];
+
+function slowOpenAIStream(tokens: number): Reply {
+  const [first, text, , , finish, usage] = OPENAI as [Chunk, Chunk, Chunk, Chunk, Chunk, Chunk];
+  const prompt = (usage.usage as { prompt_tokens: number }).prompt_tokens;
+  const last = { ...usage, usage: { prompt_tokens: prompt, completion_tokens: tokens, total_tokens: prompt + tokens } };
+  const chunks = [first, ...Array.from({ length: tokens }, () => text), finish, last];
+  return { kind: "sse", events: [...chunks.map((data) => ({ data })), { data: "[DONE]" }], intervalMs: INTERVAL_MS };
+}
+
+function slowAnthropicStream(tokens: number): Reply {
+  const [start, blockStart, , delta, , , blockStop, messageDelta, stop] = ANTHROPIC as Chunk[] as [
+    Chunk,
+    Chunk,
+    Chunk,
+    Chunk,
+    Chunk,
+    Chunk,
+    Chunk,
+    Chunk,
+    Chunk,
+  ];
+  const finalUsage = { ...(messageDelta.usage as Chunk), output_tokens: tokens };
+  const events = [
+    start,
+    blockStart,
+    ...Array.from({ length: tokens }, () => delta),
+    blockStop,
+    { ...messageDelta, usage: finalUsage },
+    stop,
+  ];
+  return { kind: "sse", events: events.map((data) => ({ event: String(data.type), data })), intervalMs: INTERVAL_MS };
+}
+
+const openai = () => wrapOpenAI(new OpenAI({ apiKey: "test-key", baseURL: loopback().url("/v1"), maxRetries: 0 }));
+const anthropic = () => wrapAnthropic(new Anthropic({ apiKey: "test-key", baseURL: loopback().url(), maxRetries: 0 }));
+
+/** Streams one OpenAI chat completion and counts the text chunks the caller received. */
+async function streamOpenAI(received: { tokens: number }): Promise<void> {
+  const stream = await openai().chat.completions.create({
+    model: "gpt-5.5",
+    messages: [{ role: "user", content: "Go" }],
+    stream: true,
+  });
+  for await (const chunk of stream) if (chunk.choices[0]?.delta.content) received.tokens++;
+}
+
+async function streamAnthropic(received: { tokens: number }): Promise<void> {
+  const stream = await anthropic().messages.create({
+    model: "claude-sonnet-4-5",
+    max_tokens: 1000,
+    messages: [{ role: "user", content: "Go" }],
+    stream: true,
+  });
+  for await (const event of stream) if (event.type === "content_block_delta") received.tokens++;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<BudgetExceededError> {
+  const error = await promise.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(BudgetExceededError);
+  return error as BudgetExceededError;
+}
+
+describe("withBudget with real clients streaming slowly", () => {
+  it("cuts an OpenAI stream right past maxTokens; the error and the trace carry the partial usage", async () => {
+    loopback().reply(slowOpenAIStream(LONG));
+    const exporter = new InMemoryRunExporter();
+    const tracer = new RunTracer({ exporter });
+    const received = { tokens: 0 };
+    const error = await rejection(
+      withCallbacks([tracer], () => withBudget({ maxTokens: 20 }, () => streamOpenAI(received))),
+    );
+    await tracer.forceFlush();
+
+    await loopback().slowStreams[0]?.ended;
+    // The 21st token passes the limit and aborts: the caller saw at most that one token more.
+    const pastLimit = received.tokens - 20;
+    console.log(
+      `openai: limit 20 tokens, caller received ${received.tokens}, server wrote ${loopback().slowStreams[0]?.written} events`,
+    );
+    expect(pastLimit).toBeGreaterThanOrEqual(0);
+    expect(pastLimit).toBeLessThanOrEqual(3);
+    expect(loopback().slowStreams[0]?.clientLeft).toBe(true);
+    expect(loopback().slowStreams[0]?.written).toBeLessThan(LONG / 2);
+    expect(error.limit).toBe("maxTokens");
+    expect(error.code).toBe("budget_exceeded");
+    // The aborted run is exported, with the tokens it streamed as its usage, the same the error counts.
+    const [run] = exporter.getFinishedRuns().filter((candidate) => candidate.run_type === "llm");
+    expect(run?.error).toBeTruthy();
+    const runUsage = (run?.outputs as { usage_metadata?: { output_tokens: number } } | undefined)?.usage_metadata;
+    console.log("openai aborted run usage:", JSON.stringify(runUsage), "error usage:", JSON.stringify(error.usage));
+    expect(error.usage.output_tokens).toBeGreaterThanOrEqual(21);
+  });
+
+  it("cuts an Anthropic stream past maxCostUsd priced from the price table", async () => {
+    loopback().reply(slowAnthropicStream(LONG));
+    const perOutputToken =
+      (estimateCost("claude-sonnet-4-5", { input_tokens: 0, output_tokens: 1e6, total_tokens: 1e6 })?.total_cost ?? 0) /
+      1e6;
+    expect(perOutputToken).toBeGreaterThan(0);
+    const maxCostUsd = perOutputToken * 30;
+    const received = { tokens: 0 };
+    const error = await rejection(withBudget({ maxCostUsd }, () => streamAnthropic(received)));
+    console.log(
+      `anthropic: limit ${maxCostUsd} USD (30 output tokens), caller received ${received.tokens} deltas, error usage ${JSON.stringify(error.usage)}, cost ${error.cost}`,
+    );
+    expect(error.limit).toBe("maxCostUsd");
+    expect(error.cost).toBeGreaterThan(maxCostUsd);
+    expect(received.tokens).toBeLessThan(LONG / 2);
+  });
+
+  it("warn mode: onExceeded is called once and the stream finishes with its exact usage", async () => {
+    loopback().reply(slowOpenAIStream(60));
+    const calls: unknown[] = [];
+    const received = { tokens: 0 };
+    const tokens = await withBudget({ maxTokens: 20, onExceeded: (info) => calls.push(info) }, async (budget) => {
+      await streamOpenAI(received);
+      return budget.tokens;
+    });
+    expect(received.tokens).toBe(60);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ limit: "maxTokens", max: 20 });
+    // Exact once the final usage arrived: the server's 14 prompt + 60 completion tokens.
+    expect(tokens).toBe(14 + 60);
+  });
+
+  it("refuses a call started after the budget is spent before it is sent", async () => {
+    loopback().reply(slowOpenAIStream(40));
+    const received = { tokens: 0 };
+    await rejection(
+      withBudget({ maxTokens: 10 }, async () => {
+        await streamOpenAI(received).catch(() => undefined); // the agent swallows the abort and goes on
+        await streamOpenAI(received); // refused
+      }),
+    );
+    expect(loopback().requests).toHaveLength(1);
+  });
+
+  it("counts every branch of a Promise.all and aborts them all", async () => {
+    loopback().reply(slowOpenAIStream(LONG), slowAnthropicStream(LONG));
+    const a = { tokens: 0 };
+    const b = { tokens: 0 };
+    const error = await rejection(
+      withBudget({ maxTokens: 30 }, () => Promise.all([streamOpenAI(a), streamAnthropic(b)])),
+    );
+    console.log(`Promise.all: limit 30, received ${a.tokens} + ${b.tokens}`);
+    expect(a.tokens + b.tokens).toBeGreaterThanOrEqual(30);
+    expect(a.tokens + b.tokens).toBeLessThanOrEqual(34);
+    await Promise.all(loopback().slowStreams.map((stream) => stream.ended));
+    expect(loopback().slowStreams.every((stream) => stream.clientLeft)).toBe(true);
+    expect(error.usage.output_tokens).toBeGreaterThanOrEqual(31);
+  });
+
+  it("nested budgets: the tightest wins, inner or outer", async () => {
+    loopback().reply(slowOpenAIStream(LONG));
+    const inner = { tokens: 0 };
+    const innerError = await rejection(
+      withBudget({ maxTokens: 100 }, () => withBudget({ maxTokens: 10 }, () => streamOpenAI(inner))),
+    );
+    expect(innerError.max).toBe(10);
+    expect(inner.tokens).toBeLessThanOrEqual(13);
+
+    loopback().reply(slowOpenAIStream(LONG));
+    const outer = { tokens: 0 };
+    const outerError = await rejection(
+      withBudget({ maxTokens: 10 }, () => withBudget({ maxTokens: 100 }, () => streamOpenAI(outer))),
+    );
+    expect(outerError.max).toBe(10);
+    expect(outer.tokens).toBeLessThanOrEqual(13);
+  });
+
+  it("aborts an AI SDK stream (real @ai-sdk/openai provider, runledgerMiddleware) through params.abortSignal", async () => {
+    loopback().reply(slowOpenAIStream(LONG));
+    const provider = createOpenAI({ apiKey: "test-key", baseURL: loopback().url("/v1") });
+    const model = wrapLanguageModel({ model: provider.chat("gpt-5.5"), middleware: runledgerMiddleware() });
+    const received = { tokens: 0 };
+    const error = await rejection(
+      withBudget({ maxTokens: 20 }, async () => {
+        const result = streamText({ model, prompt: "Go", maxRetries: 0, onError: () => undefined });
+        for await (const text of result.textStream) if (text.length > 0) received.tokens++;
+      }),
+    );
+    await loopback().slowStreams[0]?.ended;
+    console.log(`ai sdk: limit 20, caller received ${received.tokens}`);
+    expect(error.max).toBe(20);
+    expect(received.tokens).toBeLessThanOrEqual(23);
+    expect(loopback().slowStreams[0]?.clientLeft).toBe(true);
+  });
+});
