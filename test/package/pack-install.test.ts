@@ -25,7 +25,9 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const fixtures = join(root, "test/package/fixtures/app");
 const require = createRequire(import.meta.url);
 const tsc = require.resolve("typescript/bin/tsc");
-const pnpm = join(root, "node_modules/.bin/pnpm");
+// pnpm is fetched from the npm registry by npm itself: as a devDependency its platform packages cannot all be
+// recorded in package-lock.json here, and `npm ci` then refuses the lock.
+const PNPM = ["exec", "--yes", "--package=pnpm@12.25.1", "--", "pnpm"];
 const installed = (name: string): string =>
   (JSON.parse(readFileSync(join(root, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
 
@@ -93,7 +95,7 @@ describe.each(["npm", "pnpm"])("installed with %s into a new app", (manager) => 
     const output =
       manager === "npm"
         ? await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], app)
-        : await run(pnpm, ["install", "--prefer-offline", "--config.confirm-modules-purge=false"], app);
+        : await run("npm", [...PNPM, "install", "--prefer-offline", "--config.confirm-modules-purge=false"], app);
     console.log(`${manager} install:\n${output.trim()}`);
   }, 600_000);
 
