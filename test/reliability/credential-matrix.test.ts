@@ -1,11 +1,10 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OtlpCollector } from "../support/otlp-collector.js";
 import { CallbackManager, withCallbacks, type CallbackHandler } from "../../callbacks/index.js";
 import { runCli } from "../../src/cli/run-cli.js";
 import {
@@ -127,28 +126,16 @@ async function traced(exporter: RunExporter, options: Omit<RunTracerOptions, "ex
   await tracer.shutdown();
 }
 
-let otlp: Server;
-let otlpUrl: string;
-const otlpBodies: Buffer[] = [];
+let otlp: OtlpCollector;
 const servers: FaultServer[] = [];
 const directory = mkdtempSync(join(tmpdir(), "runledger-matrix-"));
 
 beforeAll(async () => {
-  otlp = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      otlpBodies.push(Buffer.concat(chunks));
-      response.writeHead(200, { "content-type": "application/json" });
-      response.end("{}");
-    });
-  });
-  await new Promise<void>((resolve) => otlp.listen(0, "127.0.0.1", resolve));
-  otlpUrl = `http://127.0.0.1:${(otlp.address() as AddressInfo).port}/v1/traces`;
+  otlp = await OtlpCollector.start();
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => otlp.close(resolve));
+  await otlp.close();
   await Promise.all(servers.map((server) => server.close()));
 });
 
@@ -196,15 +183,18 @@ describe(`credential matrix: ${CREDENTIAL_SHAPES.length} shapes × ${PLACEMENTS.
   });
 
   it.each([false, true])("OpenTelemetry attributes and span names, content capture %s", async (captureContent) => {
-    const start = otlpBodies.length;
+    const start = otlp.bodies.length;
     const provider = new BasicTracerProvider({
-      spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: otlpUrl }))],
+      spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: otlp.url }))],
     });
     const handler = new OpenTelemetryCallbackHandler({ tracerProvider: provider, captureContent });
     await withCallbacks([handler], () => leakyApp(undefined, baggageSeen));
     await provider.forceFlush();
     await provider.shutdown();
-    sinks.set(`OTel capture ${captureContent ? "on" : "off"}`, Buffer.concat(otlpBodies.slice(start)).toString("utf8"));
+    sinks.set(
+      `OTel capture ${captureContent ? "on" : "off"}`,
+      Buffer.concat(otlp.bodies.slice(start)).toString("utf8"),
+    );
   });
 
   it("0 leaks: every planted credential searched in every sink, baggage included", () => {

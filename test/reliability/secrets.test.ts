@@ -1,12 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { OtlpCollector } from "../support/otlp-collector.js";
 import { CallbackManager, withCallbacks, type CallbackHandler } from "../../callbacks/index.js";
 import type { Run } from "../../schemas/index.js";
 import {
@@ -173,27 +172,15 @@ async function traced(exporter: RunExporter, options: Omit<RunTracerOptions, "ex
   expect(after()).toBe(before); // the user's objects were never modified
 }
 
-let otlp: Server;
-let otlpUrl: string;
-const otlpBodies: Buffer[] = [];
+let otlp: OtlpCollector;
 const servers: FaultServer[] = [];
 
 beforeAll(async () => {
-  otlp = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      otlpBodies.push(Buffer.concat(chunks));
-      response.writeHead(200, { "content-type": "application/json" });
-      response.end("{}");
-    });
-  });
-  await new Promise<void>((resolve) => otlp.listen(0, "127.0.0.1", resolve));
-  otlpUrl = `http://127.0.0.1:${(otlp.address() as AddressInfo).port}/v1/traces`;
+  otlp = await OtlpCollector.start();
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => otlp.close(resolve));
+  await otlp.close();
   await Promise.all(servers.map((server) => server.close()));
 });
 
@@ -209,16 +196,16 @@ async function langsmithEndpoint(): Promise<FaultServer> {
 }
 
 async function otelExport(captureContent: boolean | undefined): Promise<Buffer> {
-  const start = otlpBodies.length;
+  const start = otlp.bodies.length;
   const provider = new BasicTracerProvider({
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: otlpUrl }))],
+    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: otlp.url }))],
   });
   const handler = new OpenTelemetryCallbackHandler({ tracerProvider: provider, captureContent });
   const { before, after } = await withCallbacks([handler], () => leakyAgent());
   await provider.forceFlush();
   await provider.shutdown();
   expect(after()).toBe(before);
-  return Buffer.concat(otlpBodies.slice(start));
+  return Buffer.concat(otlp.bodies.slice(start));
 }
 
 describe("secrets are never exported", () => {
