@@ -1,5 +1,5 @@
 import type { Run } from "../../schemas/index.js";
-import type { ExportResult, RunExporter } from "./run-exporter.js";
+import type { ExportResult, RunTextExporter } from "./run-exporter.js";
 
 /**
  * Keeps exported runs in memory: for tests and for reading a trace back in-process. Each run is kept
@@ -15,11 +15,20 @@ import type { ExportResult, RunExporter } from "./run-exporter.js";
  * await tracer.forceFlush();
  * exporter.getFinishedRuns().map((run) => run.name);
  */
-export class InMemoryRunExporter implements RunExporter {
+export class InMemoryRunExporter implements RunTextExporter {
   private runs: (string | Run)[] = [];
+
+  /** Always true: a processor may hand this exporter each run's JSON text (kept as it is). */
+  readonly acceptsRunText = true;
 
   async export(runs: Run[]): Promise<ExportResult> {
     for (const run of runs) this.runs.push(serialized(run));
+    return { code: "success" };
+  }
+
+  /** `export`, given each run's JSON text. */
+  async exportRunText(texts: string[]): Promise<ExportResult> {
+    for (const text of texts) this.runs.push(text);
     return { code: "success" };
   }
 
