@@ -1,7 +1,7 @@
 import type { AsyncLocalStorage } from "node:async_hooks";
 import { registerRunContextStorage, type CallbackContext } from "./context.js";
 import { LangChainBridgeHandler } from "./langchain-bridge-handler.js";
-import { requireHere } from "../schemas/require-here.cjs";
+import { requireHere } from "./require-here.cjs";
 import { registerScopeExtension, type ScopeExtension } from "./scope-extensions.js";
 
 // @langchain/core keeps its context (run trees, context variables, configure hooks) in one

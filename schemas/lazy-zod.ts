@@ -1,5 +1,5 @@
 import type * as Zod from "zod";
-import { requireHere } from "./require-here.cjs";
+import { loadZod } from "./zod-loader.cjs";
 
 let loaded: typeof Zod.z | undefined;
 
@@ -9,7 +9,7 @@ let loaded: typeof Zod.z | undefined;
  * Synchronous, so a boundary validates the first time it is crossed like every later time.
  */
 export function zod(): typeof Zod.z {
-  return (loaded ??= (requireHere("zod") as typeof Zod).z);
+  return (loaded ??= (loadZod() as typeof Zod).z);
 }
 
 /**

@@ -7,7 +7,7 @@
 // chunk, so every entry shares one copy of runledger's state, as before.
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
 import { createRequire } from "node:module";
 import { build } from "esbuild";
 
@@ -64,33 +64,51 @@ async function bundleEsm(out) {
     chunkNames: "chunks/[name]-[hash]",
     sourcemap: true,
     logLevel: "warning",
-    plugins: [requireHereAsEsm],
+    plugins: [keepCommonJs],
   });
   removeModules(out);
   cpSync(staging, out, { recursive: true });
   rmSync(staging, { recursive: true });
+  linkCommonJs(out, out);
 }
 
-// schemas/require-here.cts is CommonJS in both tsc outputs; inside an ES module bundle the same
-// `require` comes from createRequire (it resolves packages from the chunk's folder, inside this package).
-const requireHereAsEsm = {
-  name: "require-here-as-esm",
+// The .cts files (literal `require`s of what loads at first use, so an app's bundler sees them) stay
+// CommonJS files beside the bundle: esbuild would turn their `require` into a shim that an ES module
+// cannot run. Each import of one is written as a placeholder, then made relative to the importing file.
+const CJS_PLACEHOLDER = "runledger-cjs:";
+const keepCommonJs = {
+  name: "keep-commonjs",
   setup(build) {
-    build.onResolve({ filter: /[\\/]require-here\.cjs$/ }, () => ({ path: "require-here", namespace: "require-here" }));
-    build.onLoad({ filter: /.*/, namespace: "require-here" }, () => ({
-      contents:
-        'import { createRequire } from "node:module";\nexport const requireHere = createRequire(import.meta.url);\n',
-      loader: "js",
+    build.onResolve({ filter: /\.cjs$/ }, (args) => ({
+      path: CJS_PLACEHOLDER + relative(build.initialOptions.outbase, join(args.resolveDir, args.path)),
+      external: true,
     }));
   },
 };
 
-// tsc's compiled modules and their source maps, now in the bundle; declarations and package.json stay.
+// Points every placeholder import at the kept .cjs file, relative to the file that imports it.
+function linkCommonJs(dir, out) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) linkCommonJs(path, out);
+    else if (name.endsWith(".js")) {
+      const code = readFileSync(path, "utf8");
+      const linked = code.replace(new RegExp(`"${CJS_PLACEHOLDER}([^"]+)"`, "g"), (_, target) => {
+        const link = relative(dirname(path), join(out, target)).split(sep).join("/");
+        return JSON.stringify(link.startsWith(".") ? link : `./${link}`);
+      });
+      if (linked !== code) writeFileSync(path, linked);
+    }
+  }
+}
+
+// tsc's compiled modules and their source maps, now in the bundle; the .cjs files, declarations and
+// package.json stay.
 function removeModules(dir) {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) removeModules(path);
-    else if (/\.(c?js)(\.map)?$/.test(name)) rmSync(path);
+    else if (/\.js(\.map)?$/.test(name)) rmSync(path);
   }
 }
 

@@ -1,5 +1,5 @@
 import type * as OtelApi from "@opentelemetry/api";
-import { requireHere } from "../../schemas/require-here.cjs";
+import { loadOtelApi } from "./otel-api-loader.cjs";
 
 let loaded: typeof OtelApi | undefined;
 
@@ -13,5 +13,5 @@ let loaded: typeof OtelApi | undefined;
  * const span = otelApi().trace.getActiveSpan();
  */
 export function otelApi(): typeof OtelApi {
-  return (loaded ??= requireHere("@opentelemetry/api") as typeof OtelApi);
+  return (loaded ??= loadOtelApi() as typeof OtelApi);
 }
