@@ -14,28 +14,21 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 const repoRoot = path.resolve(import.meta.dirname, "../..");
 let outDir: string;
 let bundle: string;
-let builtBundle: string;
 
 beforeAll(async () => {
   outDir = mkdtempSync(path.join(os.tmpdir(), "runledger-bundle-"));
   bundle = path.join(outDir, "runledger.mjs");
-  await build({
-    entryPoints: [path.join(repoRoot, "src/index.ts")],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    outfile: bundle,
-    logLevel: "silent",
-  });
-  builtBundle = path.join(outDir, "runledger-built.mjs");
-  await build({
-    entryPoints: [path.join(repoRoot, "dist/esm/src/index.js")],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    outfile: builtBundle,
-    logLevel: "silent",
-  });
+  const entries = { "runledger.mjs": "src/index.ts", "runledger-built.mjs": "dist/esm/src/index.js" };
+  for (const [outfile, entry] of Object.entries(entries)) {
+    await build({
+      entryPoints: [path.join(repoRoot, entry)],
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      outfile: path.join(outDir, outfile),
+      logLevel: "silent",
+    });
+  }
 }, 60_000);
 
 afterAll(() => {
