@@ -1,4 +1,5 @@
 import type { AsyncLocalStorage } from "node:async_hooks";
+import { currentBudgetSignal, joinSignals } from "./budget-context.js";
 import { registerRunContextStorage, type CallbackContext } from "./context.js";
 import { LangChainBridgeHandler } from "./langchain-bridge-handler.js";
 import { requireHere } from "./require-here.cjs";
@@ -63,7 +64,10 @@ const bridgeExtension: ScopeExtension = <T>(scope: CallbackContext, fn: () => T)
   // A run's scope (a traced function's body) is inside that run: LangChain.js runs started there are
   // its children, not children of the LangChain.js runnable around it.
   const runScope = scope.parentRunId !== undefined;
-  return storage.run(cloneStore(storage.getStore(), runScope), () => {
+  const store = cloneStore(storage.getStore(), runScope);
+  const budgetSignal = currentBudgetSignal();
+  if (budgetSignal !== undefined) withSignal(store, budgetSignal);
+  return storage.run(store, () => {
     // The hook lives in the context's variables: an enclosing scope registered it already.
     if (langchain.getContextVariable(CONTEXT_VARIABLE) === undefined) {
       for (const copy of copies) copy.registerConfigureHook({ contextVar: CONTEXT_VARIABLE, inheritable: true });
@@ -132,10 +136,22 @@ function requireEsm(): LangChainContextModule | undefined {
 }
 
 /**
+ * Puts a budget's signal in the runnable config LangChain.js reads from its context (`ensureConfig`
+ * starts every call's config from it), joined with the signal already there: every LangChain.js
+ * call made in the scope is given it (`callOptions.signal`, which the integrations pass to their
+ * SDK and check between chunks), unless the call passes its own `signal`, which replaces it.
+ */
+function withSignal(store: { extra?: Record<symbol, unknown> }, signal: AbortSignal): void {
+  const config = store.extra?.[LC_CHILD_CONFIG] as { signal?: unknown } | undefined;
+  const joined = joinSignals(config?.signal, signal);
+  store.extra = { ...store.extra, [LC_CHILD_CONFIG]: { ...config, signal: joined } };
+}
+
+/**
  * A shallow copy that keeps the prototype (LangChain recognizes its RunTree stores by their methods);
  * for a run's scope, without the enclosing runnable's config.
  */
-function cloneStore(store: unknown, runScope: boolean): object {
+function cloneStore(store: unknown, runScope: boolean): { extra?: Record<symbol, unknown> } {
   if (typeof store !== "object" || store === null) return {};
   const copy = Object.create(
     Object.getPrototypeOf(store) as object | null,

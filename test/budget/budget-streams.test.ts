@@ -88,7 +88,7 @@ function abortedRun(exporter: InMemoryRunExporter): Run {
 }
 
 /** The token counts of a run record or of a budget error's usage. */
-function tokenCounts(source: Run | BudgetExceededError): [number | undefined, number | undefined, number | undefined] {
+function tokenCounts(source: Run | BudgetExceededError): (number | null | undefined)[] {
   if (source instanceof BudgetExceededError)
     return [source.usage.input_tokens, source.usage.output_tokens, source.usage.total_tokens];
   const usage = (source.extra?.metadata as { usage_metadata?: Record<string, number> } | undefined)?.usage_metadata;
