@@ -64,17 +64,19 @@ const bridgeExtension: ScopeExtension = <T>(scope: CallbackContext, fn: () => T)
   // A run's scope (a traced function's body) is inside that run: LangChain.js runs started there are
   // its children, not children of the LangChain.js runnable around it.
   const runScope = scope.parentRunId !== undefined;
-  const store = cloneStore(storage.getStore(), runScope);
-  const budgetSignal = currentBudgetSignal();
-  if (budgetSignal !== undefined) withSignal(store, budgetSignal);
-  return storage.run(store, () => {
+  return storage.run(cloneStore(storage.getStore(), runScope), () => {
     // The hook lives in the context's variables: an enclosing scope registered it already.
     if (langchain.getContextVariable(CONTEXT_VARIABLE) === undefined) {
       for (const copy of copies) copy.registerConfigureHook({ contextVar: CONTEXT_VARIABLE, inheritable: true });
     }
     langchain.setContextVariable(CONTEXT_VARIABLE, new LangChainBridgeHandler(scope));
+    // setContextVariable entered a new store (which keeps a run tree's `extra`, not a plain store's).
     const entered = storage.getStore();
-    if (runScope && typeof entered === "object" && entered !== null) state.scopeStores.add(entered);
+    if (typeof entered === "object" && entered !== null) {
+      if (runScope) state.scopeStores.add(entered);
+      const budgetSignal = currentBudgetSignal();
+      if (budgetSignal !== undefined) withSignal(entered, budgetSignal);
+    }
     return fn();
   });
 };
@@ -141,7 +143,8 @@ function requireEsm(): LangChainContextModule | undefined {
  * call made in the scope is given it (`callOptions.signal`, which the integrations pass to their
  * SDK and check between chunks), unless the call passes its own `signal`, which replaces it.
  */
-function withSignal(store: { extra?: Record<symbol, unknown> }, signal: AbortSignal): void {
+function withSignal(entered: object, signal: AbortSignal): void {
+  const store = entered as { extra?: Record<symbol, unknown> };
   const config = store.extra?.[LC_CHILD_CONFIG] as { signal?: unknown } | undefined;
   const joined = joinSignals(config?.signal, signal);
   store.extra = { ...store.extra, [LC_CHILD_CONFIG]: { ...config, signal: joined } };
@@ -151,7 +154,7 @@ function withSignal(store: { extra?: Record<symbol, unknown> }, signal: AbortSig
  * A shallow copy that keeps the prototype (LangChain recognizes its RunTree stores by their methods);
  * for a run's scope, without the enclosing runnable's config.
  */
-function cloneStore(store: unknown, runScope: boolean): { extra?: Record<symbol, unknown> } {
+function cloneStore(store: unknown, runScope: boolean): object {
   if (typeof store !== "object" || store === null) return {};
   const copy = Object.create(
     Object.getPrototypeOf(store) as object | null,

@@ -1,4 +1,5 @@
 import Anthropic from "@anthropic-ai/sdk";
+import { ChatOpenAI } from "@langchain/openai";
 import { createOpenAI } from "@ai-sdk/openai";
 import { streamText, wrapLanguageModel } from "ai";
 import { runledgerMiddleware } from "../../src/ai-sdk/index.js";
@@ -10,7 +11,8 @@ import { wrapAnthropic } from "../../src/providers/wrap/wrap-anthropic.js";
 import { wrapOpenAI } from "../../src/providers/wrap/wrap-openai.js";
 import { RunTracer } from "../../src/tracing/index.js";
 import type { Run } from "../../schemas/index.js";
-import { fixtureRaw, useLoopbackServer, type Reply } from "../support/loopback-server.js";
+import { fixtureRaw, jsonReply, useLoopbackServer, type Reply } from "../support/loopback-server.js";
+import { RunnableLambda } from "@langchain/core/runnables";
 
 // Real SDK clients read slow streams (one event every few ms) from the loopback server. The streams
 // are the recorded fixtures stretched: their one-token text chunk repeated, the final usage scaled
@@ -232,6 +234,74 @@ describe("withBudget with real clients streaming slowly", () => {
     );
     expect(outerError.max).toBe(10);
     expect(outer.tokens).toBeLessThanOrEqual(13);
+  });
+
+  it("aborts a LangChain.js ChatOpenAI stream: the budget's signal is in the runnable config LangChain.js reads", async () => {
+    loopback().reply(slowOpenAIStream(LONG));
+    const model = new ChatOpenAI({
+      model: "gpt-5.5",
+      apiKey: "test-key",
+      maxRetries: 0,
+      configuration: { baseURL: loopback().url("/v1") },
+    });
+    const exporter = new InMemoryRunExporter();
+    const tracer = new RunTracer({ exporter });
+    const received = { tokens: 0 };
+    const error = await rejection(
+      withCallbacks([tracer], () =>
+        withBudget({ maxTokens: 20 }, async () => {
+          for await (const chunk of await model.stream("Go")) if (chunk.text.length > 0) received.tokens++;
+        }),
+      ),
+    );
+    await tracer.forceFlush();
+    await loopback().slowStreams[0]?.ended;
+    console.log(
+      `langchain.js ChatOpenAI: limit 20 tokens, caller received ${received.tokens}, server wrote ${loopback().slowStreams[0]?.written} events`,
+    );
+    expect(error.max).toBe(20);
+    expect(received.tokens - 20).toBeGreaterThanOrEqual(0);
+    expect(received.tokens - 20).toBeLessThanOrEqual(3);
+    // The request itself was aborted (the SDK got the signal), not only the caller's loop.
+    expect(loopback().slowStreams[0]?.clientLeft).toBe(true);
+    expect(loopback().slowStreams[0]?.written).toBeLessThan(LONG / 2);
+    const runs = exporter.getFinishedRuns().filter((candidate) => candidate.run_type === "llm");
+    expect(runs).toHaveLength(1);
+    expect(runs[0]?.status).toBe("error");
+    expect(runs[0]?.name).toBe("ChatOpenAI");
+    // LangChain.js reports a token before it yields it and checks the signal between chunks: the
+    // token that passed the limit was billed (counted) but never reached the caller.
+    expect(error.usage.output_tokens).toBe(21);
+    expect(received.tokens).toBe(20);
+  });
+
+  it("a LangChain.js call given its own signal keeps it; a chain inside the budget still gets the budget's", async () => {
+    loopback().reply(jsonReply(fixtureRaw("openai", "chat_completions_plain")));
+    const model = new ChatOpenAI({
+      model: "gpt-5.5",
+      apiKey: "test-key",
+      maxRetries: 0,
+      configuration: { baseURL: loopback().url("/v1") },
+    });
+    const seen: (AbortSignal | undefined)[] = [];
+    const probe = RunnableLambda.from((input: string, config?: { signal?: AbortSignal }) => {
+      seen.push(config?.signal);
+      return input;
+    });
+    const own = new AbortController();
+    await withBudget({ maxTokens: 1000 }, async (budget) => {
+      await probe.pipe(model).invoke("Go");
+      await probe.invoke("Go", { signal: own.signal });
+      budget.signal.throwIfAborted();
+      expect(seen[0]).toBeDefined();
+      expect(seen[1]).toBe(own.signal);
+    });
+    // The chain's signal is the budget's: the model call's usage passes the limit and aborts it.
+    loopback().reply(jsonReply(fixtureRaw("openai", "chat_completions_plain")));
+    const spent = await rejection(withBudget({ maxTokens: 1 }, () => probe.pipe(model).invoke("Go")));
+    expect(spent.max).toBe(1);
+    expect(seen[2]?.aborted).toBe(true);
+    expect(seen[2]?.reason).toBe(spent);
   });
 
   it("aborts an AI SDK stream (real @ai-sdk/openai provider, runledgerMiddleware) through params.abortSignal", async () => {
