@@ -3,9 +3,10 @@ import { emitWarning } from "../../callbacks/warnings.js";
 import { describeValue } from "../../callbacks/describe-value.js";
 import { settledWithin } from "../../callbacks/handler-timeout.js";
 import { registerExitFlush } from "../lifecycle/exit-hooks.js";
-import type { RunExporter } from "./run-exporter.js";
+import { acceptsRunText, type ExportResult, type RunExporter } from "./run-exporter.js";
 import { RetryingRunExporter, nonNegative, type RetryOptions } from "./retrying-run-exporter.js";
 import { RunPrivacy, type RunPrivacyOptions } from "./run-privacy.js";
+import { runText } from "./run-json.js";
 import { RunSpool } from "./spool.js";
 
 /** Options of `BatchRunProcessor`; every field has a default. */
@@ -47,6 +48,8 @@ type DropReason =
  * in the background (so building it costs the ending code nothing).
  */
 export type FinishedRun = Run | (() => Run);
+/** A run in its export form: the prepared record, or its JSON text when the exporter takes text. */
+type ExportForm = Run | string;
 type Outcome = { code: "runs_dropped" | "runs_spooled"; reason: DropReason };
 
 /**
@@ -80,6 +83,8 @@ export class BatchRunProcessor {
   private readonly scheduledDelayMillis: number;
   private readonly shutdownTimeoutMillis: number;
   private readonly privacy: RunPrivacy;
+  /** Whether runs are prepared straight to their JSON text (the exporter takes it, see `RunTextExporter`). */
+  private readonly textual: boolean;
   private readonly spool: RunSpool | undefined;
   private readonly unregisterExitFlush: () => void;
   private queue: FinishedRun[] = [];
@@ -88,7 +93,7 @@ export class BatchRunProcessor {
   private queuedBytes = 0;
   private readonly maxQueueBytes: number;
   /** The batch being exported, in its export form (spooled from the `exit` hook if still there). */
-  private inFlight: Run[] | undefined;
+  private inFlight: ExportForm[] | undefined;
   private accepted = 0;
   private settled = 0;
   private exported = 0;
@@ -112,6 +117,7 @@ export class BatchRunProcessor {
     this.scheduledDelayMillis = nonNegative(options.scheduledDelayMillis, 500);
     this.shutdownTimeoutMillis = nonNegative(options.shutdownTimeoutMillis, 30_000);
     this.privacy = new RunPrivacy(options);
+    this.textual = acceptsRunText(exporter);
     const spoolDir = options.spoolDir ?? (process.env.RUNLEDGER_SPOOL_DIR || undefined);
     this.spool =
       spoolDir === undefined ? undefined : new RunSpool(spoolDir, positive(options.spoolMaxBytes, undefined));
@@ -233,10 +239,13 @@ export class BatchRunProcessor {
     this.reportDrops();
   }
 
-  private exportSyncNow(runs: Run[]): boolean {
-    if (this.target.exportSync === undefined) return false;
+  private exportSyncNow(runs: ExportForm[]): boolean {
+    const target = this.target;
     try {
-      return this.target.exportSync(runs).code === "success";
+      if (acceptsRunText(target) && target.exportRunTextSync !== undefined)
+        return target.exportRunTextSync(runs.map(runText)).code === "success";
+      if (target.exportSync === undefined) return false;
+      return target.exportSync(runs.map(recordOf)).code === "success";
     } catch {
       return false;
     }
@@ -299,7 +308,7 @@ export class BatchRunProcessor {
     const runs = this.exportForms(batch);
     if (runs.length === 0) return;
     this.inFlight = runs;
-    const result = await this.exporter.export(runs);
+    const result = await this.send(runs);
     // The shutdown deadline or the exit hook took the batch over meanwhile: it was settled there.
     if (this.inFlight !== runs) return;
     this.inFlight = undefined;
@@ -308,16 +317,21 @@ export class BatchRunProcessor {
     this.settled += runs.length;
   }
 
+  private send(runs: ExportForm[]): Promise<ExportResult> {
+    return this.textual ? this.exporter.exportRunText(runs.map(runText)) : this.exporter.export(runs.map(recordOf));
+  }
+
   /**
    * The export form of queued runs, built here, in the background, not when the runs ended: records
-   * built from their builders, then made JSON-safe, hidden and masked. A builder that throws loses
-   * its run only (dropped, counted, reported).
+   * built from their builders, then made JSON-safe, hidden and masked, straight to their JSON text when
+   * the exporter takes text. A builder that throws loses its run only (dropped, counted, reported).
    */
-  private exportForms(items: readonly FinishedRun[]): Run[] {
-    const runs: Run[] = [];
+  private exportForms(items: readonly FinishedRun[]): ExportForm[] {
+    const runs: ExportForm[] = [];
     for (const item of items) {
       try {
-        runs.push(this.privacy.prepare(typeof item === "function" ? item() : item));
+        const record = typeof item === "function" ? item() : item;
+        runs.push(this.textual ? this.privacy.serialize(record) : this.privacy.prepare(record));
       } catch (error) {
         // Hostile values become markers in the JSON-safe copy; this is the last line: one run lost, counted.
         this.settled++;
@@ -328,7 +342,7 @@ export class BatchRunProcessor {
   }
 
   /** Runs that cannot be exported: to the spool when there is one, else dropped. */
-  private async failForGood(runs: Run[], reason: DropReason, cause: unknown): Promise<void> {
+  private async failForGood(runs: ExportForm[], reason: DropReason, cause: unknown): Promise<void> {
     if (this.spool === undefined) {
       this.drop(reason, runs.length, cause);
       return;
@@ -387,6 +401,11 @@ export class BatchRunProcessor {
     }
     this.unreported.clear();
   }
+}
+
+// Every form of a batch is of one kind (the processor's `textual`); this converts the other kind anyway.
+function recordOf(run: ExportForm): Run {
+  return typeof run === "string" ? (JSON.parse(run) as Run) : run;
 }
 
 function positive<T extends number | undefined>(value: number | undefined, fallback: T): number | T {

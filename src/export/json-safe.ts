@@ -1,7 +1,8 @@
 import type { Run } from "../../schemas/index.js";
 import { maskKeyedValue, maskRunField, maskRunSecrets, maskSecrets, maskSecretsInString } from "./redact.js";
 
-const MAX_DEPTH = 64;
+/** Nesting deeper than this becomes `"[Too deep]"` (internal: shared with the text serializer). */
+export const MAX_DEPTH = 64;
 
 /**
  * A copy of `value` made of JSON data only, so that serializing it cannot throw and round-trips:
@@ -56,8 +57,11 @@ export function toMaskedJsonSafeRun(run: Run): Run {
   return out as unknown as Run;
 }
 
-// `masked`: strings are masked and secret-named fields replaced as the copy is made (the fused pass).
-function convert(value: unknown, ancestors: object[], depth: number, masked: boolean): unknown {
+/**
+ * The JSON-safe copy of `value` below `ancestors` (internal: shared with the text serializer, run-json.ts).
+ * `masked`: strings are masked and secret-named fields replaced as the copy is made (the fused pass).
+ */
+export function convert(value: unknown, ancestors: object[], depth: number, masked: boolean): unknown {
   switch (typeof value) {
     case "string":
       return masked ? maskSecretsInString(value) : value;
@@ -143,7 +147,8 @@ function convertFields(
   return out;
 }
 
-function convertMap(
+/** The JSON-safe object of a Map's entries (internal: shared with the text serializer). */
+export function convertMap(
   value: Map<unknown, unknown>,
   ancestors: object[],
   depth: number,
@@ -157,8 +162,8 @@ function convertMap(
   return out;
 }
 
-// A throwing getter loses its own field, not the rest of the object.
-function readField(value: Record<string, unknown>, key: string): unknown {
+/** `value[key]`, or a marker when reading it throws: a throwing getter loses its own field, not the rest. */
+export function readField(value: Record<string, unknown>, key: string): unknown {
   try {
     return value[key];
   } catch {
@@ -178,7 +183,8 @@ function setField(out: Record<string, unknown>, name: string, converted: unknown
   else out[name] = converted;
 }
 
-const UNREADABLE = "[Unreadable]";
+/** What an unreadable value becomes (internal: shared with the text serializer). */
+export const UNREADABLE = "[Unreadable]";
 
 // A Map's key as a field name: String(key), or a marker for a key that has no text form (a
 // null-prototype object, a revoked Proxy).
@@ -190,7 +196,8 @@ function mapKey(key: unknown): string {
   }
 }
 
-function callToJSON(toJSON: unknown, value: object): unknown {
+/** `toJSON.call(value)`, or the unreadable marker when it throws (internal: shared with the text serializer). */
+export function callToJSON(toJSON: unknown, value: object): unknown {
   try {
     return (toJSON as () => unknown).call(value);
   } catch {

@@ -3,7 +3,7 @@ import { mkdir, open, type FileHandle } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import type { Run } from "../../schemas/index.js";
 import { APPEND, PRIVATE_FILE_MODE } from "./private-files.js";
-import type { ExportResult, RunExporter } from "./run-exporter.js";
+import type { ExportResult, RunTextExporter } from "./run-exporter.js";
 import { RunPrivacy, type RunPrivacyOptions } from "./run-privacy.js";
 
 /** The file runs go to when neither the option nor `RUNLEDGER_TRACES_FILE` names one. */
@@ -30,7 +30,7 @@ const TRANSIENT = new Set(["EAGAIN", "EBUSY", "EMFILE", "ENFILE", "EINTR"]);
  * @example
  * const tracer = new RunTracer({ exporter: new JsonlRunExporter({ path: "traces/today.jsonl" }) });
  */
-export class JsonlRunExporter implements RunExporter {
+export class JsonlRunExporter implements RunTextExporter {
   readonly path: string;
   private readonly fileMode: number;
   private readonly privacy: RunPrivacy;
@@ -42,13 +42,27 @@ export class JsonlRunExporter implements RunExporter {
     this.privacy = new RunPrivacy(options);
   }
 
-  async export(runs: Run[]): Promise<ExportResult> {
-    if (runs.length === 0) return { code: "success" };
+  /** True unless this exporter hides inputs or outputs itself: a processor may then hand it each run's JSON text. */
+  get acceptsRunText(): boolean {
+    return this.privacy.hidesNothing;
+  }
+
+  export(runs: Run[]): Promise<ExportResult> {
+    return this.append(runs.length, () => this.lines(runs));
+  }
+
+  /** `export`, given each run's JSON text (written as they are: a `BatchRunProcessor` prepared them). */
+  exportRunText(texts: string[]): Promise<ExportResult> {
+    return this.append(texts.length, () => textLines(texts));
+  }
+
+  private async append(count: number, data: () => Buffer): Promise<ExportResult> {
+    if (count === 0) return { code: "success" };
     try {
-      const data = this.lines(runs);
+      const lines = data();
       this.directoryReady ??= mkdir(dirname(this.path), { recursive: true });
       await this.directoryReady;
-      await appendOnce(this.path, data, this.fileMode);
+      await appendOnce(this.path, lines, this.fileMode);
       return { code: "success" };
     } catch (error) {
       this.directoryReady = undefined; // the directory may have been removed: create it again next time
@@ -58,11 +72,20 @@ export class JsonlRunExporter implements RunExporter {
 
   /** `export`, synchronously: the runs still queued when the process exits are written, not lost. */
   exportSync(runs: Run[]): ExportResult {
-    if (runs.length === 0) return { code: "success" };
+    return this.appendSync(runs.length, () => this.lines(runs));
+  }
+
+  /** `exportSync`, given each run's JSON text. */
+  exportRunTextSync(texts: string[]): ExportResult {
+    return this.appendSync(texts.length, () => textLines(texts));
+  }
+
+  private appendSync(count: number, data: () => Buffer): ExportResult {
+    if (count === 0) return { code: "success" };
     try {
-      const data = this.lines(runs);
+      const lines = data();
       mkdirSync(dirname(this.path), { recursive: true });
-      appendOnceSync(this.path, data, this.fileMode);
+      appendOnceSync(this.path, lines, this.fileMode);
       return { code: "success" };
     } catch (error) {
       return failure(error);
@@ -70,8 +93,12 @@ export class JsonlRunExporter implements RunExporter {
   }
 
   private lines(runs: Run[]): Buffer {
-    return Buffer.from(`${runs.map((run) => JSON.stringify(this.privacy.prepare(run))).join("\n")}\n`);
+    return textLines(runs.map((run) => this.privacy.serialize(run)));
   }
+}
+
+function textLines(texts: readonly string[]): Buffer {
+  return Buffer.from(`${texts.join("\n")}\n`);
 }
 
 function failure(error: unknown): ExportResult {

@@ -1,5 +1,5 @@
 import type { Run } from "../../schemas/index.js";
-import type { ExportResult, RunExporter } from "./run-exporter.js";
+import { acceptsRunText, type ExportResult, type RunExporter } from "./run-exporter.js";
 
 /** Options of `RetryingRunExporter`; every field has a default. */
 export interface RetryOptions {
@@ -46,9 +46,21 @@ export class RetryingRunExporter implements RunExporter {
   }
 
   /** Exports `runs`, retrying retryable failures; resolves to the last attempt's result. Never rejects. */
-  async export(runs: Run[]): Promise<ExportResult> {
+  export(runs: Run[]): Promise<ExportResult> {
+    return this.retried(() => this.exporter.export(runs));
+  }
+
+  /** `export` of runs as their JSON text, through the wrapped exporter's `exportRunText`. */
+  exportRunText(texts: string[]): Promise<ExportResult> {
+    const exporter = this.exporter;
+    if (!acceptsRunText(exporter))
+      return Promise.resolve({ code: "failed", error: new TypeError("takes no run text") });
+    return this.retried(() => exporter.exportRunText(texts));
+  }
+
+  private async retried(exportOnce: () => Promise<ExportResult>): Promise<ExportResult> {
     for (let attempt = 0; ; attempt++) {
-      const result = await this.attempt(runs);
+      const result = await this.attempt(exportOnce);
       if (result.code !== "retryable" || attempt >= this.maxRetries || this.stopped) return result;
       await Promise.race([this.sleep(this.retryDelay(attempt, result.retryAfterMillis)), this.stoppedSignal]);
       if (this.stopped) return result;
@@ -77,9 +89,9 @@ export class RetryingRunExporter implements RunExporter {
     this.waitTimer = undefined;
   }
 
-  private async attempt(runs: Run[]): Promise<ExportResult> {
+  private async attempt(exportOnce: () => Promise<ExportResult>): Promise<ExportResult> {
     try {
-      return await this.exporter.export(runs);
+      return await exportOnce();
     } catch (error) {
       return { code: "failed", error };
     }

@@ -33,3 +33,32 @@ export interface RunExporter {
   /** Releases what the exporter holds (connections, files); called once, after the last export. */
   shutdown?(): Promise<void>;
 }
+
+/**
+ * An exporter that can also take runs as the JSON text of their export form (exactly what
+ * `JSON.stringify` of the run `export` would receive gives), so that a `BatchRunProcessor` writes each
+ * run once, straight to that text (see `maskedRunJson`), instead of building an export copy first. The
+ * JSONL and in-memory exporters are such exporters.
+ *
+ * @example
+ * if (acceptsRunText(exporter)) await exporter.exportRunText(runs.map(maskedRunJson));
+ */
+export interface RunTextExporter extends RunExporter {
+  /** False when the exporter changes runs before keeping them (its own `hideInputs`, say): it then needs `export`. */
+  readonly acceptsRunText: boolean;
+  /** `export`, given each run's JSON text. */
+  exportRunText(texts: string[]): Promise<ExportResult>;
+  /** `exportSync`, given each run's JSON text. */
+  exportRunTextSync?(texts: string[]): ExportResult;
+}
+
+/**
+ * Whether `exporter` takes runs as JSON text now (see `RunTextExporter`).
+ *
+ * @example
+ * acceptsRunText(new JsonlRunExporter()); // true
+ */
+export function acceptsRunText(exporter: RunExporter): exporter is RunTextExporter {
+  const candidate = exporter as Partial<RunTextExporter>;
+  return candidate.acceptsRunText === true && typeof candidate.exportRunText === "function";
+}

@@ -2,6 +2,7 @@ import { emitWarning } from "../../callbacks/warnings.js";
 import type { Run } from "../../schemas/index.js";
 import { toJsonSafe, toJsonSafeRun, toMaskedJsonSafeRun } from "./json-safe.js";
 import { maskRunSecrets } from "./redact.js";
+import { maskedRunJson } from "./run-json.js";
 
 /**
  * What to send of a run's inputs or outputs: `true` sends `{}`, `false` sends them as they are, a
@@ -49,8 +50,21 @@ export class RunPrivacy {
       return hiddenRun === run ? run : this.mark(maskRunSecrets(hiddenRun));
     }
     // Nothing hidden (the default): one fused walk. Hide functions receive the unmasked JSON-safe copy.
-    if (this.hideInputs === false && this.hideOutputs === false) return this.mark(toMaskedJsonSafeRun(run));
+    if (this.hidesNothing) return this.mark(toMaskedJsonSafeRun(run));
     return this.mark(maskRunSecrets(this.hide(toJsonSafeRun(run))));
+  }
+
+  /** Whether this instance hides nothing (`prepare` then only copies and masks). */
+  get hidesNothing(): boolean {
+    return this.hideInputs === false && this.hideOutputs === false;
+  }
+
+  /**
+   * `JSON.stringify(prepare(run))`: when nothing is hidden, written in one walk of the record with no
+   * copy built (see `maskedRunJson`).
+   */
+  serialize(run: Run): string {
+    return this.hidesNothing && !prepared.has(run) ? maskedRunJson(run) : JSON.stringify(this.prepare(run));
   }
 
   private hide(run: Run): Run {

@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { RunledgerError } from "../../callbacks/runledger-error.js";
 import type { Run } from "../../schemas/index.js";
 import { PRIVATE_FILE_MODE, unsafeDirectory, unsafeDirectorySync } from "./private-files.js";
+import { runText } from "./run-json.js";
 
 /** Spool files are named `spool-<epoch ms>-<pid>-<random>.jsonl`, so a listing sorts them by age. */
 export const SPOOL_FILE = /^spool-\d+-\d+-[0-9a-f]+\.jsonl$/;
@@ -39,8 +40,8 @@ export class RunSpool {
     this.maxBytes = maxBytes;
   }
 
-  /** Writes `runs` (already in their export form) to a new spool file. */
-  async write(runs: readonly Run[]): Promise<SpoolWrite> {
+  /** Writes `runs` (already in their export form, as records or as their JSON text) to a new spool file. */
+  async write(runs: readonly (Run | string)[]): Promise<SpoolWrite> {
     if (runs.length === 0) return { written: 0, overCap: 0 };
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const problem = await unsafeDirectory(this.dir);
@@ -56,7 +57,7 @@ export class RunSpool {
   }
 
   /** `write`, synchronously: for the process's `exit` event, when nothing asynchronous runs any more. */
-  writeSync(runs: readonly Run[]): SpoolWrite {
+  writeSync(runs: readonly (Run | string)[]): SpoolWrite {
     if (runs.length === 0) return { written: 0, overCap: 0 };
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const problem = unsafeDirectorySync(this.dir);
@@ -102,11 +103,11 @@ export class RunSpool {
 }
 
 /** The JSON Lines of the leading runs that fit in `budget` bytes. */
-function fitting(runs: readonly Run[], budget: number): { data: Buffer; written: number } {
+function fitting(runs: readonly (Run | string)[], budget: number): { data: Buffer; written: number } {
   const lines: Buffer[] = [];
   let size = 0;
   for (const run of runs) {
-    const line = Buffer.from(`${JSON.stringify(run)}\n`);
+    const line = Buffer.from(`${runText(run)}\n`);
     if (size + line.length > budget) break;
     lines.push(line);
     size += line.length;

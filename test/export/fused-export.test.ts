@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { Run } from "../../schemas/index.js";
 import { toJsonSafeRun, toMaskedJsonSafeRun } from "../../src/export/json-safe.js";
 import { maskRunSecrets } from "../../src/export/redact.js";
+import { maskedRunJson } from "../../src/export/run-json.js";
 import { ADVERSARIAL_UNITS, repeatTo } from "../support/adversarial-text.js";
 import { hostileValue, pollutingObject } from "../support/hostile-values.js";
 import { makeRun } from "./helpers.js";
@@ -65,6 +66,11 @@ const exotic = fc.oneof(
     }),
   ),
   fc.constant(null).map(pollutingObject),
+  // Lone surrogates and other code units JSON.stringify escapes; objects with no prototype.
+  fc.string({ unit: "binary", maxLength: 12 }),
+  fc.string({ unit: fc.integer({ min: 0xd800, max: 0xdfff }).map((code) => String.fromCharCode(code)), maxLength: 4 }),
+  secretText.map((text) => Object.assign(Object.create(null) as Record<string, unknown>, { text, password: text })),
+  fc.constantFrom<unknown>(new Float64Array([1.5, Number.NaN]), new Date(Number.NaN), Object(1n), new String("ab")),
 );
 
 const leaf = fc.oneof(hostileValue, secretText, exotic);
@@ -106,23 +112,65 @@ function reportWithoutValues(details: {
     );
 }
 
+// The JSON text of the reference, or the error JSON.stringify throws on it (a hostile Error name).
+function referenceText(run: Run): string | Error {
+  try {
+    return JSON.stringify(reference(run));
+  } catch (error) {
+    return error as Error;
+  }
+}
+
+const runParts = [
+  fc.record({ inputs: tree, outputs: tree, extra: tree, serialized: tree, error: leaf }),
+  fc.oneof(
+    tokenEvents.map((groups) => groups.flat() as unknown),
+    tree,
+  ),
+  fc.dictionary(key, tree, { maxKeys: 3 }),
+] as const;
+
+describe("maskedRunJson (the export walk straight to JSON text)", () => {
+  it("writes byte for byte the JSON text of the masked JSON-safe copy, for hostile and secret-bearing runs", () => {
+    const details = fc.check(
+      fc.property(...runParts, (parts, events, topLevel) => {
+        const run = { ...makeRun("text"), ...topLevel, ...parts, events } as unknown as Run;
+        const expected = referenceText(run);
+        if (expected instanceof Error) expect(() => maskedRunJson(run)).toThrow(expected.constructor as never);
+        else expect(maskedRunJson(run)).toBe(expected); // same text, so it parses to the same value
+      }),
+      { numRuns: 400 },
+    );
+    reportWithoutValues(details);
+  });
+
+  it("matches on deep nesting, revoked proxies, a run with toJSON, a 10 MB string and a record that only has secrets", () => {
+    let deep: Record<string, unknown> = { api_key: "sk-proj-abcdefghijklmnop1234" };
+    for (let i = 0; i < 150; i++) deep = { password: "hunter2hunter2", inner: deep };
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    const huge = `${"lorem ipsum ".repeat(873_813)}sk-proj-${"a1".repeat(20)} \ud800 "quoted"`;
+    const runs = [
+      makeRun("deep", { inputs: deep }),
+      makeRun("revoked", { inputs: { proxy, list: [proxy] }, outputs: proxy as Record<string, unknown> }),
+      { ...makeRun("custom"), toJSON: () => ({ name: "custom", password: "hunter2hunter2" }) },
+      makeRun("huge", { inputs: { huge }, outputs: { list: [huge, 2n ** 70n] } }),
+      { api_key: "abc", password: "", token: null } as unknown as Run,
+      {} as Run,
+    ];
+    for (const run of runs) expect(maskedRunJson(run)).toBe(JSON.stringify(reference(run)));
+  });
+});
+
 describe("toMaskedJsonSafeRun (the fused export walk)", () => {
   it("gives exactly what masking the JSON-safe copy gives, for hostile and secret-bearing runs", () => {
     const details = fc.check(
-      fc.property(
-        fc.record({ inputs: tree, outputs: tree, extra: tree, serialized: tree, error: leaf }),
-        fc.oneof(
-          tokenEvents.map((groups) => groups.flat() as unknown),
-          tree,
-        ),
-        fc.dictionary(key, tree, { maxKeys: 3 }),
-        (parts, events, topLevel) => {
-          const run = { ...makeRun("fused"), ...topLevel, ...parts, events } as unknown as Run;
-          const fused = toMaskedJsonSafeRun(run);
-          expect(JSON.stringify(fused)).toBe(JSON.stringify(reference(run)));
-          expect(firstDifference(fused, reference(run), "run")).toBeUndefined();
-        },
-      ),
+      fc.property(...runParts, (parts, events, topLevel) => {
+        const run = { ...makeRun("fused"), ...topLevel, ...parts, events } as unknown as Run;
+        const fused = toMaskedJsonSafeRun(run);
+        expect(JSON.stringify(fused)).toBe(JSON.stringify(reference(run)));
+        expect(firstDifference(fused, reference(run), "run")).toBeUndefined();
+      }),
       { numRuns: 400 },
     );
     // The deep hostile values overflow fast-check's own printing of a counterexample: report the difference only.

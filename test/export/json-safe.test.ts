@@ -79,4 +79,25 @@ describe("InMemoryRunExporter", () => {
     exporter.reset();
     expect(exporter.getFinishedRuns()).toEqual([]);
   });
+
+  it("gives back, in order, what JSON makes of each run, across compressed blocks and runs kept as objects", async () => {
+    const exporter = new InMemoryRunExporter();
+    const expected: unknown[] = [];
+    const notJson = makeRun("bigint", { inputs: { n: 1n } }); // JSON.stringify throws: kept as it is
+    for (let i = 0; i < 300; i++) {
+      // Non-ASCII text and ~2 KB per run: several blocks of UTF-8 of different byte and character lengths.
+      const run = makeRun(`run ${i}`, { inputs: { text: `é ${"x".repeat(i * 7)} 漢字 ${i}`, n: -0 } });
+      if (i % 2 === 0) await exporter.export([run]);
+      else await exporter.exportRunText([JSON.stringify(run)]);
+      expected.push(JSON.parse(JSON.stringify(run)));
+      if (i === 150) {
+        await exporter.export([notJson]);
+        expected.push(notJson);
+      }
+    }
+    const runs = exporter.getFinishedRuns();
+    expect(runs).toEqual(expected);
+    expect(runs[151]).toBe(notJson);
+    expect(exporter.getFinishedRuns()).toEqual(runs); // reading does not consume
+  });
 });
