@@ -78,19 +78,27 @@ function secretFieldText(key: string, value: unknown, ancestors: object[], depth
 function valueText(value: unknown, ancestors: object[], depth: number): string | undefined {
   switch (typeof value) {
     case "string":
-      return JSON.stringify(maskSecretsInString(value));
+      return quoted(maskSecretsInString(value));
     case "boolean":
       return value ? "true" : "false";
     case "number":
       // What JSON.stringify writes for a finite number (-0 included: "0").
       return Number.isFinite(value) ? String(value) : "null";
     case "bigint":
-      return JSON.stringify(maskSecretsInString(value.toString()));
+      return quoted(maskSecretsInString(value.toString()));
     case "object":
       return value === null ? "null" : guardedObjectText(value, ancestors, depth);
     default:
       return undefined; // undefined, functions and symbols have no JSON form
   }
+}
+
+// Characters JSON.stringify escapes (lone surrogates included); most strings have none and are quoted
+// without being copied.
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+function quoted(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
 }
 
 // As json-safe.ts's guardedObject: a value that throws while read becomes the marker, not its partial text.
