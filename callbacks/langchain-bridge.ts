@@ -1,4 +1,5 @@
 import type { AsyncLocalStorage } from "node:async_hooks";
+import { currentBudgetSignal, joinSignals } from "./budget-context.js";
 import { registerRunContextStorage, type CallbackContext } from "./context.js";
 import { LangChainBridgeHandler } from "./langchain-bridge-handler.js";
 import { requireHere } from "./require-here.cjs";
@@ -69,8 +70,13 @@ const bridgeExtension: ScopeExtension = <T>(scope: CallbackContext, fn: () => T)
       for (const copy of copies) copy.registerConfigureHook({ contextVar: CONTEXT_VARIABLE, inheritable: true });
     }
     langchain.setContextVariable(CONTEXT_VARIABLE, new LangChainBridgeHandler(scope));
+    // setContextVariable entered a new store (which keeps a run tree's `extra`, not a plain store's).
     const entered = storage.getStore();
-    if (runScope && typeof entered === "object" && entered !== null) state.scopeStores.add(entered);
+    if (typeof entered === "object" && entered !== null) {
+      if (runScope) state.scopeStores.add(entered);
+      const budgetSignal = currentBudgetSignal();
+      if (budgetSignal !== undefined) withSignal(entered, budgetSignal);
+    }
     return fn();
   });
 };
@@ -129,6 +135,19 @@ function requireEsm(): LangChainContextModule | undefined {
   const file = typeof entry === "string" ? entry : entry?.default;
   if (file === undefined) return undefined;
   return requireHere(manifest.slice(0, -"package.json".length) + file) as LangChainContextModule;
+}
+
+/**
+ * Puts a budget's signal in the runnable config LangChain.js reads from its context (`ensureConfig`
+ * starts every call's config from it), joined with the signal already there: every LangChain.js
+ * call made in the scope is given it (`callOptions.signal`, which the integrations pass to their
+ * SDK and check between chunks), unless the call passes its own `signal`, which replaces it.
+ */
+function withSignal(entered: object, signal: AbortSignal): void {
+  const store = entered as { extra?: Record<symbol, unknown> };
+  const config = store.extra?.[LC_CHILD_CONFIG] as { signal?: unknown } | undefined;
+  const joined = joinSignals(config?.signal, signal);
+  store.extra = { ...store.extra, [LC_CHILD_CONFIG]: { ...config, signal: joined } };
 }
 
 /**

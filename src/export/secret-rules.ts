@@ -15,7 +15,10 @@ export interface TokenRule {
   readonly needsDigit: boolean;
   /** Where the shape is published. */
   readonly source: string;
-  /** Where in the prefix its search starts, when its first letters are common ones ("ya29." → "29."). */
+  /**
+   * Where in the prefix its search starts, when its first letters are common ones ("ya29." → "9.": a 2 starts every year of this century,
+   * "AKIA" → "KIA": a capital A starts many words, and each one would stop the search).
+   */
   readonly anchorFrom: number;
 }
 
@@ -64,10 +67,13 @@ export const TOKEN_RULES: readonly TokenRule[] = [
   ...["sk_live_", "sk_test_", "sk_prod_", "rk_live_", "rk_test_", "rk_prod_"].map((prefix) =>
     rule(prefix, ALNUM, 10, "gitleaks stripe-access-token"),
   ),
-  ...["AKIA", "ASIA", "ABIA", "ACCA"].map((prefix) => exactly(prefix, AWS_ID, 16, "gitleaks aws-access-token")),
-  exactly("AIza", BASE64URL, 35, "gitleaks gcp-api-key"),
+  ...["AKIA", "ASIA", "ABIA", "ACCA"].map((prefix) => ({
+    ...exactly(prefix, AWS_ID, 16, "gitleaks aws-access-token"),
+    anchorFrom: 1,
+  })),
+  { ...exactly("AIza", BASE64URL, 35, "gitleaks gcp-api-key"), anchorFrom: 1 },
   exactly("GOCSPX-", BASE64URL, 28, "GitHub secret scanning google_oauth_client_secret"),
-  { ...rule("ya29.", BASE64URL, 20, "GitHub secret scanning google_oauth_access_token"), anchorFrom: 2 },
+  { ...rule("ya29.", BASE64URL, 20, "GitHub secret scanning google_oauth_access_token"), anchorFrom: 3 },
   exactly("ghp_", ALNUM, 36, "gitleaks github-pat"),
   exactly("gho_", ALNUM, 36, "gitleaks github-oauth"),
   exactly("ghu_", ALNUM, 36, "gitleaks github-app-token"),

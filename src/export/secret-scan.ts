@@ -1,4 +1,4 @@
-import { isSecretKey } from "./secret-key.js";
+import { ALL_LETTERS, isSecretKey, letterBit, mayBeSecretKey, type LetterSet } from "./secret-key.js";
 import { BASE64URL, TOKEN_RULES, WEBHOOK_PATHS, type CharClass, type TokenRule } from "./secret-rules.js";
 
 /**
@@ -7,15 +7,19 @@ import { BASE64URL, TOKEN_RULES, WEBHOOK_PATHS, type CharClass, type TokenRule }
  * Every detector is tied to an anchor: a literal that any credential it finds must contain (`:` and
  * `=` for `name=value`, `_` / `-` for prefixed keys such as `sk_live_` or `glpat-`, `AKIA`, `eyJ`,
  * `Bearer `…). Each anchor is searched with `indexOf` (native, far below 1 ns per byte on text that
- * lacks it), and a detector only runs where its anchor stands, reading a bounded window there. A
- * match resumes the search after it; a rejected detector resumes its own anchor after what it read.
- * So every byte is read a bounded number of times, whatever the input.
+ * lacks it; an anchor starts at a character that is rare in text, "KIA" of "AKIA", since the search
+ * stops at each of its first character), and a detector only runs where its anchor stands, reading a
+ * bounded window there. A match resumes the search after it; a rejection, at the anchor's next
+ * occurrence (bounded windows and per-rule failure marks keep re-reads bounded). So every byte is
+ * read a bounded number of times, whatever the input. Rejections are cheap: a name before `:` or `=`
+ * is judged by its letters before any string is built, a word before `_` or `-` by its ends and length.
  */
 
 /**
  * A detector at an anchor found at `at`: on a match it pushes `[start, end)` of each secret part to
- * `ranges` and returns where scanning resumes (> at); otherwise it returns `-resume`, where its own
- * anchor is searched again (>= at + 1).
+ * `ranges` and returns where scanning resumes (> at); otherwise it returns a negative number (the
+ * anchor is then searched again from `at + 1`; bounded windows and the failure marks below keep the
+ * whole scan linear).
  */
 type Detector = (text: string, at: number, ranges: number[]) => number;
 
@@ -108,13 +112,31 @@ function literalDetector(rule: TokenRule, id: number): Detector {
 // Longest word before a `_` or `-` that starts a prefix ("github" of github_pat_).
 const MAX_LEAD = 12;
 
+// A lead word's first and last characters and length, as an index and a bit: `leadKey` picks a
+// 16-bit entry of a `LeadFilter`, `1 << length` is a bit of it (lengths up to MAX_LEAD).
+type LeadFilter = Uint16Array;
+const leadKey = (first: number, last: number): number => (first << 7) | last;
+
+function leadFilter(words: Iterable<string>): LeadFilter {
+  const filter = new Uint16Array(128 * 128);
+  for (const word of words) {
+    const key = leadKey(word.charCodeAt(0), word.charCodeAt(word.length - 1));
+    filter[key] = (filter[key] as number) | (1 << word.length);
+  }
+  return filter;
+}
+
 // Rules anchored on the first `_` or `-` of their prefix, found by the word before it: one map
-// lookup per `_` or `-` in the text, whatever the number of rules.
+// lookup per `_` or `-` in the text, whatever the number of rules, and only for a word whose first
+// and last characters and length are a lead's ("well-known" builds no string).
 function separatorDetector(byLead: Map<string, { rule: TokenRule; id: number }[]>, orElse?: Detector): Detector {
+  const filter = leadFilter(byLead.keys());
   return (text, at, ranges) => {
     let start = at;
     while (start > 0 && at - start <= MAX_LEAD && isWordCode(text.charCodeAt(start - 1))) start--;
     if (start === at || at - start > MAX_LEAD) return orElse === undefined ? -(at + 1) : orElse(text, at, ranges);
+    if ((((filter[leadKey(text.charCodeAt(start), text.charCodeAt(at - 1))] as number) >> (at - start)) & 1) === 0)
+      return -(at + 1);
     const candidates = byLead.get(text.slice(start, at));
     if (candidates === undefined) return -(at + 1);
     for (const { rule, id } of candidates) {
@@ -284,8 +306,9 @@ const keyValue: Detector = (text, at, ranges) => {
     if (after === 61 || after === 62 || before === 61 || before === 33 || before === 60 || before === 62)
       return -(at + 1);
   }
-  const name = nameBefore(text, at);
-  if (name === undefined || !isSecretKey(name)) return -(at + 1);
+  if (!findNameBefore(text, at) || !mayBeSecretKey(nameLetters)) return -(at + 1);
+  const name = text.slice(nameStart, nameEnd);
+  if (!isSecretKey(name)) return -(at + 1);
   let start = at + 1;
   const spacesFrom = start;
   while (start < text.length && start - spacesFrom < MAX_SPACES && isSpaceCode(text.charCodeAt(start))) start++;
@@ -373,22 +396,46 @@ function escapedQuotedValue(text: string, open: number, ranges: number[]): numbe
   return end;
 }
 
+// The name found by `findNameBefore`: its bounds and its letters. Set in place, not returned as a
+// string: most names (JSON keys, code) are not a credential's, and their letters tell so without one.
+let nameStart = 0;
+let nameEnd = 0;
+let nameLetters: LetterSet = 0;
+
 // The name just before a separator at `at`: an identifier (`DB_PASSWORD`, `x-api-key`, `config.token`)
-// or a quoted key (`"api_key"`), spaces allowed between; undefined when there is none.
-function nameBefore(text: string, at: number): string | undefined {
+// or a quoted key (`"api_key"`), spaces allowed between; false when there is none.
+function findNameBefore(text: string, at: number): boolean {
   let end = at;
   while (end > 0 && at - end < MAX_SPACES && isSpaceCode(text.charCodeAt(end - 1))) end--;
   const quote = text.charCodeAt(end - 1);
+  let letters = 0;
   if (quote === 34 || quote === 39) {
     let open = end - 2;
-    while (open >= 0 && end - 1 - open <= MAX_NAME && text.charCodeAt(open) !== quote) open--;
-    if (open < 0 || end - 1 - open > MAX_NAME) return undefined;
-    return text.slice(open + 1, end - 1);
+    while (open >= 0 && end - 1 - open <= MAX_NAME) {
+      const code = text.charCodeAt(open);
+      if (code === quote) break;
+      // Beyond ASCII, lower case may give a letter (the Kelvin sign gives "k"): any letter may be there.
+      letters |= code < 128 ? letterBit(code) : ALL_LETTERS;
+      open--;
+    }
+    if (open < 0 || end - 1 - open > MAX_NAME) return false;
+    nameStart = open + 1;
+    nameEnd = end - 1;
+    nameLetters = letters;
+    return true;
   }
   let start = end;
-  while (start > 0 && end - start <= MAX_NAME && isNameCode(text.charCodeAt(start - 1))) start--;
-  if (start === end || end - start > MAX_NAME) return undefined;
-  return text.slice(start, end);
+  while (start > 0 && end - start <= MAX_NAME) {
+    const code = text.charCodeAt(start - 1);
+    if (!isNameCode(code)) break;
+    letters |= letterBit(code);
+    start--;
+  }
+  if (start === end || end - start > MAX_NAME) return false;
+  nameStart = start;
+  nameEnd = end;
+  nameLetters = letters;
+  return true;
 }
 
 function buildAnchors(): Anchor[] {
@@ -427,6 +474,16 @@ function buildAnchors(): Anchor[] {
 
 const ANCHORS: readonly Anchor[] = buildAnchors();
 
+// The anchor's detectors at `at`, in order: where scanning resumes after the first match, or -1
+// when every one rejects (the anchor is then searched again from `at + 1`).
+function runDetectors(detectors: readonly Detector[], text: string, at: number, ranges: number[]): number {
+  for (let i = 0; i < detectors.length; i++) {
+    const resume = (detectors[i] as Detector)(text, at, ranges);
+    if (resume > 0) return resume;
+  }
+  return -1;
+}
+
 /**
  * The `[start, end)` pairs of every credential in `text`, in order, flattened; empty when there is
  * none. Linear in the text's length (see above).
@@ -445,24 +502,31 @@ export function findSecrets(text: string): number[] {
     if ((next[k] as number) >= 0) live++;
   }
   while (live > 0) {
+    // The nearest anchor, and the nearest of the others: hits of the first before `second` (the
+    // clustered `:` of JSON, the `-` of prose) are run at once, without comparing every anchor again.
     let best = -1;
     let at = text.length;
+    let second = text.length;
     for (let k = 0; k < count; k++) {
       const position = next[k] as number;
-      if (position >= 0 && position < at) {
+      if (position < 0) continue;
+      if (position < at) {
+        second = at;
         at = position;
         best = k;
-      }
+      } else if (position < second) second = position;
     }
     const anchor = ANCHORS[best] as Anchor;
-    let resume = -(at + 1);
-    for (const detector of anchor.detectors) {
-      const result = detector(text, at, ranges);
-      if (result > 0) {
-        resume = result;
+    let resume = runDetectors(anchor.detectors, text, at, ranges);
+    while (resume < 0) {
+      at = text.indexOf(anchor.literal, at + 1);
+      next[best] = at;
+      if (at < 0) {
+        live--;
         break;
       }
-      resume = Math.max(resume, result); // the nearest resume point of the rejected detectors
+      if (at >= second) break;
+      resume = runDetectors(anchor.detectors, text, at, ranges);
     }
     if (resume > 0) {
       for (let k = 0; k < count; k++) {
@@ -472,9 +536,6 @@ export function findSecrets(text: string): number[] {
           if ((next[k] as number) < 0) live--;
         }
       }
-    } else {
-      next[best] = text.indexOf(anchor.literal, Math.max(-resume, at + 1));
-      if ((next[best] as number) < 0) live--;
     }
   }
   return ranges;

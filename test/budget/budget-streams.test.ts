@@ -1,4 +1,5 @@
 import Anthropic from "@anthropic-ai/sdk";
+import { ChatOpenAI } from "@langchain/openai";
 import { createOpenAI } from "@ai-sdk/openai";
 import { streamText, wrapLanguageModel } from "ai";
 import { runledgerMiddleware } from "../../src/ai-sdk/index.js";
@@ -9,7 +10,9 @@ import { InMemoryRunExporter } from "../../src/export/index.js";
 import { wrapAnthropic } from "../../src/providers/wrap/wrap-anthropic.js";
 import { wrapOpenAI } from "../../src/providers/wrap/wrap-openai.js";
 import { RunTracer } from "../../src/tracing/index.js";
-import { fixtureRaw, useLoopbackServer, type Reply } from "../support/loopback-server.js";
+import type { Run } from "../../schemas/index.js";
+import { fixtureRaw, jsonReply, useLoopbackServer, type Reply } from "../support/loopback-server.js";
+import { RunnableLambda } from "@langchain/core/runnables";
 
 // Real SDK clients read slow streams (one event every few ms) from the loopback server. The streams
 // are the recorded fixtures stretched: their one-token text chunk repeated, the final usage scaled
@@ -77,6 +80,29 @@ async function streamAnthropic(received: { tokens: number }): Promise<void> {
   for await (const event of stream) if (event.type === "content_block_delta") received.tokens++;
 }
 
+/** The one exported model run, which the budget aborted. */
+function abortedRun(exporter: InMemoryRunExporter): Run {
+  const runs = exporter.getFinishedRuns().filter((candidate) => candidate.run_type === "llm");
+  expect(runs).toHaveLength(1);
+  const run = runs[0] as Run;
+  expect(run.status).toBe("error");
+  return run;
+}
+
+/** The token counts of a run record or of a budget error's usage. */
+function tokenCounts(source: Run | BudgetExceededError): (number | null | undefined)[] {
+  if (source instanceof BudgetExceededError)
+    return [source.usage.input_tokens, source.usage.output_tokens, source.usage.total_tokens];
+  const usage = (source.extra?.metadata as { usage_metadata?: Record<string, number> } | undefined)?.usage_metadata;
+  expect([usage?.input_tokens, usage?.output_tokens, usage?.total_tokens]).toEqual([
+    source.prompt_tokens,
+    source.completion_tokens,
+    source.total_tokens,
+  ]);
+  expect(source.total_tokens).toBeGreaterThan(0);
+  return [source.prompt_tokens, source.completion_tokens, source.total_tokens];
+}
+
 async function rejection(promise: Promise<unknown>): Promise<BudgetExceededError> {
   const error = await promise.then(
     () => undefined,
@@ -109,12 +135,13 @@ describe("withBudget with real clients streaming slowly", () => {
     expect(loopback().slowStreams[0]?.written).toBeLessThan(LONG / 2);
     expect(error.limit).toBe("maxTokens");
     expect(error.code).toBe("budget_exceeded");
-    // The aborted run is exported, with the tokens it streamed as its usage, the same the error counts.
-    const [run] = exporter.getFinishedRuns().filter((candidate) => candidate.run_type === "llm");
-    expect(run?.error).toBeTruthy();
-    const runUsage = (run?.outputs as { usage_metadata?: { output_tokens: number } } | undefined)?.usage_metadata;
-    console.log("openai aborted run usage:", JSON.stringify(runUsage), "error usage:", JSON.stringify(error.usage));
-    expect(error.usage.output_tokens).toBeGreaterThanOrEqual(21);
+    // The aborted run is exported with the tokens it streamed as its usage (OpenAI reports none before
+    // its final chunk: an estimate, marked so), the same usage the error reports.
+    const run = abortedRun(exporter);
+    console.log("openai aborted run usage:", JSON.stringify(tokenCounts(run)), "error:", JSON.stringify(error.usage));
+    expect(error.usage.output_tokens).toBe(received.tokens);
+    expect(tokenCounts(run)).toEqual(tokenCounts(error));
+    expect(run.extra?.usage_estimate).toEqual({ input_tokens: "not_reported", output_tokens: "streamed_tokens" });
   });
 
   it("cuts an Anthropic stream past maxCostUsd priced from the price table", async () => {
@@ -125,13 +152,28 @@ describe("withBudget with real clients streaming slowly", () => {
     expect(perOutputToken).toBeGreaterThan(0);
     const maxCostUsd = perOutputToken * 30;
     const received = { tokens: 0 };
-    const error = await rejection(withBudget({ maxCostUsd }, () => streamAnthropic(received)));
+    const exporter = new InMemoryRunExporter();
+    const tracer = new RunTracer({ exporter });
+    const error = await rejection(
+      withCallbacks([tracer], () => withBudget({ maxCostUsd }, () => streamAnthropic(received))),
+    );
+    await tracer.forceFlush();
     console.log(
       `anthropic: limit ${maxCostUsd} USD (30 output tokens), caller received ${received.tokens} deltas, error usage ${JSON.stringify(error.usage)}, cost ${error.cost}`,
     );
     expect(error.limit).toBe("maxCostUsd");
     expect(error.cost).toBeGreaterThan(maxCostUsd);
     expect(received.tokens).toBeLessThan(LONG / 2);
+    // message_start reported the input (and cache) counts: exact; the output is the tokens streamed.
+    const start = (ANTHROPIC[0]?.message as { usage: Record<string, number> }).usage;
+    const run = abortedRun(exporter);
+    expect(tokenCounts(run)).toEqual(tokenCounts(error));
+    expect(run.prompt_tokens).toBe(
+      (start.input_tokens ?? 0) + (start.cache_read_input_tokens ?? 0) + (start.cache_creation_input_tokens ?? 0),
+    );
+    expect(run.completion_tokens).toBe(received.tokens);
+    expect(run.extra?.usage_estimate).toEqual({ output_tokens: "streamed_tokens" });
+    expect(run.total_cost).toBeCloseTo(error.cost, 12);
   });
 
   it("warn mode: onExceeded is called once and the stream finishes with its exact usage", async () => {
@@ -192,6 +234,74 @@ describe("withBudget with real clients streaming slowly", () => {
     );
     expect(outerError.max).toBe(10);
     expect(outer.tokens).toBeLessThanOrEqual(13);
+  });
+
+  it("aborts a LangChain.js ChatOpenAI stream: the budget's signal is in the runnable config LangChain.js reads", async () => {
+    loopback().reply(slowOpenAIStream(LONG));
+    const model = new ChatOpenAI({
+      model: "gpt-5.5",
+      apiKey: "test-key",
+      maxRetries: 0,
+      configuration: { baseURL: loopback().url("/v1") },
+    });
+    const exporter = new InMemoryRunExporter();
+    const tracer = new RunTracer({ exporter });
+    const received = { tokens: 0 };
+    const error = await rejection(
+      withCallbacks([tracer], () =>
+        withBudget({ maxTokens: 20 }, async () => {
+          for await (const chunk of await model.stream("Go")) if (chunk.text.length > 0) received.tokens++;
+        }),
+      ),
+    );
+    await tracer.forceFlush();
+    await loopback().slowStreams[0]?.ended;
+    console.log(
+      `langchain.js ChatOpenAI: limit 20 tokens, caller received ${received.tokens}, server wrote ${loopback().slowStreams[0]?.written} events`,
+    );
+    expect(error.max).toBe(20);
+    expect(received.tokens - 20).toBeGreaterThanOrEqual(0);
+    expect(received.tokens - 20).toBeLessThanOrEqual(3);
+    // The request itself was aborted (the SDK got the signal), not only the caller's loop.
+    expect(loopback().slowStreams[0]?.clientLeft).toBe(true);
+    expect(loopback().slowStreams[0]?.written).toBeLessThan(LONG / 2);
+    const runs = exporter.getFinishedRuns().filter((candidate) => candidate.run_type === "llm");
+    expect(runs).toHaveLength(1);
+    expect(runs[0]?.status).toBe("error");
+    expect(runs[0]?.name).toBe("ChatOpenAI");
+    // LangChain.js reports a token before it yields it and checks the signal between chunks: the
+    // token that passed the limit was billed (counted) but never reached the caller.
+    expect(error.usage.output_tokens).toBe(21);
+    expect(received.tokens).toBe(20);
+  });
+
+  it("a LangChain.js call given its own signal keeps it; a chain inside the budget still gets the budget's", async () => {
+    loopback().reply(jsonReply(fixtureRaw("openai", "chat_completions_plain")));
+    const model = new ChatOpenAI({
+      model: "gpt-5.5",
+      apiKey: "test-key",
+      maxRetries: 0,
+      configuration: { baseURL: loopback().url("/v1") },
+    });
+    const seen: (AbortSignal | undefined)[] = [];
+    const probe = RunnableLambda.from((input: string, config?: { signal?: AbortSignal }) => {
+      seen.push(config?.signal);
+      return input;
+    });
+    const own = new AbortController();
+    await withBudget({ maxTokens: 1000 }, async (budget) => {
+      await probe.pipe(model).invoke("Go");
+      await probe.invoke("Go", { signal: own.signal });
+      budget.signal.throwIfAborted();
+      expect(seen[0]).toBeDefined();
+      expect(seen[1]).toBe(own.signal);
+    });
+    // The chain's signal is the budget's: the model call's usage passes the limit and aborts it.
+    loopback().reply(jsonReply(fixtureRaw("openai", "chat_completions_plain")));
+    const spent = await rejection(withBudget({ maxTokens: 1 }, () => probe.pipe(model).invoke("Go")));
+    expect(spent.max).toBe(1);
+    expect(seen[2]?.aborted).toBe(true);
+    expect(seen[2]?.reason).toBe(spent);
   });
 
   it("aborts an AI SDK stream (real @ai-sdk/openai provider, runledgerMiddleware) through params.abortSignal", async () => {

@@ -1,20 +1,18 @@
 import {
-  BedrockRuntimeClient,
+  type BedrockRuntimeClient,
   ConverseCommand,
   ConverseStreamCommand,
   InvokeModelCommand,
   InvokeModelWithResponseStreamCommand,
   ValidationException,
 } from "@aws-sdk/client-bedrock-runtime";
-import { EventStreamCodec } from "@smithy/eventstream-codec";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
-import { fromUtf8, toUtf8 } from "@smithy/util-utf8";
 import { describe, expect, it } from "vitest";
 import { withUsageMetadata } from "../../callbacks/index.js";
 import type { UsageMetadata } from "../../schemas/index.js";
 import { wrapBedrockRuntime, type WrapBedrockRuntimeOptions } from "../../src/providers/index.js";
 import { captureWarnings, withoutEmptyDetails } from "../support/providers-helpers.js";
 import { fixtureRaw, fixtureUsage, jsonReply, useLoopbackServer, type Reply } from "../support/loopback-server.js";
+import { awsEventFrame, converseFrames, loopbackBedrockClient } from "../support/bedrock-loopback.js";
 import { RecordingHandler } from "../support/recording-handler.js";
 import { drain, expectAbandoned, generationOf, partialOf, readThenStop } from "./wrapped-run.js";
 
@@ -23,30 +21,9 @@ const warnings = captureWarnings();
 
 const MODEL_ID = "anthropic.claude-3-5-sonnet-20240620-v1:0";
 const MESSAGES = [{ role: "user" as const, content: [{ text: "Translate: I love programming." }] }];
-const codec = new EventStreamCodec(toUtf8, fromUtf8);
 
 function bedrock(options?: WrapBedrockRuntimeOptions): BedrockRuntimeClient {
-  const client = new BedrockRuntimeClient({
-    region: "us-east-1",
-    endpoint: loopback().url(),
-    credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" },
-    maxAttempts: 1,
-    // The client's default handler speaks HTTP/2 (for bidirectional streams); the loopback server HTTP/1.1.
-    requestHandler: new NodeHttpHandler(),
-  });
-  return wrapBedrockRuntime(client, options);
-}
-
-/** One AWS event-stream message, framed by the SDK's own codec. */
-function frame(eventType: string, payload: unknown): Uint8Array {
-  return codec.encode({
-    headers: {
-      ":message-type": { type: "string", value: "event" },
-      ":event-type": { type: "string", value: eventType },
-      ":content-type": { type: "string", value: "application/json" },
-    },
-    body: fromUtf8(JSON.stringify(payload)),
-  });
+  return wrapBedrockRuntime(loopbackBedrockClient(loopback().url()), options);
 }
 
 function eventStream(frames: Uint8Array[], breakAfter?: number): Reply {
@@ -56,17 +33,11 @@ function eventStream(frames: Uint8Array[], breakAfter?: number): Reply {
     : { kind: "frames", contentType, frames, breakAfter };
 }
 
-/** ConverseStream: each event `{ <type>: payload }` is a message of that event type. */
-function converseFrames(events: readonly Record<string, unknown>[]): Uint8Array[] {
-  return events.map((event) => {
-    const [type, payload] = Object.entries(event)[0] as [string, unknown];
-    return frame(type, payload);
-  });
-}
-
 /** InvokeModelWithResponseStream: each model event, base64 JSON, in a `chunk` message. */
 function invokeFrames(events: readonly unknown[]): Uint8Array[] {
-  return events.map((event) => frame("chunk", { bytes: Buffer.from(JSON.stringify(event)).toString("base64") }));
+  return events.map((event) =>
+    awsEventFrame("chunk", { bytes: Buffer.from(JSON.stringify(event)).toString("base64") }),
+  );
 }
 
 function usageOf(name: string): UsageMetadata | undefined {

@@ -117,8 +117,9 @@ describe("wrapGroq: chat.completions.create", () => {
     expect(seen).toHaveLength(2);
     expect(handler.error().error).toBe(failure);
     expect(partialOf(handler)?.text).toBe("Hello");
-    // Groq sends usage on the last chunk only: none was seen, none is invented.
-    expect(partialOf(handler)?.message.usage_metadata).toBeUndefined();
+    // Groq sends usage on the last chunk only: none was seen; the one streamed delta counts as an estimate.
+    expect(partialOf(handler)?.message.usage_metadata).toEqual({ input_tokens: 0, output_tokens: 1, total_tokens: 1 });
+    expect(handler.error().extraParams?.usage_estimate).toMatchObject({ output_tokens: "streamed_tokens" });
     expect(warnings.map((warning) => warning.code)).toEqual(["missing_usage"]);
   });
 

@@ -223,8 +223,13 @@ describe("wrapOpenAI: streams", () => {
     expect(error.error).toBe(failure);
     const partial = (error.extraParams?.response as { generations: ChatGeneration[][] }).generations[0]?.[0];
     expect(partial?.text).toBe("我是助手");
-    // OpenAI reports usage only at the end of a stream: none was seen, so none is invented.
-    expect(partial?.message.usage_metadata).toBeUndefined();
+    // OpenAI reports usage only at the end of a stream: none was seen. The streamed tokens were billed:
+    // one output token per text delta (what withBudget counts), marked as an estimate.
+    expect(partial?.message.usage_metadata).toEqual({ input_tokens: 0, output_tokens: 2, total_tokens: 2 });
+    expect(error.extraParams?.usage_estimate).toEqual({
+      input_tokens: "not_reported",
+      output_tokens: "streamed_tokens",
+    });
     expect(handler.ofKind("end")).toHaveLength(0);
     // The wrapper asked for usage itself: the warning says the stream was cut off, not "request it".
     expect(loopback().requests[0]?.body).toMatchObject({ stream_options: { include_usage: true } });

@@ -28,11 +28,18 @@ export function repeatTo(unit: string, bytes: number): string {
   return Buffer.from(unit.repeat(Math.ceil(bytes / unit.length)).slice(0, bytes)).toString("latin1");
 }
 
+const PROSE =
+  "The quarterly review covered revenue, margins and the roadmap. Our well-known team met on Tuesday; " +
+  "Alice asked whether the numbers (about 42%) were final, and Bob said the tokens per request fell by a third. ";
+
+/** Prose with no credential. */
+export function proseText(bytes: number): string {
+  return repeatTo(PROSE, bytes);
+}
+
 /** Text with no credential: prose, code and JSON as a chat carries them. */
 export function cleanText(bytes: number): string {
-  const prose =
-    "The quarterly review covered revenue, margins and the roadmap. Our well-known team met on Tuesday; " +
-    "Alice asked whether the numbers (about 42%) were final, and Bob said the tokens per request fell by a third. ";
+  const prose = PROSE;
   const code = "function total(items) {\n  return items.reduce((sum, item) => sum + item.price * item.count, 0);\n}\n";
   const json = '{"order": 1042, "status": "shipped", "items": [{"sku": "A-17", "count": 2}]}\n';
   return repeatTo(prose + code + prose + json, bytes);

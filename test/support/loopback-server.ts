@@ -22,6 +22,8 @@ export type Reply =
       frames: readonly Uint8Array[];
       /** Destroy the connection after this many frames (a stream that breaks in the middle). */
       breakAfter?: number;
+      /** Write one frame every this many milliseconds (a slow model), stopping when the client hangs up. */
+      intervalMs?: number;
     }
   | {
       kind: "sse";
@@ -109,6 +111,11 @@ export class LoopbackServer {
       response.end(JSON.stringify(reply.body));
       return;
     }
+    if (reply.kind === "frames" && reply.intervalMs !== undefined) {
+      response.writeHead(200, { "content-type": reply.contentType });
+      await this.writeSlowly(response, reply.frames, reply.intervalMs);
+      return;
+    }
     if (reply.kind === "frames") {
       response.writeHead(200, { "content-type": reply.contentType });
       const sent = Buffer.concat(reply.frames.slice(0, reply.breakAfter ?? reply.frames.length));
@@ -119,22 +126,7 @@ export class LoopbackServer {
     response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
     const frames = reply.events.map(frame);
     if (reply.intervalMs !== undefined) {
-      let ended = (): void => undefined;
-      const progress = { written: 0, clientLeft: false, ended: new Promise<void>((resolve) => (ended = resolve)) };
-      this.slowStreams.push(progress);
-      response.on("close", () => (progress.clientLeft ||= !response.writableEnded));
-      for (const text of frames) {
-        if (progress.clientLeft || response.destroyed) {
-          progress.clientLeft = true;
-          ended();
-          return;
-        }
-        response.write(text);
-        progress.written++;
-        await new Promise((resolve) => setTimeout(resolve, reply.intervalMs));
-      }
-      response.end();
-      ended();
+      await this.writeSlowly(response, frames, reply.intervalMs);
       return;
     }
     if (reply.breakAfter === undefined) {
@@ -143,6 +135,30 @@ export class LoopbackServer {
     }
     // Written, then the socket destroyed once the bytes are out: the client sees a connection that dies mid-stream.
     response.write(frames.slice(0, reply.breakAfter).join(""), () => response.socket?.destroy());
+  }
+
+  // One chunk every `intervalMs`, recorded in `slowStreams`, until the end or until the client hangs up.
+  private async writeSlowly(
+    response: ServerResponse,
+    chunks: readonly (string | Uint8Array)[],
+    intervalMs: number,
+  ): Promise<void> {
+    let ended = (): void => undefined;
+    const progress = { written: 0, clientLeft: false, ended: new Promise<void>((resolve) => (ended = resolve)) };
+    this.slowStreams.push(progress);
+    response.on("close", () => (progress.clientLeft ||= !response.writableEnded));
+    for (const chunk of chunks) {
+      if (progress.clientLeft || response.destroyed) {
+        progress.clientLeft = true;
+        ended();
+        return;
+      }
+      response.write(chunk);
+      progress.written++;
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+    response.end();
+    ended();
   }
 }
 

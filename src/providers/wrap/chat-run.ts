@@ -14,6 +14,7 @@ import type { JsonRecord } from "../common/records.js";
 import type { WrapClientOptions } from "./wrap-options.js";
 import type { NormalizedResponse } from "../common/types.js";
 import { readLLMResult } from "./to-llm-result.js";
+import type { UsageEstimate } from "./cut-stream-usage.js";
 
 // Token indices of completions other than the first (n > 1), made once per index and shared; the
 // cache is bounded, since the indices come from the provider's payload.
@@ -36,6 +37,7 @@ export class ChatRun {
   private readonly manager: CallbackManagerForLLMRun;
   private claimed = false;
   private _ended = false;
+  private _streamedTokens = 0;
 
   private constructor(manager: CallbackManagerForLLMRun, spec: ChatCallSpec, model: string | undefined) {
     this.manager = manager;
@@ -72,6 +74,11 @@ export class ChatRun {
     return this._ended;
   }
 
+  /** Text deltas reported so far (one new-token event each): the output a stream cut short is billed for. */
+  get streamedTokens(): number {
+    return this._streamedTokens;
+  }
+
   /** True for the first caller only: the first path that observes the call's outcome reports it. */
   claim(): boolean {
     if (this.claimed) return false;
@@ -87,6 +94,7 @@ export class ChatRun {
   /** One streamed text delta. Hot path: allocates nothing (indices are shared, `fields` is the caller's). */
   token(text: string, index: number, fields: NewTokenFields): Promise<void> | undefined {
     if (this._ended) return undefined;
+    this._streamedTokens++;
     const indices = index === 0 ? undefined : indicesOf(index);
     return this.manager.handleLLMNewToken(text, indices, undefined, undefined, undefined, fields);
   }
@@ -116,11 +124,17 @@ export class ChatRun {
    * Ends the run as failed (no-op once ended). `partial` is what the model produced before the
    * failure (a broken or abandoned stream); it goes to handlers as `extraParams.response`, as
    * LangChain passes a failed stream's partial LLMResult in `on_llm_error(…, response=…)`.
+   * `estimate` says which of the partial usage's counts runledger estimated (`extra.usage_estimate`).
    */
-  fail(error: unknown, partial?: LLMResult): Promise<void> | undefined {
+  fail(error: unknown, partial?: LLMResult, estimate?: UsageEstimate): Promise<void> | undefined {
     if (this._ended) return undefined;
     this._ended = true;
-    const extra = partial === undefined ? undefined : { response: partial };
+    const extra =
+      partial === undefined
+        ? undefined
+        : estimate === undefined
+          ? { response: partial }
+          : { response: partial, usage_estimate: estimate };
     return this.afterStart(() => this.manager.handleLLMError(error, undefined, undefined, undefined, extra));
   }
 

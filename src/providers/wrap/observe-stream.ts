@@ -4,6 +4,7 @@ import type { ChatRun } from "./chat-run.js";
 import { settleInBackground } from "./chat-run.js";
 import { isRecord, type JsonRecord } from "../common/records.js";
 import { StreamAbandonedError } from "./stream-abandoned-error.js";
+import { cutStreamUsage, type UsageEstimate } from "./cut-stream-usage.js";
 import { StreamAccumulator } from "../stream/stream-accumulator.js";
 import { TokenReporter } from "./token-reporter.js";
 import { emptyLLMResult } from "./to-llm-result.js";
@@ -117,21 +118,31 @@ class StreamTracker {
     if (this.run.ended) return undefined;
     // The SDKs end a stream quietly when its request is aborted: that is no complete response.
     const signal = this._signal;
-    if (signal?.aborted === true)
-      return this.run.fail(signal.reason ?? new Error("The request was aborted"), this.partial());
+    if (signal?.aborted === true) return this.failWith(signal.reason ?? new Error("The request was aborted"));
     return this.run.end(this.run.output(() => this.accumulator.result(), `${this.run.spec.provider} stream`));
   }
 
   fail(error: unknown): Promise<void> | undefined {
-    return this.run.ended ? undefined : this.run.fail(error, this.partial());
+    return this.run.ended ? undefined : this.failWith(error);
   }
 
   abandon(): Promise<void> | undefined {
-    return this.run.ended ? undefined : this.run.fail(new StreamAbandonedError(), this.partial());
+    return this.run.ended ? undefined : this.failWith(new StreamAbandonedError());
   }
 
-  private partial(): LLMResult {
-    return this.run.output(() => this.accumulator.result(), `partial ${this.run.spec.provider} stream`);
+  // Ends the run with what was streamed; the tokens streamed past the provider's last usage report
+  // were billed too, so they complete the partial usage (marked as an estimate).
+  private failWith(error: unknown): Promise<void> | undefined {
+    const run = this.run;
+    let estimate: UsageEstimate | undefined;
+    const partial: LLMResult = run.output(() => {
+      const response = this.accumulator.result();
+      const cut = cutStreamUsage(response.usage_metadata, run.streamedTokens);
+      if (cut === undefined) return response;
+      estimate = cut.estimate;
+      return { ...response, usage_metadata: cut.usage };
+    }, `partial ${run.spec.provider} stream`);
+    return run.fail(error, partial, estimate);
   }
 }
 

@@ -1,3 +1,4 @@
+import { currentBudgetSignal, joinSignals } from "../../../callbacks/budget-context.js";
 import { RunledgerError } from "../../../callbacks/index.js";
 import type { ChatCallSpec, TokenSink } from "./chat-call-spec.js";
 import { asRecord, isRecord, omitKeys, type JsonRecord } from "../common/records.js";
@@ -118,7 +119,36 @@ export function wrapBedrockRuntime<T extends object>(client: T, options?: WrapBe
     );
   };
   stack.addRelativeTo(middleware, { relation: "after", toMiddleware: "endpointV2Middleware", name: MIDDLEWARE_NAME });
+  sendWithBudgetSignal(client);
   return client;
+}
+
+type Send = (this: unknown, command: unknown, optionsOrCallback?: unknown, callback?: unknown) => unknown;
+
+/**
+ * Inside `withBudget`, the client's `send` passes the budget's signal as the command's
+ * `abortSignal` (joined with the caller's): a middleware cannot set it, the HTTP handler reads it
+ * from `send`'s options. Every command sent inside a spent budget is refused, not only model calls.
+ */
+function sendWithBudgetSignal(client: object): void {
+  const send = (client as { send?: unknown }).send;
+  if (typeof send !== "function") return;
+  const original = send as Send;
+  Object.defineProperty(client, "send", {
+    value: function sendInBudget(this: unknown, command: unknown, optionsOrCallback?: unknown, callback?: unknown) {
+      const budget = currentBudgetSignal();
+      if (budget === undefined) return original.call(this, command, optionsOrCallback, callback);
+      // `send(command, callback)` takes no options: they go before the callback.
+      if (typeof optionsOrCallback === "function")
+        return original.call(this, command, { abortSignal: budget }, optionsOrCallback);
+      const options = isRecord(optionsOrCallback) ? optionsOrCallback : {};
+      const abortSignal = joinSignals(options.abortSignal, budget);
+      return original.call(this, command, { ...options, abortSignal }, callback);
+    },
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
 }
 
 function outputOf(result: unknown): unknown {

@@ -2,6 +2,7 @@ import type { ChatCallSpec, TokenSink } from "./chat-call-spec.js";
 import { isRecord, type JsonRecord } from "../common/records.js";
 import { snakeCaseKeys } from "../common/snake-case.js";
 import { serverLocation, type ServerLocation } from "./openai-hosts.js";
+import { abortSignalInRequestOptions } from "./request-signal.js";
 import { defineClientWrapper } from "./wrap-client.js";
 import type { WrapClientOptions } from "./wrap-options.js";
 
@@ -34,6 +35,7 @@ function chatSpec(server: ServerLocation, streams: boolean): ChatCallSpec {
       ? { streams, event: (item: JsonRecord) => snakeCaseKeys(item, VERBATIM) as JsonRecord }
       : { response: (result: unknown): unknown => snakeCaseKeys(result, VERBATIM) }),
     textDeltas: cohereDeltas,
+    abortSignal: abortSignalInRequestOptions,
   };
 }
 

@@ -1,3 +1,4 @@
+import { joinSignals } from "../../../callbacks/budget-context.js";
 import type { ChatCallSpec, TokenSink } from "./chat-call-spec.js";
 import { isRecord, omitKeys, type JsonRecord } from "../common/records.js";
 import { serverLocation, type ServerLocation } from "./openai-hosts.js";
@@ -30,6 +31,7 @@ function geminiSpec(provider: GeminiProvider, server: ServerLocation, streams: b
     streams,
     messages: geminiMessages,
     textDeltas: geminiDeltas,
+    abortSignal: geminiSignal,
   };
 }
 
@@ -66,6 +68,13 @@ const wrapper = defineClientWrapper<WrapGoogleGenAIOptions>("google-genai", (_op
  */
 export function wrapGoogleGenAI<T extends object>(client: T, options?: WrapGoogleGenAIOptions): T {
   return wrapper(client, options);
+}
+
+// The SDK takes a call's signal in its params: `config.abortSignal` (joined there with its own timeout).
+function geminiSignal(args: unknown[], signal: AbortSignal): void {
+  const params = isRecord(args[0]) ? args[0] : {};
+  const config = isRecord(params.config) ? params.config : {};
+  args[0] = { ...params, config: { ...config, abortSignal: joinSignals(config.abortSignal, signal) } };
 }
 
 /** `{ model, contents, config }` → the model, the config's parameters and the prompt at the top. */

@@ -2,6 +2,7 @@ import { chatCompletionsCall } from "./chat-completions-call.js";
 import { isRecord, type JsonRecord } from "../common/records.js";
 import { snakeCaseKeys } from "../common/snake-case.js";
 import { serverLocation } from "./openai-hosts.js";
+import { fetchSignalInRequestOptions } from "./request-signal.js";
 import { defineClientWrapper } from "./wrap-client.js";
 import type { WrapClientOptions } from "./wrap-options.js";
 
@@ -12,11 +13,21 @@ export type WrapMistralOptions = WrapClientOptions;
 const VERBATIM: ReadonlySet<string> = new Set(["arguments"]);
 
 // The SDK (Speakeasy-generated) returns camelCase objects; the normalizer reads the API's snake_case.
-// Mistral's SDK takes a signal only inside `fetchOptions`: budgets do not reach it yet (counted, not aborted).
-const CHAT_OPTIONS = { maxTokensKeys: ["maxTokens"], stopKey: "stop", abortSignal: undefined };
+const CHAT_OPTIONS = { maxTokensKeys: ["maxTokens"], stopKey: "stop" };
+
+interface MistralClientShape {
+  _baseURL?: unknown;
+  _options?: { timeoutMs?: unknown };
+}
 
 const wrapper = defineClientWrapper<WrapMistralOptions>("mistral", (_options, client) => {
-  const common = { ...CHAT_OPTIONS, server: serverLocation((client as { _baseURL?: unknown })._baseURL) };
+  const shape = client as MistralClientShape;
+  const common = {
+    ...CHAT_OPTIONS,
+    server: serverLocation(shape._baseURL),
+    abortSignal: (args: unknown[], signal: AbortSignal): void =>
+      fetchSignalInRequestOptions(args, signal, shape._options?.timeoutMs),
+  };
   return {
     "chat.complete": chatCompletionsCall("mistralai", "ChatMistralAI", {
       ...common,
