@@ -23,17 +23,22 @@ import { rl } from "./subject.js";
 const TASKS = 10_000;
 const RUNS_PER_TASK = 2;
 
+/** A chat-model run started under the ambient handlers, as LangChain.js starts one. */
+function startChatRun(i: number): ReturnType<typeof rl.CallbackManager.prototype.handleChatModelStart> {
+  return rl.CallbackManager.configure().handleChatModelStart(
+    SERIALIZED,
+    messagesOf(i),
+    undefined,
+    undefined,
+    EXTRA_PARAMS,
+  );
+}
+
 /** One task: a chain run with a chat-model child that streams its tokens, yielding between them. */
 async function task(i: number): Promise<string> {
   const chain = rl.CallbackManager.configure().handleChainStart({ name: "answer" }, { question: i });
   return chain.runInContext(async () => {
-    const llm = rl.CallbackManager.configure().handleChatModelStart(
-      SERIALIZED,
-      messagesOf(i),
-      undefined,
-      undefined,
-      EXTRA_PARAMS,
-    );
+    const llm = startChatRun(i);
     for (const chunk of CHUNKS) {
       await nextTurn(); // tokens arrive over time: the 10,000 tasks interleave
       void llm.handleLLMNewToken(chunk.text, undefined, undefined, undefined, undefined, { chunk });
@@ -78,13 +83,7 @@ async function tightProducer(path: string, runs: number, tokens: number): Promis
     rl.withUsageMetadata(async () => {
       for (let i = 0; i < runs; i++) {
         const { usage } = await rl.withUsageMetadata(() => {
-          const llm = rl.CallbackManager.configure().handleChatModelStart(
-            SERIALIZED,
-            messagesOf(i),
-            undefined,
-            undefined,
-            EXTRA_PARAMS,
-          );
+          const llm = startChatRun(i);
           for (const chunk of chunks) {
             void llm.handleLLMNewToken(chunk.text, undefined, undefined, undefined, undefined, { chunk });
           }
