@@ -64,7 +64,7 @@ export async function memory(): Promise<Section> {
       row(
         "runledger RunTracer → InMemoryRunExporter",
         ours,
-        "the exported Run record as its JSON text, deflated with the runs around it in blocks of 64 K characters (parsed on read); token events off (the default)",
+        "the exported Run record as its JSON text, compressed with the runs around it in blocks of 64 K characters (parsed on read); token events off (the default)",
       ),
       row("runledger, keepTokenEvents: true", oursWithEvents, "the same, plus one new_token event per token"),
       row(
@@ -109,7 +109,7 @@ export async function memory(): Promise<Section> {
     notes: [
       "Chunks: each token comes with a fresh ChatGenerationChunk holding an AIMessageChunk, what LangChain.js chat models pass as `fields.chunk` (langsmith's RunTree events carry the token only). The last two rows repeat the measurement with minimal plain-object chunks, which flatters @langchain/core (it keeps every chunk).",
       `Bytes per run: heapUsed after ${RUNS.toLocaleString("en-US")} finished runs (each start + ${TOKENS_PER_RUN} tokens with their chunk + end with usage, fresh inputs per run) minus heapUsed before, after full GCs, divided by ${RUNS.toLocaleString("en-US")}. Each holder is measured alone and dropped before the next.`,
-      "runledger holds the whole JSON text of the Run record its exporter received (inputs, outputs with usage, extra, events, times, dotted order, cost: every field, getFinishedRuns() gives it back), compressed (deflate level 1) in blocks of 64 K characters with its neighbours, the last block uncompressed; the compression costs the export ~8 µs per 20-token run (included in benchmark 2's whole-cost row to the in-memory exporter). @langchain/core and langsmith hold the objects they were given (references) plus their own event per token.",
+      "runledger holds the whole JSON text of the Run record its exporter received (inputs, outputs with usage, extra, events, times, dotted order, cost: every field, getFinishedRuns() gives it back), compressed (brotli, quality 1, 64 KiB window) in blocks of 64 K characters with its neighbours, the last block uncompressed; the compression costs the export ~3.4 µs per 20-token run (included in benchmark 2's whole-cost row to the in-memory exporter). @langchain/core and langsmith hold the objects they were given (references) plus their own event per token.",
       `Streamed run: CallbackManager with RunTracer (InMemoryRunExporter) and UsageMetadataCallbackHandler; each token comes with a fresh LangChain chunk, as from a provider stream. heapUsed is sampled every ${HEAP_SAMPLE_EVERY.toLocaleString("en-US")} tokens without forcing GC (peak), every ${RETAINED_SAMPLE_EVERY.toLocaleString("en-US")} tokens after full GCs (retained), and after the run's end and export (its record dropped) with GC. Flat means: under 256 KB retained, at every checkpoint and after.`,
     ],
   };

@@ -11,6 +11,7 @@ import { reportMarkdown, sectionMarkdown, type Section } from "./report.js";
 const BENCHMARKS: Record<string, () => Promise<() => Promise<Section>>> = {
   "token-dispatch": async () => (await import("./token-dispatch.js")).tokenDispatch,
   "traced-run": async () => (await import("./traced-run.js")).tracedRun,
+  "langsmith-traceable": async () => (await import("./langsmith-traceable.js")).langsmithTraceableBench,
   "run-tree": async () => (await import("./run-tree.js")).runTree,
   "otel-span": async () => (await import("./otel-span.js")).otelSpan,
   memory: async () => (await import("./memory.js")).memory,

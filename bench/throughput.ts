@@ -23,17 +23,22 @@ import { rl } from "./subject.js";
 const TASKS = 10_000;
 const RUNS_PER_TASK = 2;
 
+/** A chat-model run started under the ambient handlers, as LangChain.js starts one. */
+function startChatRun(i: number): ReturnType<typeof rl.CallbackManager.prototype.handleChatModelStart> {
+  return rl.CallbackManager.configure().handleChatModelStart(
+    SERIALIZED,
+    messagesOf(i),
+    undefined,
+    undefined,
+    EXTRA_PARAMS,
+  );
+}
+
 /** One task: a chain run with a chat-model child that streams its tokens, yielding between them. */
 async function task(i: number): Promise<string> {
   const chain = rl.CallbackManager.configure().handleChainStart({ name: "answer" }, { question: i });
   return chain.runInContext(async () => {
-    const llm = rl.CallbackManager.configure().handleChatModelStart(
-      SERIALIZED,
-      messagesOf(i),
-      undefined,
-      undefined,
-      EXTRA_PARAMS,
-    );
+    const llm = startChatRun(i);
     for (const chunk of CHUNKS) {
       await nextTurn(); // tokens arrive over time: the 10,000 tasks interleave
       void llm.handleLLMNewToken(chunk.text, undefined, undefined, undefined, undefined, { chunk });
@@ -47,6 +52,83 @@ async function task(i: number): Promise<string> {
 /** The same task's waiting without any tracing: what Node.js alone costs for 10,000 interleaved streams. */
 async function bareTask(): Promise<void> {
   for (let i = 0; i < CHUNKS.length; i++) await nextTurn();
+}
+
+const TIGHT_RUNS = 200_000;
+
+interface TightResult {
+  seconds: number;
+  lines: number;
+  exported: number;
+  dropped: number;
+  exactScopes: number;
+  fileTotal: number;
+  expectedTotal: number;
+}
+
+/**
+ * A tight producer: `runs` chat-model runs one after the other, each in its own withUsageMetadata
+ * scope (all inside one outer scope), start then end with usage (and `tokens` streamed tokens
+ * between), as fast as the loop goes, into a JsonlRunExporter with `whenFull: "block"`: past the
+ * queue bound the producer writes the oldest batch itself, so nothing is dropped. Timed until the
+ * last line is on disk (tracer.shutdown()); every total checked exactly.
+ */
+async function tightProducer(path: string, runs: number, tokens: number): Promise<TightResult> {
+  const tracer = new rl.RunTracer({ exporter: new rl.JsonlRunExporter({ path }), batch: { whenFull: "block" } });
+  const chunks = CHUNKS.slice(0, tokens);
+  let exactScopes = 0;
+  let expectedTotal = 0;
+  const start = process.hrtime.bigint();
+  const { usage: outer } = await rl.withCallbacks([tracer], () =>
+    rl.withUsageMetadata(async () => {
+      for (let i = 0; i < runs; i++) {
+        const { usage } = await rl.withUsageMetadata(() => {
+          const llm = startChatRun(i);
+          for (const chunk of chunks) {
+            void llm.handleLLMNewToken(chunk.text, undefined, undefined, undefined, undefined, { chunk });
+          }
+          void llm.handleLLMEnd(resultOf(i));
+        });
+        const expected = usageOf(i);
+        expectedTotal += expected.total_tokens;
+        if (usage[RESPONSE_MODEL]?.total_tokens === expected.total_tokens) exactScopes++;
+      }
+    }),
+  );
+  await tracer.shutdown();
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  let lines = 0;
+  let fileTotal = 0;
+  for (const line of readFileSync(path, "utf8").split("\n")) {
+    if (line.length === 0) continue;
+    lines++;
+    fileTotal += (JSON.parse(line) as Run).total_tokens ?? 0;
+  }
+  const { exported, dropped } = tracer.exportStats;
+  const outerTotal = outer[RESPONSE_MODEL]?.total_tokens;
+  if (lines !== runs || exported !== runs || dropped !== 0 || exactScopes !== runs)
+    throw new Error(
+      `tight producer: ${lines} lines, ${exported} exported, ${dropped} dropped, ${exactScopes} exact scopes of ${runs}`,
+    );
+  if (fileTotal !== expectedTotal || outerTotal !== expectedTotal)
+    throw new Error(
+      `tight producer: total_tokens ${fileTotal} in the file, ${outerTotal} in the outer scope, expected ${expectedTotal}`,
+    );
+  return { seconds, lines, exported, dropped, exactScopes, fileTotal, expectedTotal };
+}
+
+function tightRows(label: string, result: TightResult): string[][] {
+  const n = (value: number): string => value.toLocaleString("en-US");
+  return [
+    [
+      `tight producer, ${label}: runs per second (end to end, until the last line is on disk)`,
+      `${n(Math.round(result.lines / result.seconds))} (${n(result.lines)} runs in ${result.seconds.toFixed(2)} s)`,
+    ],
+    [
+      `tight producer, ${label}: JSONL lines, exported / dropped, exact scopes, total_tokens (file = outer scope)`,
+      `${n(result.lines)}, ${n(result.exported)} / ${result.dropped}, ${n(result.exactScopes)}, ${n(result.fileTotal)} (expected ${n(result.expectedTotal)})`,
+    ],
+  ];
 }
 
 /** Runs benchmark 6. */
@@ -81,6 +163,8 @@ export async function throughput(): Promise<Section> {
     const callerSeconds = Number(callersDone - start) / 1e9;
     const totals = verify(scopes, outer, readFileSync(path, "utf8"), tracer.exportStats);
     const runs = TASKS * RUNS_PER_TASK;
+    const startEnd = await tightProducer(join(dir, "tight.jsonl"), TIGHT_RUNS, 0);
+    const streamed = await tightProducer(join(dir, "tight-streamed.jsonl"), TIGHT_RUNS, TOKENS_PER_RUN);
     return {
       title: "6. Throughput at scale",
       header: ["measure", "value"],
@@ -115,8 +199,15 @@ export async function throughput(): Promise<Section> {
           "total_tokens summed over the JSONL llm runs",
           `${totals.fileTotal.toLocaleString("en-US")} (expected ${totals.expectedTotal.toLocaleString("en-US")})`,
         ],
+        ...tightRows("start + end with usage", startEnd),
+        ...tightRows(`start + ${TOKENS_PER_RUN} streamed tokens + end`, streamed),
       ],
       checks: [
+        {
+          label: `6. tight producer: ≥ 100,000 traced runs/s into JSONL, ${TIGHT_RUNS.toLocaleString("en-US")} runs, none dropped`,
+          met: startEnd.lines / startEnd.seconds >= 100_000,
+          measured: `${Math.round(startEnd.lines / startEnd.seconds).toLocaleString("en-US")} runs/s (start + end), ${Math.round(streamed.lines / streamed.seconds).toLocaleString("en-US")} runs/s (${TOKENS_PER_RUN} tokens), exact totals, 0 dropped`,
+        },
         {
           label: "6. exact totals at 10,000 concurrent runs",
           met: true,

@@ -1,5 +1,6 @@
 import type { Run } from "../../schemas/index.js";
 import { emitWarning } from "../../callbacks/warnings.js";
+import { RunledgerError } from "../../callbacks/runledger-error.js";
 import { describeValue } from "../../callbacks/describe-value.js";
 import { settledWithin } from "../../callbacks/handler-timeout.js";
 import { registerExitFlush } from "../lifecycle/exit-hooks.js";
@@ -18,6 +19,14 @@ export interface BatchRunProcessorOptions extends RunPrivacyOptions, RetryOption
    * dropped (and counted): a queue of large runs is bounded by memory, not only by count. Default 128 MiB.
    */
   maxQueueBytes?: number;
+  /**
+   * What a run ending past `maxQueueSize` / `maxQueueBytes` does. `"drop"` (default): it is dropped
+   * and counted, so the ending code never waits and memory stays bounded. `"block"`: the ending code
+   * itself exports the oldest queued batch first, synchronously (the exporter's `exportSync`, as
+   * `JsonlRunExporter` has), then queues its run: a producer that outruns the writer is slowed to the
+   * writer's pace and loses nothing, and memory stays bounded. Needs an exporter with `exportSync`.
+   */
+  whenFull?: "drop" | "block";
   /** Runs per `export` call. Default 100. */
   maxBatchSize?: number;
   /** How long a partial batch waits for more runs. Default 500 ms. */
@@ -54,7 +63,8 @@ type Outcome = { code: "runs_dropped" | "runs_spooled"; reason: DropReason };
 
 /**
  * Batches finished runs and hands them to an exporter off the traced code's path: `onEnd` only
- * queues (the queue is bounded: beyond `maxQueueSize` runs are dropped and counted); a timer that
+ * queues (the queue is bounded: beyond `maxQueueSize` runs are dropped and counted, or with
+ * `whenFull: "block"` the ending code exports the oldest batch synchronously first); a timer that
  * never keeps the process alive exports full batches at once and partial ones after
  * `scheduledDelayMillis`, one export at a time. Each batch is first put in its export form, in the
  * background: JSON-safe, `hideInputs` / `hideOutputs` applied, credentials masked (`RunPrivacy`).
@@ -92,6 +102,7 @@ export class BatchRunProcessor {
   private queueBytes: number[] = [];
   private queuedBytes = 0;
   private readonly maxQueueBytes: number;
+  private readonly blockWhenFull: boolean;
   /** The batch being exported, in its export form (spooled from the `exit` hook if still there). */
   private inFlight: ExportForm[] | undefined;
   private accepted = 0;
@@ -113,6 +124,15 @@ export class BatchRunProcessor {
     this.target = exporter;
     this.maxQueueSize = positive(options.maxQueueSize, 10_000);
     this.maxQueueBytes = positive(options.maxQueueBytes, 128 * 2 ** 20);
+    this.blockWhenFull = options.whenFull === "block";
+    const exportsSync =
+      exporter.exportSync !== undefined || (acceptsRunText(exporter) && exporter.exportRunTextSync !== undefined);
+    if (this.blockWhenFull && !exportsSync) {
+      throw new RunledgerError(
+        "invalid_argument",
+        'whenFull: "block" needs an exporter that can export synchronously (exportSync), as JsonlRunExporter can',
+      );
+    }
     this.maxBatchSize = positive(options.maxBatchSize, 100);
     this.scheduledDelayMillis = nonNegative(options.scheduledDelayMillis, 500);
     this.shutdownTimeoutMillis = nonNegative(options.shutdownTimeoutMillis, 30_000);
@@ -146,7 +166,8 @@ export class BatchRunProcessor {
 
   /**
    * Queues a finished run (or a builder of its record) for export, with an estimate of the bytes it
-   * holds (see `maxQueueBytes`). Constant work; never throws, never waits.
+   * holds (see `maxQueueBytes`). Constant work; never throws; never waits, except past the bound with
+   * `whenFull: "block"`, where it first exports the oldest batch itself.
    */
   onEnd(run: FinishedRun, bytes = 0): void {
     if (this.shutDown !== undefined) {
@@ -154,19 +175,40 @@ export class BatchRunProcessor {
       this.reportDropsSoon();
       return;
     }
-    // A run larger than the whole bound still goes through an empty queue: the bound limits what waits.
-    if (
-      this.queue.length >= this.maxQueueSize ||
-      (this.queue.length > 0 && this.queuedBytes + bytes > this.maxQueueBytes)
-    ) {
-      this.drop("queue full", 1);
-      return; // reported after the export that is already scheduled
+    if (this.isFull(bytes)) {
+      if (!this.blockWhenFull) {
+        this.drop("queue full", 1);
+        return; // reported after the export that is already scheduled
+      }
+      do this.exportOldestNow();
+      while (this.isFull(bytes));
     }
     this.queue.push(run);
     this.queueBytes.push(bytes);
     this.queuedBytes += bytes;
     this.accepted++;
     this.schedule();
+  }
+
+  // A run larger than the whole bound still goes through an empty queue: the bound limits what waits.
+  private isFull(bytes: number): boolean {
+    return (
+      this.queue.length >= this.maxQueueSize || (this.queue.length > 0 && this.queuedBytes + bytes > this.maxQueueBytes)
+    );
+  }
+
+  /**
+   * `whenFull: "block"` past the bound: the ending code writes the oldest batch itself, synchronously
+   * (what the timer would have written later). A batch the exporter refuses goes to the spool or is
+   * dropped, counted, as a failed export does.
+   */
+  private exportOldestNow(): void {
+    const runs = this.exportForms(this.take(this.maxBatchSize));
+    if (runs.length === 0) return;
+    this.settled += runs.length;
+    const result = this.exportSyncResult(runs);
+    if (result.code === "success") this.exported += runs.length;
+    else void this.failForGood(runs, "export failed", result.error);
   }
 
   /** Settles when every run queued so far has been exported (or dropped). */
@@ -240,14 +282,18 @@ export class BatchRunProcessor {
   }
 
   private exportSyncNow(runs: ExportForm[]): boolean {
+    return this.exportSyncResult(runs).code === "success";
+  }
+
+  private exportSyncResult(runs: ExportForm[]): ExportResult {
     const target = this.target;
     try {
       if (acceptsRunText(target) && target.exportRunTextSync !== undefined)
-        return target.exportRunTextSync(runs.map(runText)).code === "success";
-      if (target.exportSync === undefined) return false;
-      return target.exportSync(runs.map(recordOf)).code === "success";
-    } catch {
-      return false;
+        return target.exportRunTextSync(runs.map(runText));
+      if (target.exportSync === undefined) return { code: "failed" };
+      return target.exportSync(runs.map(recordOf));
+    } catch (error) {
+      return { code: "failed", error };
     }
   }
 

@@ -141,7 +141,8 @@ function maskEvents(events: readonly unknown[]): unknown[] {
   return copy ?? (events as unknown[]);
 }
 
-function isTokenEvent(event: unknown): event is Record<string, unknown> & { kwargs: Record<string, unknown> } {
+/** Whether an event of a JSON-safe run is a streamed token's (internal: the text serializer masks it so too). */
+export function isTokenEvent(event: unknown): event is Record<string, unknown> & { kwargs: Record<string, unknown> } {
   if (typeof event !== "object" || event === null) return false;
   const { name, kwargs } = event as { name?: unknown; kwargs?: unknown };
   return name === TOKEN_EVENT && typeof kwargs === "object" && kwargs !== null && !Array.isArray(kwargs);
@@ -199,7 +200,8 @@ function streamedSecrets(events: readonly unknown[]): Map<number, string> | unde
   return masked;
 }
 
-const TOKEN_KEY = "token";
+/** The field of a token event's `kwargs` holding the token: text the model wrote, checked by its shape only. */
+export const TOKEN_KEY = "token";
 
 function mask(value: unknown, depth: number): unknown {
   if (typeof value === "string") return maskSecretsInString(value);

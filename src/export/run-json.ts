@@ -2,11 +2,13 @@ import type { Run } from "../../schemas/index.js";
 import { callToJSON, convert, convertMap, MAX_DEPTH, readField, toJsonSafeRun, UNREADABLE } from "./json-safe.js";
 import {
   isSecretKey,
+  isTokenEvent,
   maskKeyedValue,
   maskRunField,
   maskRunSecrets,
   maskSecrets,
   maskSecretsInString,
+  TOKEN_KEY,
 } from "./redact.js";
 
 const CIRCULAR_TEXT = '"[Circular]"';
@@ -58,16 +60,63 @@ export function runText(run: Run | string): string {
   return typeof run === "string" ? run : JSON.stringify(run);
 }
 
+// Events are converted first and masked as a whole: a credential may be streamed across several token
+// events (see maskRunField). With fewer than two streamed tokens nothing spans events, and each event's
+// text is written from its JSON-safe copy, a token event's `kwargs.token` checked by its shape only.
 function eventsText(events: unknown, ancestors: object[]): string | undefined {
   const converted = convert(events, ancestors, 1, false);
-  return converted === undefined ? undefined : `"events":${JSON.stringify(maskRunField("events", converted))}`;
+  if (converted === undefined) return undefined;
+  if (!Array.isArray(converted) || streamedTokens(converted) >= 2)
+    return `"events":${JSON.stringify(maskRunField("events", converted))}`;
+  // The copy is a tree of JSON data: no ancestors to watch, no depth limit left to reach.
+  let out = '"events":[';
+  for (let i = 0; i < converted.length; i++) {
+    const event: unknown = converted[i];
+    out += (i > 0 ? "," : "") + ((isTokenEvent(event) ? tokenEventText(event) : valueText(event, [], 2)) ?? "null");
+  }
+  return `${out}]`;
+}
+
+function streamedTokens(events: readonly unknown[]): number {
+  let count = 0;
+  for (const event of events) if (isTokenEvent(event) && typeof event.kwargs.token === "string") count++;
+  return count;
+}
+
+function tokenEventText(event: Record<string, unknown> & { kwargs: Record<string, unknown> }): string {
+  let out = "";
+  for (const key of Object.keys(event)) {
+    const name = fieldName(key);
+    const text =
+      key === "kwargs" ? name.quoted + recordText(event.kwargs, 4, TOKEN_KEY) : fieldText(name, event[key], [], 3);
+    if (text !== undefined) out += (out === "" ? "{" : ",") + text;
+  }
+  return out === "" ? "{}" : `${out}}`;
+}
+
+// A JSON object's text with every field masked by its name but `valueOnlyKey`, masked by its value only.
+function recordText(record: Record<string, unknown>, depth: number, valueOnlyKey: string): string {
+  let out = "";
+  for (const key of Object.keys(record)) {
+    const name = fieldName(key);
+    const text =
+      key === valueOnlyKey
+        ? prefixed(name.quoted, valueText(record[key], [], depth))
+        : fieldText(name, record[key], [], depth);
+    if (text !== undefined) out += (out === "" ? "{" : ",") + text;
+  }
+  return out === "" ? "{}" : `${out}}`;
+}
+
+function prefixed(prefix: string, text: string | undefined): string | undefined {
+  return text === undefined ? undefined : prefix + text;
 }
 
 // A secret-named field needs its converted value's kind (`[REDACTED]` unless empty, null or boolean):
 // such fields are rare, and take the object path.
 function fieldText(field: FieldName, value: unknown, ancestors: object[], depth: number): string | undefined {
   const text = field.secret ? secretFieldText(field.key, value, ancestors, depth) : valueText(value, ancestors, depth);
-  return text === undefined ? undefined : field.quoted + text;
+  return prefixed(field.quoted, text);
 }
 
 function secretFieldText(key: string, value: unknown, ancestors: object[], depth: number): string | undefined {
@@ -78,19 +127,27 @@ function secretFieldText(key: string, value: unknown, ancestors: object[], depth
 function valueText(value: unknown, ancestors: object[], depth: number): string | undefined {
   switch (typeof value) {
     case "string":
-      return JSON.stringify(maskSecretsInString(value));
+      return quoted(maskSecretsInString(value));
     case "boolean":
       return value ? "true" : "false";
     case "number":
       // What JSON.stringify writes for a finite number (-0 included: "0").
       return Number.isFinite(value) ? String(value) : "null";
     case "bigint":
-      return JSON.stringify(maskSecretsInString(value.toString()));
+      return quoted(maskSecretsInString(value.toString()));
     case "object":
       return value === null ? "null" : guardedObjectText(value, ancestors, depth);
     default:
       return undefined; // undefined, functions and symbols have no JSON form
   }
+}
+
+// Characters JSON.stringify escapes (lone surrogates included); most strings have none and are quoted
+// without being copied.
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+function quoted(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
 }
 
 // As json-safe.ts's guardedObject: a value that throws while read becomes the marker, not its partial text.

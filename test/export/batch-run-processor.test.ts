@@ -4,11 +4,23 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { BatchRunProcessor } from "../../src/export/index.js";
+import type { Run } from "../../schemas/index.js";
+import { BatchRunProcessor, JsonlRunExporter, type ExportResult } from "../../src/export/index.js";
 import { captureWarnings } from "../support/warnings-capture.js";
 import { makeRun, ScriptedExporter } from "./helpers.js";
 
 const warnings = captureWarnings();
+
+/** A scripted exporter that can also export synchronously (as the JSONL exporter can). */
+class SyncScriptedExporter extends ScriptedExporter {
+  readonly syncBatches: Run[][] = [];
+  syncResult: ExportResult = { code: "success" };
+
+  exportSync(runs: Run[]): ExportResult {
+    this.syncBatches.push(runs);
+    return this.syncResult;
+  }
+}
 const HOUR = 3_600_000;
 
 /** A retry wait that records what it was asked for and returns at once. */
@@ -86,6 +98,82 @@ describe("BatchRunProcessor", () => {
       "queued-4",
     ]);
     expect(warnings.map((w) => [w.code, w.message])).toEqual([["runs_dropped", "Dropped 7 runs (queue full)"]]);
+  });
+
+  it('with whenFull: "block", a producer outrunning a stalled exporter writes the oldest batches itself: nothing dropped', async () => {
+    const exporter = new SyncScriptedExporter();
+    const processor = new BatchRunProcessor(exporter, {
+      maxQueueSize: 5,
+      maxBatchSize: 2,
+      scheduledDelayMillis: HOUR,
+      whenFull: "block",
+    });
+    const started = exporter.hold();
+    processor.onEnd(makeRun("in-flight-1"));
+    processor.onEnd(makeRun("in-flight-2"));
+    await started; // the background export is stalled until released
+    for (let i = 0; i < 12; i++) processor.onEnd(makeRun(`queued-${i}`));
+    expect(processor.queueLength).toBeLessThanOrEqual(5);
+    expect(processor.droppedCount).toBe(0);
+    // Past the bound each ending run first wrote the oldest batch, synchronously, in queue order.
+    expect(exporter.syncBatches.map((batch) => batch.map((run) => run.name))).toEqual([
+      ["queued-0", "queued-1"],
+      ["queued-2", "queued-3"],
+      ["queued-4", "queued-5"],
+      ["queued-6", "queued-7"],
+    ]);
+    const flushed = processor.forceFlush();
+    exporter.release();
+    await flushed;
+    const names = [...exporter.batches, ...exporter.syncBatches].flat().map((run) => run.name);
+    expect(names.sort()).toEqual(
+      ["in-flight-1", "in-flight-2", ...Array.from({ length: 12 }, (_, i) => `queued-${i}`)].sort(),
+    );
+    expect([processor.exportedCount, processor.droppedCount]).toEqual([14, 0]);
+    expect(warnings).toEqual([]);
+  });
+
+  it('with whenFull: "block", a batch the synchronous export refuses is dropped and counted, as a failed export', async () => {
+    const exporter = new SyncScriptedExporter();
+    exporter.syncResult = { code: "failed", error: new Error("disk full") };
+    const processor = new BatchRunProcessor(exporter, {
+      maxQueueSize: 2,
+      maxBatchSize: 2,
+      scheduledDelayMillis: HOUR,
+      whenFull: "block",
+    });
+    for (let i = 0; i < 3; i++) processor.onEnd(makeRun(`r${i}`));
+    await processor.forceFlush();
+    expect([processor.exportedCount, processor.droppedCount]).toEqual([1, 2]);
+    expect(warnings.map((w) => w.message)).toEqual([expect.stringContaining("Dropped 2 runs (export failed")]);
+  });
+
+  it('whenFull: "block" with an exporter that cannot export synchronously is a clear error', () => {
+    expect(() => new BatchRunProcessor(new ScriptedExporter(), { whenFull: "block" })).toThrow(
+      expect.objectContaining({ code: "invalid_argument", message: expect.stringContaining("exportSync") }),
+    );
+  });
+
+  it('a producer that never yields, into a JSONL file: every run written with whenFull: "block", the excess dropped and counted by default', async () => {
+    const dir = mkdtempSync(join(tmpdir(), "runledger-backpressure-"));
+    const produce = async (file: string, whenFull: "drop" | "block"): Promise<[number, number, number]> => {
+      const path = join(dir, file);
+      const processor = new BatchRunProcessor(new JsonlRunExporter({ path }), {
+        maxQueueSize: 50,
+        maxBatchSize: 20,
+        whenFull,
+      });
+      for (let i = 0; i < 2_000; i++) processor.onEnd(makeRun(`run-${i}`)); // the writer gets no turn meanwhile
+      await processor.shutdown();
+      const lines = readFileSync(path, "utf8").trim().split("\n");
+      expect(new Set(lines.map((line) => (JSON.parse(line) as Run).name)).size).toBe(lines.length); // each run once
+      return [lines.length, processor.exportedCount, processor.droppedCount];
+    };
+    expect(await produce("block.jsonl", "block")).toEqual([2_000, 2_000, 0]);
+    expect(warnings).toEqual([]);
+    const [lines, exported, dropped] = await produce("drop.jsonl", "drop");
+    expect([lines, exported, exported + dropped]).toEqual([50, 50, 2_000]);
+    expect(warnings.map((w) => [w.code, w.message])).toEqual([["runs_dropped", "Dropped 1950 runs (queue full)"]]);
   });
 
   it("waits what Retry-After asks, then delivers the batch once", async () => {

@@ -149,6 +149,8 @@ describe("maskedRunJson (the export walk straight to JSON text)", () => {
     for (let i = 0; i < 150; i++) deep = { password: "hunter2hunter2", inner: deep };
     const { proxy, revoke } = Proxy.revocable({}, {});
     revoke();
+    const sparseEvents = new Array<NonNullable<Run["events"]>[number]>(3);
+    sparseEvents[1] = { name: "new_token", time: "t", kwargs: { token: "sk-", password: "x" } };
     const huge = `${"lorem ipsum ".repeat(873_813)}sk-proj-${"a1".repeat(20)} \ud800 "quoted"`;
     const runs = [
       makeRun("deep", { inputs: deep }),
@@ -156,6 +158,8 @@ describe("maskedRunJson (the export walk straight to JSON text)", () => {
       { ...makeRun("custom"), toJSON: () => ({ name: "custom", password: "hunter2hunter2" }) },
       makeRun("huge", { inputs: { huge }, outputs: { list: [huge, 2n ** 70n] } }),
       { api_key: "abc", password: "", token: null } as unknown as Run,
+      // A sparse events list: a hole is written as null.
+      makeRun("holes", { events: sparseEvents }),
       {} as Run,
     ];
     for (const run of runs) expect(maskedRunJson(run)).toBe(JSON.stringify(reference(run)));
