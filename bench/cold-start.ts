@@ -1,14 +1,15 @@
-// `npx tsx bench/cold-start.ts [samples]`: the cold-start cost of loading runledger's root entry, side
-// by side with langsmith/traceable and @langchain/core's callback manager (all installed here). Each
-// sample is a fresh Node.js process that times one dynamic import of the built package (npm run build
-// first), alternating the subjects sample by sample. Reported: medians and runledger's ratio.
-// A second table times the import plus a first use, so the cost deferred to first use is visible too.
+// Benchmark: the cold-start cost of loading runledger's root entry, side by side with langsmith/traceable
+// and @langchain/core's callback manager (all installed here). Each sample is a fresh Node.js process
+// that times one dynamic import of the built package (npm run build first), alternating the subjects
+// sample by sample. Reported: medians and runledger's ratio. A second table times the import plus a
+// first use, so the cost deferred to first use is visible too. Part of `npm run bench`; alone:
+// `npx tsx bench/cold-start.ts [samples]`.
 import { execFileSync } from "node:child_process";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { formatRatio, type Section } from "./report.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const samples = Number(process.argv[2] ?? 21);
 
 // First uses. runledger: one chat-model run with usage reported to a UsageMetadataCallbackHandler, then
 // its cost (the price table loads); and the same run inside a withUsageMetadata scope, where the
@@ -44,6 +45,7 @@ const script = (firstUse: string): string =>
   `${firstUse} await new Promise((r) => setImmediate(r)); process.stdout.write(String(performance.now() - t));`;
 
 function measure(
+  samples: number,
   subjects: string[],
   use: (subject: string) => { specifier: string; code: string },
 ): Map<string, number[]> {
@@ -63,23 +65,41 @@ function measure(
 }
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+const TARGET = 1.2;
+const BASE = "langsmith/traceable";
 
-function print(title: string, times: Map<string, number[]>): void {
-  console.log(title);
-  const base = median(times.get("langsmith/traceable") ?? []);
-  for (const [subject, values] of times) {
+function rows(times: Map<string, number[]>, prefix: string): string[][] {
+  const base = median(times.get(BASE) ?? []);
+  return [...times].map(([subject, values]) => {
     const ms = median(values);
-    console.log(
-      `${subject.padEnd(36)} ${ms.toFixed(1).padStart(7)} ms   ${(ms / base).toFixed(2)}× langsmith/traceable`,
-    );
-  }
+    return [`${prefix}${subject}`, `${ms.toFixed(1)} ms`, `${formatRatio(ms / base)}×`];
+  });
 }
 
-print(
-  "import",
-  measure(IMPORT_SUBJECTS, (specifier) => ({ specifier, code: "" })),
-);
-print(
-  "\nimport + first use",
-  measure(Object.keys(FIRST_USE), (label) => FIRST_USE[label]!),
-);
+/** Runs the cold-start benchmark: import, then import + first use, each subject in fresh processes. */
+export async function coldStart(samples = 21): Promise<Section> {
+  const imports = measure(samples, IMPORT_SUBJECTS, (specifier) => ({ specifier, code: "" }));
+  const firstUses = measure(samples, Object.keys(FIRST_USE), (label) => FIRST_USE[label]!);
+  const ratio = median(imports.get("runledger") ?? []) / median(imports.get(BASE) ?? []);
+  return Promise.resolve({
+    title: "Cold start: loading the package in a fresh process",
+    header: ["what is timed", "median", `vs ${BASE}`],
+    rows: [...rows(imports, "import "), ...rows(firstUses, "import + first use: ")],
+    checks: [
+      {
+        label: `import("runledger") ≤ ${TARGET}× import("${BASE}")`,
+        met: ratio <= TARGET,
+        measured: `${formatRatio(ratio)}×`,
+      },
+    ],
+    notes: [
+      `${samples} fresh Node.js processes per subject, alternating; each times one dynamic import of the built package (not Node's own start-up) and the event loop's turn after it, so background work the entry starts is counted.`,
+      "First uses — runledger, handler: one chat-model run reported to a UsageMetadataCallbackHandler, then its cost (the price table loads); runledger, withUsageMetadata scope: the same inside a scope, where the LangChain.js bridge loads @langchain/core (installed here); langsmith: one call of a traceable function (tracing off).",
+    ],
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const section = await coldStart(Number(process.argv[2] ?? 21));
+  for (const row of section.rows) console.log(row.join("   "));
+}
