@@ -17,6 +17,7 @@ const BENCHMARKS: Record<string, () => Promise<() => Promise<Section>>> = {
   memory: async () => (await import("./memory.js")).memory,
   throughput: async () => (await import("./throughput.js")).throughput,
   "estimate-cost": async () => (await import("./estimate-cost.js")).estimateCostBench,
+  "cold-start": async () => (await import("./cold-start.js")).coldStart,
 };
 
 const METHOD = [

@@ -1,4 +1,5 @@
-import { z } from "zod";
+import type { z } from "zod";
+import { lazySchema } from "./lazy-zod.js";
 import { UsdSchema as Usd, type UsageMetadata } from "./usage.js";
 
 /**
@@ -6,15 +7,17 @@ import { UsdSchema as Usd, type UsageMetadata } from "./usage.js";
  * token kind (`cache_read`, `cache_creation`, `reasoning`, `audio`, …); each detail is a part of its
  * side's cost, never an addition to it.
  */
-export const CostEstimateSchema = z.object({
-  input_cost: Usd,
-  output_cost: Usd,
-  total_cost: Usd,
-  input_cost_details: z.record(z.string(), Usd),
-  output_cost_details: z.record(z.string(), Usd),
-  /** True when the figures are the provider's own (e.g. OpenRouter's `usage.cost`), not an estimate. */
-  reported: z.literal(true).optional(),
-});
+export const CostEstimateSchema = lazySchema((z) =>
+  z.object({
+    input_cost: Usd,
+    output_cost: Usd,
+    total_cost: Usd,
+    input_cost_details: z.record(z.string(), Usd),
+    output_cost_details: z.record(z.string(), Usd),
+    /** True when the figures are the provider's own (e.g. OpenRouter's `usage.cost`), not an estimate. */
+    reported: z.literal(true).optional(),
+  }),
+);
 export type CostEstimate = z.infer<typeof CostEstimateSchema>;
 
 /** What a cost estimator may know about a call besides its model and usage. */

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { lazySchema } from "./lazy-zod.js";
 import type { UsageMetadata } from "./usage.js";
 
 /** A tool call the model asked for, as LangChain represents it. */
@@ -36,23 +36,27 @@ export interface LLMResult {
   llmOutput?: Record<string, unknown>;
 }
 
-const GenerationMessageSchema = z.looseObject({
-  content: z.unknown(),
-  usage_metadata: z.unknown().optional(),
-  response_metadata: z.record(z.string(), z.unknown()).optional(),
-  tool_calls: z.array(z.unknown()).optional(),
-});
+const GenerationMessageSchema = lazySchema((z) =>
+  z.looseObject({
+    content: z.unknown(),
+    usage_metadata: z.unknown().optional(),
+    response_metadata: z.record(z.string(), z.unknown()).optional(),
+    tool_calls: z.array(z.unknown()).optional(),
+  }),
+);
 
 /** Loose check that a value has the LLMResult shape; counts inside are checked by `parseUsage`. */
-export const LLMResultSchema = z.looseObject({
-  generations: z.array(
-    z.array(
-      z.looseObject({
-        text: z.string().optional(),
-        generationInfo: z.record(z.string(), z.unknown()).optional(),
-        message: GenerationMessageSchema.optional(),
-      }),
+export const LLMResultSchema = lazySchema((z) =>
+  z.looseObject({
+    generations: z.array(
+      z.array(
+        z.looseObject({
+          text: z.string().optional(),
+          generationInfo: z.record(z.string(), z.unknown()).optional(),
+          message: GenerationMessageSchema.optional(),
+        }),
+      ),
     ),
-  ),
-  llmOutput: z.record(z.string(), z.unknown()).nullish(),
-});
+    llmOutput: z.record(z.string(), z.unknown()).nullish(),
+  }),
+);

@@ -1,7 +1,8 @@
-import { z } from "zod";
+import type { z } from "zod";
+import { lazySchema } from "./lazy-zod.js";
 
 /** A token count: a non-negative safe integer. */
-export const TokenCountSchema = z.int().nonnegative();
+export const TokenCountSchema = lazySchema((z) => z.int().nonnegative());
 
 /**
  * Breakdown of input tokens. Every entry is a subset of `input_tokens` (cache reads and writes are
@@ -46,38 +47,46 @@ const DECIMAL = /^\d+(\.\d+)?([eE][-+]?\d+)?$/;
  * An amount in USD: a non-negative number, or on read the decimal string LangSmith's API returns
  * (`"0.00042"`), converted to a number.
  */
-export const UsdSchema: z.ZodType<number> = z.union([
-  z.number().nonnegative(),
+export const UsdSchema: z.ZodType<number> = lazySchema((z) =>
+  z.union([
+    z.number().nonnegative(),
+    z
+      .string()
+      .regex(DECIMAL, "not a decimal amount")
+      .transform((value) => Number(value)),
+  ]),
+);
+
+export const InputTokenDetailsSchema: z.ZodType<InputTokenDetails> = lazySchema((z) =>
   z
-    .string()
-    .regex(DECIMAL, "not a decimal amount")
-    .transform((value) => Number(value)),
-]);
+    .object({
+      audio: TokenCountSchema.optional(),
+      cache_creation: TokenCountSchema.optional(),
+      cache_read: TokenCountSchema.optional(),
+    })
+    .catchall(TokenCountSchema),
+);
 
-export const InputTokenDetailsSchema: z.ZodType<InputTokenDetails> = z
-  .object({
-    audio: TokenCountSchema.optional(),
-    cache_creation: TokenCountSchema.optional(),
-    cache_read: TokenCountSchema.optional(),
-  })
-  .catchall(TokenCountSchema);
+export const OutputTokenDetailsSchema: z.ZodType<OutputTokenDetails> = lazySchema((z) =>
+  z
+    .object({
+      audio: TokenCountSchema.optional(),
+      reasoning: TokenCountSchema.optional(),
+    })
+    .catchall(TokenCountSchema),
+);
 
-export const OutputTokenDetailsSchema: z.ZodType<OutputTokenDetails> = z
-  .object({
-    audio: TokenCountSchema.optional(),
-    reasoning: TokenCountSchema.optional(),
-  })
-  .catchall(TokenCountSchema);
-
-export const UsageMetadataSchema: z.ZodType<UsageMetadata> = z.object({
-  input_tokens: TokenCountSchema,
-  output_tokens: TokenCountSchema,
-  total_tokens: TokenCountSchema,
-  input_token_details: InputTokenDetailsSchema.optional(),
-  output_token_details: OutputTokenDetailsSchema.optional(),
-  input_cost: UsdSchema.optional(),
-  output_cost: UsdSchema.optional(),
-  total_cost: UsdSchema.optional(),
-  input_cost_details: z.record(z.string(), UsdSchema).optional(),
-  output_cost_details: z.record(z.string(), UsdSchema).optional(),
-});
+export const UsageMetadataSchema: z.ZodType<UsageMetadata> = lazySchema((z) =>
+  z.object({
+    input_tokens: TokenCountSchema,
+    output_tokens: TokenCountSchema,
+    total_tokens: TokenCountSchema,
+    input_token_details: InputTokenDetailsSchema.optional(),
+    output_token_details: OutputTokenDetailsSchema.optional(),
+    input_cost: UsdSchema.optional(),
+    output_cost: UsdSchema.optional(),
+    total_cost: UsdSchema.optional(),
+    input_cost_details: z.record(z.string(), UsdSchema).optional(),
+    output_cost_details: z.record(z.string(), UsdSchema).optional(),
+  }),
+);

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { lazySchema } from "../../schemas/lazy-zod.js";
 import { emitWarning } from "../../callbacks/warnings.js";
 import { requestLangSmith } from "./langsmith-http.js";
 
@@ -11,20 +11,22 @@ export interface LangSmithServerInfo {
   instance_flags?: { gzip_body_enabled?: boolean };
 }
 
-const ServerInfoSchema = z.object({
-  batch_ingest_config: z
-    .object({
-      use_multipart_endpoint: z.boolean().optional().catch(undefined),
-      size_limit_bytes: z.int().positive().optional().catch(undefined),
-      size_limit: z.int().positive().optional().catch(undefined),
-    })
-    .optional()
-    .catch(undefined),
-  instance_flags: z
-    .object({ gzip_body_enabled: z.boolean().optional().catch(undefined) })
-    .optional()
-    .catch(undefined),
-});
+const ServerInfoSchema = lazySchema((z) =>
+  z.object({
+    batch_ingest_config: z
+      .object({
+        use_multipart_endpoint: z.boolean().optional().catch(undefined),
+        size_limit_bytes: z.int().positive().optional().catch(undefined),
+        size_limit: z.int().positive().optional().catch(undefined),
+      })
+      .optional()
+      .catch(undefined),
+    instance_flags: z
+      .object({ gzip_body_enabled: z.boolean().optional().catch(undefined) })
+      .optional()
+      .catch(undefined),
+  }),
+);
 
 /** How the server info is fetched. */
 export interface ServerInfoRequest {

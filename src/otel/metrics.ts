@@ -1,11 +1,14 @@
-import { createNoopMeter, metrics, type Attributes, type Histogram, type MeterProvider } from "@opentelemetry/api";
+import type { Attributes, Histogram, MeterProvider } from "@opentelemetry/api";
+import { otelApi } from "../shared/otel-api.js";
 import type { UsageMetadata } from "../../schemas/index.js";
 import type { ModelRequest } from "./attributes.js";
 import { ATTR, METRIC, TOKEN_TYPE } from "./semconv.js";
 
 // The API's no-op meter hands out one shared no-op histogram: a provider's instruments that are all it
 // record nothing, so a call's metric attributes are not even built.
-const NOOP_HISTOGRAM = createNoopMeter().createHistogram("runledger.noop");
+let noopHistogram: Histogram | undefined;
+const NOOP_HISTOGRAM = (): Histogram =>
+  (noopHistogram ??= otelApi().createNoopMeter().createHistogram("runledger.noop"));
 
 /** One finished model call, as the metrics see it. */
 export interface ModelCallRecord {
@@ -74,7 +77,7 @@ export class GenAIMetrics {
   }
 
   private resolve(): Instruments {
-    const provider = this.meterProvider ?? metrics.getMeterProvider();
+    const provider = this.meterProvider ?? otelApi().metrics.getMeterProvider();
     if (this.instruments?.provider === provider) return this.instruments;
     const meter = provider.getMeter("runledger");
     const histogram = (spec: (typeof METRIC)[keyof typeof METRIC]): Histogram =>
@@ -86,7 +89,8 @@ export class GenAIMetrics {
     const tokenUsage = histogram(METRIC.TOKEN_USAGE);
     const duration = histogram(METRIC.OPERATION_DURATION);
     const timeToFirstChunk = histogram(METRIC.TIME_TO_FIRST_CHUNK);
-    const noop = tokenUsage === NOOP_HISTOGRAM && duration === NOOP_HISTOGRAM && timeToFirstChunk === NOOP_HISTOGRAM;
+    const none = NOOP_HISTOGRAM();
+    const noop = tokenUsage === none && duration === none && timeToFirstChunk === none;
     this.instruments = { provider, noop, tokenUsage, duration, timeToFirstChunk };
     return this.instruments;
   }

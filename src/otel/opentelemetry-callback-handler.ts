@@ -1,15 +1,9 @@
-import {
-  context,
-  trace,
-  SpanStatusCode,
-  type MeterProvider,
-  type Tracer,
-  type TracerProvider,
-} from "@opentelemetry/api";
+import type { MeterProvider, Tracer, TracerProvider } from "@opentelemetry/api";
 import { BaseCallbackHandler, type NewTokenIndices, type Serialized } from "../../callbacks/index.js";
 import { emitWarning } from "../../callbacks/warnings.js";
 import { usageFromOutput } from "../../callbacks/usage-from-output.js";
 import { addUsage, type ChatGeneration, type LLMResult, type UsageMetadata } from "../../schemas/index.js";
+import { otelApi } from "../shared/otel-api.js";
 import { nowMicros } from "../tracing/clock.js";
 import { childDottedOrder } from "../tracing/dotted-order.js";
 import { modelRequest, recordOf, responseFields, setUsageAttributes, type ModelRequest } from "./attributes.js";
@@ -132,7 +126,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
   constructor(options: OpenTelemetryCallbackHandlerOptions = {}) {
     super();
     // The global provider is a proxy: spans reach an SDK registered after this handler was built.
-    this.tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer("runledger");
+    this.tracer = (options.tracerProvider ?? otelApi().trace.getTracerProvider()).getTracer("runledger");
     this.metrics = new GenAIMetrics(options.meterProvider);
     // Undefined when capture is off: call sites check it before building any content.
     this.content = contentCaptureEnabled(options.captureContent) ? new ContentRecorder(options.maskContent) : undefined;
@@ -162,7 +156,9 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
   /** Runs `fn` (the body of run `runId`) with the run's span active. */
   wrapRunExecution<T>(runId: string, fn: () => T): T {
     const run = this.open.get(runId);
-    return run === undefined ? fn() : context.with(trace.setSpan(context.active(), run.span), fn);
+    if (run === undefined) return fn();
+    const { context, trace } = otelApi();
+    return context.with(trace.setSpan(context.active(), run.span), fn);
   }
 
   handleLLMStart(
@@ -404,6 +400,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     // Samplers see the attributes that identify the operation (the semconv's sampling-relevant ones).
     // Everything else is written straight onto the span, and only when it records: a sampled-out run
     // (or no SDK at all) costs no attribute work.
+    const { context, trace } = otelApi();
     const active = context.active();
     const span = this.tracer.startSpan(
       init.shape.spanName,
@@ -499,7 +496,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     const endMicros = this.endMicros(run);
     const type = errorType(err);
     run.span.recordException(exceptionOf(err), hrTimeFromMicros(endMicros));
-    run.span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(err) });
+    run.span.setStatus({ code: otelApi().SpanStatusCode.ERROR, message: errorMessage(err) });
     run.span.setAttribute(ATTR.ERROR_TYPE, type);
     this.recordModelCall(run, endMicros, undefined, undefined, type, !this.metrics.isNoop());
     this.close(run, endMicros);

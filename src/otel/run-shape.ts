@@ -1,4 +1,5 @@
-import { SpanKind, type Attributes } from "@opentelemetry/api";
+import type { Attributes, SpanKind } from "@opentelemetry/api";
+import { otelApi } from "../shared/otel-api.js";
 import type { Serialized } from "../../callbacks/index.js";
 import { maskSecretsInString } from "../export/redact.js";
 import { runNameOf } from "../tracing/run-fields.js";
@@ -53,7 +54,7 @@ export function modelShape(request: ModelRequest): RunShape {
   if (request.serverPort !== undefined) attributes[ATTR.SERVER_PORT] = request.serverPort;
   return {
     spanName: request.model === undefined ? request.operation : `${request.operation} ${request.model}`,
-    spanKind: SpanKind.CLIENT,
+    spanKind: otelApi().SpanKind.CLIENT,
     runType: request.operation === OPERATION.EMBEDDINGS ? "embedding" : "llm",
     attributes,
   };
@@ -74,7 +75,12 @@ export function toolShape(name: string, toolCallId: string | undefined, serializ
   if (typeof toolCallId === "string" && toolCallId.length > 0) attributes[ATTR.GEN_AI_TOOL_CALL_ID] = toolCallId;
   const description = recordOf(serialized)?.description;
   if (typeof description === "string" && description.length > 0) attributes[ATTR.GEN_AI_TOOL_DESCRIPTION] = description;
-  return { spanName: `${OPERATION.EXECUTE_TOOL} ${name}`, spanKind: SpanKind.INTERNAL, runType: "tool", attributes };
+  return {
+    spanName: `${OPERATION.EXECUTE_TOOL} ${name}`,
+    spanKind: otelApi().SpanKind.INTERNAL,
+    runType: "tool",
+    attributes,
+  };
 }
 
 /**
@@ -93,7 +99,7 @@ export function retrieverShape(dataSourceId: string | undefined): RunShape {
   if (dataSourceId !== undefined) attributes[ATTR.GEN_AI_DATA_SOURCE_ID] = dataSourceId;
   return {
     spanName: dataSourceId === undefined ? OPERATION.RETRIEVAL : `${OPERATION.RETRIEVAL} ${dataSourceId}`,
-    spanKind: SpanKind.CLIENT,
+    spanKind: otelApi().SpanKind.CLIENT,
     runType: "retriever",
     attributes,
   };
@@ -156,18 +162,19 @@ export function chainShape(
   operation: string | undefined,
 ): RunShape {
   const lsRunType = typeof runType === "string" && runType.length > 0 ? runType : "chain";
-  if (lsRunType !== "chain") return { spanName: name, spanKind: SpanKind.INTERNAL, runType: lsRunType, attributes: {} };
+  if (lsRunType !== "chain")
+    return { spanName: name, spanKind: otelApi().SpanKind.INTERNAL, runType: lsRunType, attributes: {} };
   if (operation === OPERATION.INVOKE_WORKFLOW) return workflowShape(name);
   const className = maskedRunName(undefined, serialized, "");
   if (operation === OPERATION.INVOKE_AGENT || AGENT.test(name) || AGENT.test(className)) {
     return {
       spanName: `${OPERATION.INVOKE_AGENT} ${name}`,
-      spanKind: SpanKind.INTERNAL,
+      spanKind: otelApi().SpanKind.INTERNAL,
       runType: "chain",
       attributes: { [ATTR.GEN_AI_OPERATION_NAME]: OPERATION.INVOKE_AGENT, [ATTR.GEN_AI_AGENT_NAME]: name },
     };
   }
-  return { spanName: name, spanKind: SpanKind.INTERNAL, runType: "chain", attributes: {} };
+  return { spanName: name, spanKind: otelApi().SpanKind.INTERNAL, runType: "chain", attributes: {} };
 }
 
 /**
@@ -179,7 +186,7 @@ export function chainShape(
 export function workflowShape(name: string): RunShape {
   return {
     spanName: `${OPERATION.INVOKE_WORKFLOW} ${name}`,
-    spanKind: SpanKind.INTERNAL,
+    spanKind: otelApi().SpanKind.INTERNAL,
     runType: "chain",
     attributes: { [ATTR.GEN_AI_OPERATION_NAME]: OPERATION.INVOKE_WORKFLOW, [ATTR.GEN_AI_WORKFLOW_NAME]: name },
   };

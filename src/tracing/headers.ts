@@ -1,4 +1,4 @@
-import { isSpanContextValid, trace } from "@opentelemetry/api";
+import { otelApi } from "../shared/otel-api.js";
 import { emitWarning } from "../../callbacks/warnings.js";
 import { decodeBaggage, encodeBaggage } from "./baggage.js";
 import { describeRun, type CurrentRun } from "./current-run.js";
@@ -68,8 +68,9 @@ export function toHeaders(
 
 /** The W3C `traceparent` of the active OpenTelemetry span, when there is a valid one. */
 function activeSpanTraceparent(): string | undefined {
-  const context = trace.getActiveSpan()?.spanContext();
-  if (context === undefined || !isSpanContextValid(context)) return undefined;
+  const api = otelApi();
+  const context = api.trace.getActiveSpan()?.spanContext();
+  if (context === undefined || !api.isSpanContextValid(context)) return undefined;
   const flags = (context.traceFlags & 0xff).toString(16).padStart(2, "0");
   return `00-${context.traceId}-${context.spanId}-${flags}`;
 }

@@ -1,9 +1,9 @@
 import { emitWarning } from "../../callbacks/warnings.js";
 import { assignFields } from "../../callbacks/assign-fields.js";
 import { describeValue } from "../../callbacks/describe-value.js";
-import { RunTypeSchema, type RunType } from "../../schemas/index.js";
+import { RUN_TYPES, type RunType } from "../../schemas/run.js";
 
-const RUN_TYPES: ReadonlySet<string> = new Set(RunTypeSchema.options);
+const RUN_TYPE_SET: ReadonlySet<string> = new Set(RUN_TYPES);
 
 /**
  * A run's name: the given run name, else the last element of the serialized component's `id`
@@ -30,7 +30,7 @@ export function runNameOf(runName: string | undefined, serialized: object | unde
  */
 export function runTypeOf(runType: string | undefined): RunType {
   if (runType === undefined) return "chain";
-  if (RUN_TYPES.has(runType)) return runType as RunType;
+  if (RUN_TYPE_SET.has(runType)) return runType as RunType;
   emitWarning("invalid_run_type", `Unknown run type ${JSON.stringify(runType)} recorded as "chain"`);
   return "chain";
 }

@@ -1,0 +1,5 @@
+// zod, loaded when first needed (schemas/lazy-zod.ts). A literal `require("zod")` in a CommonJS file (a
+// .cts compiles to CommonJS in both builds), so bundlers that make one file of an app (esbuild,
+// webpack) see the dependency and bundle it. No type annotation: vitest runs this file untranspiled.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded at first use, synchronously (above)
+export const loadZod = () => require("zod");
