@@ -6,6 +6,7 @@ import { BudgetExceededError, type BudgetExceededInfo } from "./budget-exceeded-
 import { getDefaultCostEstimator } from "./default-cost-estimator.js";
 import { requestedModel } from "./requested-model.js";
 import { RunTable } from "./run-table.js";
+import { streamedRemainder } from "./streamed-usage.js";
 import { usageFromOutput } from "./usage-from-output.js";
 import { emitWarning } from "./warnings.js";
 
@@ -125,21 +126,11 @@ export class Budget extends ModelRunHandler {
     this.streamedTokens -= run.tokens;
     this.streamedCost -= Number.isNaN(run.unitCost) ? 0 : run.unitCost * run.tokens;
     const records = usageFromOutput(output);
-    let reportedOutput = 0;
-    for (const { model, usage } of records) {
-      reportedOutput += usage.output_tokens;
-      this.addEnded(model ?? run.model, usage);
-    }
+    for (const { model, usage } of records) this.addEnded(model ?? run.model, usage);
     // A stream cut short reports the output count of its start (Anthropic's message_start) or none:
-    // the tokens it streamed were still generated and billed.
-    const unreported = run.tokens - reportedOutput;
-    if (unreported > 0) {
-      this.addEnded(records[0]?.model ?? run.model, {
-        input_tokens: 0,
-        output_tokens: unreported,
-        total_tokens: unreported,
-      });
-    }
+    // the tokens it streamed were still generated and billed (the RunTracer records the same).
+    const rest = streamedRemainder(records, run.tokens, run.model);
+    if (rest !== undefined) this.addEnded(rest.record.model, rest.record.usage);
     this.check();
   }
 

@@ -4,6 +4,7 @@ import { ModelRunHandler } from "./model-run-handler.js";
 import { type NewTokenFields, type NewTokenIndices } from "./base-callback-handler.js";
 import { requestedModel } from "./requested-model.js";
 import { RunTable } from "./run-table.js";
+import { streamedRemainder } from "./streamed-usage.js";
 import { usageFromChunk, usageFromOutput, type ModelUsage } from "./usage-from-output.js";
 import { UsageGroups, type GroupKeyValue, type UsageGroup } from "./usage-groups.js";
 import { UsageTotals } from "./usage-totals.js";
@@ -27,6 +28,8 @@ interface RunState {
   /** The model the request asked for (`ls_model_name`, else the invocation params' model). */
   requestModel?: string;
   lastChunk?: unknown;
+  /** New-token events seen, for the usage of a stream that fails before reporting it (`streamedRemainder`). */
+  tokens?: number;
   /** Usage seen on streamed chunks, used only when the end event carries none. */
   streamed?: ModelUsage[];
   /** The run's `groupBy` values, when grouping. */
@@ -107,14 +110,18 @@ export class UsageMetadataCallbackHandler extends ModelRunHandler {
     _tags?: string[],
     fields?: NewTokenFields,
   ): void {
-    // Hot path: only chunks that carry usage (usually the last one) cost anything.
-    if (fields === undefined || fields.chunk === undefined) return;
-    const found = usageFromChunk(fields.chunk);
-    if (found === undefined) return;
+    // Hot path: a lookup and a count; only chunks that carry usage (usually the last one) cost more.
+    const chunk = fields?.chunk;
     let state = this.runs.get(runId);
-    if (state === undefined) this.runs.set(runId, (state = { open: 1 }));
-    if (state.lastChunk === fields.chunk) return; // the same chunk again, through a second delivery path
-    state.lastChunk = fields.chunk;
+    if (state !== undefined) {
+      if (chunk !== undefined && state.lastChunk === chunk) return; // the same chunk, a second delivery path
+      state.lastChunk = chunk;
+      state.tokens = (state.tokens ?? 0) + 1;
+    }
+    if (chunk === undefined) return;
+    const found = usageFromChunk(chunk);
+    if (found === undefined) return;
+    if (state === undefined) this.runs.set(runId, (state = { open: 1, lastChunk: chunk }));
     (state.streamed ??= []).push(found);
   }
 
@@ -139,7 +146,9 @@ export class UsageMetadataCallbackHandler extends ModelRunHandler {
     if (state === null) return;
     const partial = usageFromOutput(extraParams?.response as LLMResult | undefined);
     const records = partial.length > 0 ? partial : (state?.streamed ?? []);
-    this.record(records, state);
+    // LangChain.js passes no partial result: the tokens it streamed count, as withBudget counts them.
+    const rest = streamedRemainder(records, state?.tokens ?? 0, state?.requestModel);
+    this.record(rest === undefined ? records : [...records, rest.record], state);
   }
 
   protected openRun(runId: string, extraParams?: Record<string, unknown>, metadata?: Record<string, unknown>): void {

@@ -17,7 +17,8 @@ export const WARNING_CODES = {
   invalid_header: "an untrusted trace header (or part of it) that is malformed or too large; ignored",
   baggage_too_large: "run metadata too large for the baggage header; left out",
   // Providers and streams
-  missing_usage: "a provider payload without token usage; usage_metadata left undefined",
+  missing_usage:
+    "a provider payload without token usage; usage_metadata left undefined (a stream broken mid-way: estimated from the tokens streamed)",
   unreadable_response: "a wrapped client's response body could not be read; the run ends without output",
   unreadable_body: "a Bedrock InvokeModel body that is not JSON; only the headers were read",
   unobserved_response: "a response or stream read outside the SDK's parsing; its output is not recorded",

@@ -88,6 +88,8 @@ export class OpenRun {
   lastChunk: unknown = undefined;
   /** Every token's `new_token` event, kept only with `keepTokenEvents`. */
   tokenEvents: RunEvent[] | undefined = undefined;
+  /** New-token events received (one per chunk), for the usage of a stream that fails before reporting it. */
+  streamedTokens = 0;
   /** Usage reported on streamed chunks, used when the end event carries none. */
   streamed: ModelUsage[] | undefined = undefined;
   childExecutionOrder: number;

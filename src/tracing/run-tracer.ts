@@ -6,6 +6,7 @@ import {
   type Serialized,
 } from "../../callbacks/index.js";
 import { usageFromChunk, usageFromOutput, usageFromRunOutputs } from "../../callbacks/usage-from-output.js";
+import { streamedRemainder } from "../../callbacks/streamed-usage.js";
 import { emitWarning } from "../../callbacks/warnings.js";
 import { assignFields } from "../../callbacks/assign-fields.js";
 import { requestedModel } from "../../callbacks/requested-model.js";
@@ -195,6 +196,7 @@ export class RunTracer extends BaseCallbackHandler implements PlacementSource {
       if (chunk === run.lastChunk) return; // the same chunk through a second delivery path
       run.lastChunk = chunk;
     }
+    run.streamedTokens++;
     if (run.firstTokenMicros < 0) {
       // LangSmith derives time to first token from the first `new_token` event: always kept.
       run.firstTokenMicros = this.clock();
@@ -241,8 +243,13 @@ export class RunTracer extends BaseCallbackHandler implements PlacementSource {
       // Tokens used before the failure were billed: keep the partial result's usage (a broken or
       // abandoned stream passes it as `extraParams.response`, as LangChain does), else the chunks'.
       const partial = usageFromOutput(extraParams?.response as LLMResult | undefined);
-      const usage = partial.length > 0 ? partial : run.streamed;
-      return { endMicros, error: stringifyError(err), extra: extraParams, usage, estimate: getDefaultCostEstimator() };
+      const reported = partial.length > 0 ? partial : (run.streamed ?? []);
+      // LangChain.js passes no partial result: the tokens streamed past the reported output complete
+      // it (the rule withBudget counts by), marked as an estimate. Nothing streamed: nothing added.
+      const rest = streamedRemainder(reported, run.streamedTokens, run.start.requestModel);
+      const usage = rest === undefined ? reported : [...reported, rest.record];
+      const extra = rest === undefined ? extraParams : { ...extraParams, usage_estimate: rest.estimate };
+      return { endMicros, error: stringifyError(err), extra, usage, estimate: getDefaultCostEstimator() };
     });
   }
 

@@ -10,6 +10,7 @@ import { RunTracer } from "../../src/tracing/index.js";
 import { converseFrames, loopbackBedrockClient } from "../support/bedrock-loopback.js";
 import { fixtureRaw, useLoopbackServer, type Reply } from "../support/loopback-server.js";
 import { recordedRaw } from "../providers/wrapped-run.js";
+import { captureWarnings } from "../support/warnings-capture.js";
 
 // The real SDK clients read slow streams from the loopback server: each provider's recorded stream
 // with its first text event repeated LONG times (a long answer), one event every few milliseconds.
@@ -108,6 +109,8 @@ const CASES: Case[] = [
   },
 ];
 
+const warnings = captureWarnings();
+
 describe("withBudget aborts the other wrapped SDKs' streams through their own signal options", () => {
   it.each(CASES)("$name", async ({ reply, stream }) => {
     loopback().reply(reply());
@@ -138,5 +141,8 @@ describe("withBudget aborts the other wrapped SDKs' streams through their own si
     const runs = exporter.getFinishedRuns().filter((run) => run.run_type === "llm");
     expect(runs.map((run) => run.status)).toEqual(["error", "error"]);
     expect(runs[0]?.completion_tokens).toBe((error as BudgetExceededError).usage.output_tokens);
+    // The budget cut the stream: expected, so no missing_usage warning (the run's usage is what the
+    // provider reported by then, Gemini's running count, or the estimate marked in extra.usage_estimate).
+    expect(warnings.filter((warning) => warning.code === "missing_usage")).toEqual([]);
   });
 });

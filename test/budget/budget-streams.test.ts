@@ -265,14 +265,25 @@ describe("withBudget with real clients streaming slowly", () => {
     // The request itself was aborted (the SDK got the signal), not only the caller's loop.
     expect(loopback().slowStreams[0]?.clientLeft).toBe(true);
     expect(loopback().slowStreams[0]?.written).toBeLessThan(LONG / 2);
-    const runs = exporter.getFinishedRuns().filter((candidate) => candidate.run_type === "llm");
-    expect(runs).toHaveLength(1);
-    expect(runs[0]?.status).toBe("error");
-    expect(runs[0]?.name).toBe("ChatOpenAI");
+    const run = abortedRun(exporter);
+    expect(run.name).toBe("ChatOpenAI");
     // LangChain.js reports a token before it yields it and checks the signal between chunks: the
     // token that passed the limit was billed (counted) but never reached the caller.
     expect(error.usage.output_tokens).toBe(21);
     expect(received.tokens).toBe(20);
+    // LangChain.js passes no partial result when the call fails: the tracer counts the new-token
+    // events it saw, by the budget's rule, so the exported run and the error agree.
+    console.log(
+      "langchain.js aborted run usage:",
+      JSON.stringify(tokenCounts(run)),
+      `cost ${run.total_cost}; error:`,
+      JSON.stringify(error.usage),
+      `cost ${error.cost}`,
+    );
+    expect(tokenCounts(run)).toEqual(tokenCounts(error));
+    expect(run.extra?.usage_estimate).toEqual({ input_tokens: "not_reported", output_tokens: "streamed_tokens" });
+    expect(error.cost).toBeGreaterThan(0);
+    expect(run.total_cost).toBeCloseTo(error.cost, 15);
   });
 
   it("a LangChain.js call given its own signal keeps it; a chain inside the budget still gets the budget's", async () => {

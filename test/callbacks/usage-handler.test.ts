@@ -170,7 +170,8 @@ describe("UsageMetadataCallbackHandler", () => {
       chunk: { message: { usage_metadata: { input_tokens: 9, output_tokens: 0, total_tokens: 9 } } },
     });
     void run.handleLLMError(new Error("stream broke"));
-    expect(callback.usageMetadata).toEqual({ m: { input_tokens: 9, output_tokens: 0, total_tokens: 9 } });
+    // The chunk was a new-token event: withBudget counts it as one output token, and so does the total.
+    expect(callback.usageMetadata).toEqual({ m: { input_tokens: 9, output_tokens: 1, total_tokens: 10 } });
     void run.handleLLMEnd(chatResult({ input_tokens: 1, output_tokens: 1, total_tokens: 2 }));
     expect(callback.usageMetadata.m?.input_tokens).toBe(9);
   });

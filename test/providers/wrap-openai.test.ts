@@ -236,6 +236,10 @@ describe("wrapOpenAI: streams", () => {
     const missing = warnings.filter((warning) => warning.code === "missing_usage").map((warning) => warning.message);
     expect(missing.some((message) => message.includes("ended before its usage chunk"))).toBe(true);
     expect(missing.some((message) => message.includes("request it"))).toBe(false);
+    // The server broke the stream: a warning, saying what the run carries (not "left undefined").
+    expect(missing).toHaveLength(1);
+    expect(missing[0]).toContain("usage estimated from the 2 tokens streamed before it was cut (extra.usage_estimate)");
+    expect(missing[0]).not.toContain("left undefined");
   });
 
   it("ends an abandoned stream (early break) as a StreamAbandonedError with the partial output", async () => {
@@ -254,6 +258,12 @@ describe("wrapOpenAI: streams", () => {
     expect((error.extraParams?.response as { generations: ChatGeneration[][] }).generations[0]?.[0]?.text).toBe("我是");
     expect(stream.controller.signal.aborted).toBe(true); // the SDK still aborts the request
     expect(handler.ofKind("end")).toHaveLength(0);
+    // The caller cut the stream: its usage is the estimate the run is marked with, no warning.
+    expect(error.extraParams?.usage_estimate).toEqual({
+      input_tokens: "not_reported",
+      output_tokens: "streamed_tokens",
+    });
+    expect(warnings.filter((warning) => warning.code === "missing_usage")).toEqual([]);
   });
 
   it("ends a stream aborted through its controller as an error", async () => {
@@ -270,6 +280,7 @@ describe("wrapOpenAI: streams", () => {
       if (++count === 2) stream.controller.abort();
     }
     expect((handler.error().error as Error).name).toBe("AbortError");
+    expect(warnings.filter((warning) => warning.code === "missing_usage")).toEqual([]);
   });
 
   it("instruments toReadableStream() once, with the usage chunk hidden", async () => {

@@ -1,6 +1,7 @@
 import { emitWarning } from "../../../callbacks/warnings.js";
 import type { StreamState } from "../payloads/adapter.js";
 import { assemble } from "../payloads/assemble.js";
+import type { UsageProblem } from "../wrap/usage-outcome.js";
 import { findChunkAdapter, type AdapterMatch } from "../payloads/detect.js";
 import { ProviderPayloadError } from "../common/errors.js";
 import { describeValue, isRecord } from "../common/records.js";
@@ -88,6 +89,25 @@ export class StreamAccumulator {
    */
   result(): StreamResult {
     if (this._result !== undefined) return this._result;
+    this._result = this.build(undefined);
+    return this._result;
+  }
+
+  /**
+   * @internal The merged message of a stream cut short, without the missing-usage warning: the
+   * caller completes the usage from the tokens streamed and words the warning itself (the problem is
+   * undefined when the usage was read, or already reported by an earlier `result()`).
+   */
+  cutResult(): { result: StreamResult; usageProblem: UsageProblem | undefined } {
+    if (this._result !== undefined) return { result: this._result, usageProblem: undefined };
+    let usageProblem: UsageProblem | undefined;
+    this._result = this.build((problem) => {
+      usageProblem = problem;
+    });
+    return { result: this._result, usageProblem };
+  }
+
+  private build(onUsageProblem: ((problem: UsageProblem) => void) | undefined): StreamResult {
     let match = this._match;
     let state = this._state;
     if (match === undefined || state === undefined) {
@@ -104,7 +124,6 @@ export class StreamAccumulator {
       match = { provider: requested, adapter };
       state = adapter.createStream(this.usageRequested);
     }
-    this._result = assemble(state.finish(), match, this._options);
-    return this._result;
+    return assemble(state.finish(), match, this._options, onUsageProblem);
   }
 }

@@ -14,7 +14,7 @@ import type { JsonRecord } from "../common/records.js";
 import type { WrapClientOptions } from "./wrap-options.js";
 import type { NormalizedResponse } from "../common/types.js";
 import { readLLMResult } from "./to-llm-result.js";
-import type { UsageEstimate } from "./cut-stream-usage.js";
+import type { UsageEstimate } from "../../../callbacks/streamed-usage.js";
 
 // Token indices of completions other than the first (n > 1), made once per index and shared; the
 // cache is bounded, since the indices come from the provider's payload.

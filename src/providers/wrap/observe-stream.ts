@@ -1,12 +1,16 @@
 import { emitWarning } from "../../../callbacks/warnings.js";
+import { BudgetExceededError } from "../../../callbacks/budget-exceeded-error.js";
+import { currentBudgetSignal } from "../../../callbacks/budget-context.js";
 import type { LLMResult } from "../../../schemas/index.js";
 import type { ChatRun } from "./chat-run.js";
 import { settleInBackground } from "./chat-run.js";
 import { isRecord, type JsonRecord } from "../common/records.js";
 import { StreamAbandonedError } from "./stream-abandoned-error.js";
-import { cutStreamUsage, type UsageEstimate } from "./cut-stream-usage.js";
+import { cutStreamUsage } from "./cut-stream-usage.js";
+import type { UsageEstimate } from "../../../callbacks/streamed-usage.js";
 import { StreamAccumulator } from "../stream/stream-accumulator.js";
 import { TokenReporter } from "./token-reporter.js";
+import { reportUsageProblem, type UsageProblem } from "./usage-outcome.js";
 import { emptyLLMResult } from "./to-llm-result.js";
 
 type IteratorFactory = (this: unknown) => AsyncIterator<unknown>;
@@ -70,6 +74,7 @@ class StreamTracker {
   private readonly hideEvent: ((event: JsonRecord) => boolean) | undefined;
   private readonly _signal: AbortSignalLike | undefined;
   private readonly tokens: TokenReporter;
+  private readonly budgetSignal = currentBudgetSignal();
   private attached = false;
   private warned = false;
 
@@ -118,30 +123,44 @@ class StreamTracker {
     if (this.run.ended) return undefined;
     // The SDKs end a stream quietly when its request is aborted: that is no complete response.
     const signal = this._signal;
-    if (signal?.aborted === true) return this.failWith(signal.reason ?? new Error("The request was aborted"));
+    if (signal?.aborted === true) return this.failWith(signal.reason ?? new Error("The request was aborted"), true);
     return this.run.end(this.run.output(() => this.accumulator.result(), `${this.run.spec.provider} stream`));
   }
 
   fail(error: unknown): Promise<void> | undefined {
-    return this.run.ended ? undefined : this.failWith(error);
+    if (this.run.ended) return undefined;
+    // Some SDKs fail an aborted read with a plain "aborted" error (Bedrock's HTTP handler): the
+    // budget's signal, taken when the call was made, tells its abort from a broken connection.
+    return this.failWith(error, this.budgetSignal?.aborted === true || isAbortError(error));
   }
 
   abandon(): Promise<void> | undefined {
-    return this.run.ended ? undefined : this.failWith(new StreamAbandonedError());
+    return this.run.ended ? undefined : this.failWith(new StreamAbandonedError(), true);
   }
 
   // Ends the run with what was streamed; the tokens streamed past the provider's last usage report
-  // were billed too, so they complete the partial usage (marked as an estimate).
-  private failWith(error: unknown): Promise<void> | undefined {
+  // were billed too, so they complete the partial usage (marked as an estimate). The usage warning
+  // says so; a stream the caller (or its budget) cut is expected to lack the provider's usage, and
+  // `extra.usage_estimate` records it: no warning then, unless nothing was streamed to estimate from.
+  private failWith(error: unknown, cutByCaller: boolean): Promise<void> | undefined {
     const run = this.run;
     let estimate: UsageEstimate | undefined;
+    let problem: UsageProblem | undefined;
     const partial: LLMResult = run.output(() => {
-      const response = this.accumulator.result();
+      const { result: response, usageProblem } = this.accumulator.cutResult();
+      problem = usageProblem;
       const cut = cutStreamUsage(response.usage_metadata, run.streamedTokens);
       if (cut === undefined) return response;
       estimate = cut.estimate;
       return { ...response, usage_metadata: cut.usage };
     }, `partial ${run.spec.provider} stream`);
+    if (problem !== undefined) {
+      if (estimate === undefined) reportUsageProblem(problem, "usage_metadata left undefined");
+      else if (!cutByCaller) {
+        const streamed = `usage estimated from the ${run.streamedTokens} tokens streamed before it was cut`;
+        reportUsageProblem(problem, `${streamed} (extra.usage_estimate)`);
+      }
+    }
     return run.fail(error, partial, estimate);
   }
 }
@@ -199,6 +218,17 @@ class ObservedIterator implements AsyncIterableIterator<unknown> {
 
 function after(pending: Promise<void> | undefined, result: IteratorResult<unknown>): Step {
   return pending === undefined ? result : pending.then(() => result);
+}
+
+/**
+ * An abort the caller asked for, as the SDKs report it: fetch's `AbortError` (Mistral, Cohere,
+ * Bedrock), the Stainless SDKs' `APIUserAbortError`, or the abort reason itself (a budget's
+ * `BudgetExceededError`, which fetch rejects with).
+ */
+function isAbortError(error: unknown): boolean {
+  if (error instanceof BudgetExceededError) return true;
+  const name = typeof error === "object" && error !== null ? (error as { name?: unknown }).name : undefined;
+  return typeof name === "string" && name.endsWith("AbortError");
 }
 
 function abortSignalOf(stream: object): AbortSignalLike | undefined {

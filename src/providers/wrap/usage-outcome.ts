@@ -54,19 +54,33 @@ export function buildUsage(reader: CountReader, parts: UsageParts): UsageOutcome
  */
 export function settleUsage(outcome: UsageOutcome, label: string): UsageMetadata | undefined {
   if (outcome.kind === "usage") return outcome.usage;
+  reportUsageProblem({ outcome, label }, "usage_metadata left undefined");
+  return undefined;
+}
+
+/** Why a result has no usage: the outcome that was not usage, and the label of its payload. */
+export interface UsageProblem {
+  outcome: Exclude<UsageOutcome, { kind: "usage" }>;
+  label: string;
+}
+
+/**
+ * Records the warning of a result without usage, ending with what became of the usage
+ * (`consequence`): left undefined, or estimated from the tokens a cut stream streamed.
+ *
+ * @example
+ * reportUsageProblem(problem, "usage estimated from 21 streamed tokens (extra.usage_estimate)");
+ */
+export function reportUsageProblem({ outcome, label }: UsageProblem, consequence: string): void {
   if (outcome.kind === "missing") {
-    emitWarning(
-      "missing_usage",
-      `${label}: no token usage in the payload (${outcome.reason}); usage_metadata left undefined`,
-    );
-    return undefined;
+    emitWarning("missing_usage", `${label}: no token usage in the payload (${outcome.reason}); ${consequence}`);
+    return;
   }
   emitWarning(
     "invalid_usage",
-    `${label}: rejected token usage: ${outcome.problems.join("; ")}; usage_metadata left undefined`,
+    `${label}: rejected token usage: ${outcome.problems.join("; ")}; ${consequence}`,
     outcome.problems,
   );
-  return undefined;
 }
 
 function compact(details: Record<string, number | undefined>): Record<string, number> {
