@@ -591,12 +591,12 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
   }
 }
 
-// Usage summed over every generation (usageFromOutput validates and warns about bad counts). One
-// record needs no sum: usageFromOutput parses into new objects, so it is used as it is.
+// Usage summed over every generation (usageFromOutput validates and warns about bad counts).
 function totalUsage(output: LLMResult): UsageMetadata | undefined {
   return sumUsage(usageFromOutput(output));
 }
 
+// One record needs no sum: the usage readers parse into new objects, so it is used as it is.
 function sumUsage(records: readonly ModelUsage[]): UsageMetadata | undefined {
   if (records.length === 1) return records[0]?.usage;
   let total: UsageMetadata | undefined;
