@@ -11,51 +11,13 @@ import { wrapAnthropic } from "../../src/providers/wrap/wrap-anthropic.js";
 import { wrapOpenAI } from "../../src/providers/wrap/wrap-openai.js";
 import { RunTracer } from "../../src/tracing/index.js";
 import type { Run } from "../../schemas/index.js";
-import { fixtureRaw, jsonReply, useLoopbackServer, type Reply } from "../support/loopback-server.js";
+import { fixtureRaw, jsonReply, useLoopbackServer } from "../support/loopback-server.js";
+import { slowAnthropicStream, slowOpenAIStream } from "../support/slow-streams.js";
 import { RunnableLambda } from "@langchain/core/runnables";
 
-// Real SDK clients read slow streams (one event every few ms) from the loopback server. The streams
-// are the recorded fixtures stretched: their one-token text chunk repeated, the final usage scaled
-// to match, so the exact usage a finished call reports is what the provider would bill.
 const loopback = useLoopbackServer();
-const INTERVAL_MS = 4;
 const LONG = 200;
-
-type Chunk = Record<string, unknown>;
-const OPENAI = fixtureRaw("openai", "chat_completions_stream_include_usage") as Chunk[];
-const ANTHROPIC = fixtureRaw("anthropic", "messages_stream") as Chunk[];
-
-function slowOpenAIStream(tokens: number): Reply {
-  const [first, text, , , finish, usage] = OPENAI as [Chunk, Chunk, Chunk, Chunk, Chunk, Chunk];
-  const prompt = (usage.usage as { prompt_tokens: number }).prompt_tokens;
-  const last = { ...usage, usage: { prompt_tokens: prompt, completion_tokens: tokens, total_tokens: prompt + tokens } };
-  const chunks = [first, ...Array.from({ length: tokens }, () => text), finish, last];
-  return { kind: "sse", events: [...chunks.map((data) => ({ data })), { data: "[DONE]" }], intervalMs: INTERVAL_MS };
-}
-
-function slowAnthropicStream(tokens: number): Reply {
-  const [start, blockStart, , delta, , , blockStop, messageDelta, stop] = ANTHROPIC as Chunk[] as [
-    Chunk,
-    Chunk,
-    Chunk,
-    Chunk,
-    Chunk,
-    Chunk,
-    Chunk,
-    Chunk,
-    Chunk,
-  ];
-  const finalUsage = { ...(messageDelta.usage as Chunk), output_tokens: tokens };
-  const events = [
-    start,
-    blockStart,
-    ...Array.from({ length: tokens }, () => delta),
-    blockStop,
-    { ...messageDelta, usage: finalUsage },
-    stop,
-  ];
-  return { kind: "sse", events: events.map((data) => ({ event: String(data.type), data })), intervalMs: INTERVAL_MS };
-}
+const ANTHROPIC = fixtureRaw("anthropic", "messages_stream") as Record<string, unknown>[];
 
 const openai = () => wrapOpenAI(new OpenAI({ apiKey: "test-key", baseURL: loopback().url("/v1"), maxRetries: 0 }));
 const anthropic = () => wrapAnthropic(new Anthropic({ apiKey: "test-key", baseURL: loopback().url(), maxRetries: 0 }));
