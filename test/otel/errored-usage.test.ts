@@ -1,5 +1,4 @@
 import Anthropic from "@anthropic-ai/sdk";
-import { ChatOpenAI } from "@langchain/openai";
 import type { Attributes } from "@opentelemetry/api";
 import {
   AggregationTemporality,
@@ -24,7 +23,7 @@ import {
 } from "@opentelemetry/semantic-conventions/incubating";
 import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
-import { BudgetExceededError, withBudget, withCallbacks, type Budget } from "../../src/index.js";
+import { withBudget, withCallbacks, type Budget } from "../../src/index.js";
 import { OpenTelemetryCallbackHandler } from "../../src/otel/index.js";
 import { wrapAnthropic } from "../../src/providers/wrap/wrap-anthropic.js";
 import { wrapOpenAI } from "../../src/providers/wrap/wrap-openai.js";
@@ -33,6 +32,7 @@ import { testTracing } from "../support/otel-setup.js";
 import { fixtureRaw, jsonReply, openAIStream, useLoopbackServer } from "../support/loopback-server.js";
 import { slowAnthropicStream, slowOpenAIStream } from "../support/slow-streams.js";
 import { memoryTracer } from "../support/tracing-helpers.js";
+import { budgetRejection, loopbackChatOpenAI } from "../support/budget-helpers.js";
 
 // A model call that fails after streaming was billed for what it streamed: its errored span carries
 // the usage the RunTracer exports and withBudget counts, with the estimate marked, and feeds the
@@ -98,29 +98,14 @@ async function tokenSums(observed: ReturnType<typeof observe>): Promise<(number 
   return [sum(GEN_AI_TOKEN_TYPE_VALUE_INPUT), sum(GEN_AI_TOKEN_TYPE_VALUE_OUTPUT)];
 }
 
-async function budgetError(promise: Promise<unknown>): Promise<BudgetExceededError> {
-  const thrown = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(thrown).toBeInstanceOf(BudgetExceededError);
-  return thrown as BudgetExceededError;
-}
-
-const chatOpenAI = () =>
-  new ChatOpenAI({
-    model: "gpt-5.5",
-    apiKey: "test-key",
-    maxRetries: 0,
-    configuration: { baseURL: loopback().url("/v1") },
-  });
+const chatOpenAI = () => loopbackChatOpenAI(loopback());
 
 describe("an errored model span carries the usage that was billed", () => {
   it("a wrapped OpenAI stream cut by withBudget: span usage = the budget error's = the RunTracer's record", async () => {
     loopback().reply(slowOpenAIStream(LONG));
     const observed = observe();
     const openai = wrapOpenAI(new OpenAI({ apiKey: "test-key", baseURL: loopback().url("/v1"), maxRetries: 0 }));
-    const error = await budgetError(
+    const error = await budgetRejection(
       withCallbacks(observed.handlers, () =>
         withBudget({ maxTokens: 20 }, async () => {
           const stream = await openai.chat.completions.create({
@@ -154,7 +139,7 @@ describe("an errored model span carries the usage that was billed", () => {
     loopback().reply(slowAnthropicStream(LONG));
     const observed = observe();
     const anthropic = wrapAnthropic(new Anthropic({ apiKey: "test-key", baseURL: loopback().url(), maxRetries: 0 }));
-    const error = await budgetError(
+    const error = await budgetRejection(
       withCallbacks(observed.handlers, () =>
         withBudget({ maxTokens: 30 }, async () => {
           const stream = await anthropic.messages.create({
