@@ -1,6 +1,6 @@
 import type { CostEstimator, LLMResult, UsageMetadata } from "../schemas/index.js";
 import { addUsage } from "../schemas/index.js";
-import type { NewTokenIndices } from "./base-callback-handler.js";
+import type { NewTokenFields, NewTokenIndices } from "./base-callback-handler.js";
 import { ModelRunHandler } from "./model-run-handler.js";
 import { BudgetExceededError, type BudgetExceededInfo } from "./budget-exceeded-error.js";
 import { getDefaultCostEstimator } from "./default-cost-estimator.js";
@@ -31,6 +31,8 @@ interface InFlight {
   tokens: number;
   /** USD per output token of the run's model; NaN until the first token, 0 without a price. */
   unitCost: number;
+  /** The last token's chunk: the same chunk again is one token reaching this budget twice. */
+  lastChunk: unknown;
 }
 
 /**
@@ -88,10 +90,24 @@ export class Budget extends ModelRunHandler {
     return this.exceededWith;
   }
 
-  handleLLMNewToken(_token: string, _idx: NewTokenIndices, runId: string): void {
+  handleLLMNewToken(
+    _token: string,
+    _idx: NewTokenIndices,
+    runId: string,
+    _parentRunId?: string,
+    _tags?: string[],
+    fields?: NewTokenFields,
+  ): void {
     // Hot path: a lookup and additions; the price is looked up once per run, at its first token.
     const run = this.runs.get(runId);
     if (run === undefined) return;
+    // Counted as RunTracer and the usage handler count (callbacks/streamed-usage.ts), so the error's
+    // usage and the exported run's agree when events arrive twice (explicit callbacks + the bridge).
+    const chunk = fields?.chunk;
+    if (chunk !== undefined) {
+      if (chunk === run.lastChunk) return;
+      run.lastChunk = chunk;
+    }
     if (Number.isNaN(run.unitCost)) run.unitCost = this.outputUnitCost(run.model);
     run.tokens++;
     this.streamedTokens++;
@@ -116,7 +132,12 @@ export class Budget extends ModelRunHandler {
 
   protected openRun(runId: string, extraParams?: Record<string, unknown>, metadata?: Record<string, unknown>): void {
     if (this.runs.get(runId) !== undefined) return; // the same run delivered twice
-    this.runs.set(runId, { model: requestedModel(extraParams, metadata), tokens: 0, unitCost: Number.NaN });
+    this.runs.set(runId, {
+      model: requestedModel(extraParams, metadata),
+      tokens: 0,
+      unitCost: Number.NaN,
+      lastChunk: undefined,
+    });
   }
 
   private close(runId: string, output: LLMResult | undefined): void {
