@@ -50,8 +50,11 @@ export function setLangSmithAttributes(into: AttributeSink, placement: RunPlacem
   const metadata = labels.metadata;
   for (const key in metadata) {
     if (!Object.hasOwn(metadata, key)) continue;
-    const value = metadataValue(metadata[key], key);
-    if (value !== undefined) into.setAttribute(metadataAttribute(key), value);
+    const raw = metadata[key];
+    if (raw === undefined || raw === null) continue;
+    const known = metadataKey(key);
+    const value = metadataValue(raw, key, known.secret);
+    if (value !== undefined) into.setAttribute(known.attribute, value);
   }
 }
 
@@ -70,31 +73,40 @@ export function metricMetadataAttributes(
   if (metadata === undefined) return undefined;
   let attributes: Attributes | undefined;
   for (const key of keys) {
-    const value = Object.hasOwn(metadata, key) ? metadataValue(metadata[key], key) : undefined;
-    if (value !== undefined) (attributes ??= {})[metadataAttribute(key)] = value;
+    if (!Object.hasOwn(metadata, key)) continue;
+    const known = metadataKey(key);
+    const value = metadataValue(metadata[key], key, known.secret);
+    if (value !== undefined) (attributes ??= {})[known.attribute] = value;
   }
   return attributes;
 }
 
-// `langsmith.metadata.<key>` per metadata key, cached: the same keys come back run after run, and a
-// freshly concatenated attribute name must be hashed again each time it is used as a key. Bounded, so
-// ever-new keys cannot grow it without limit.
-const MAX_CACHED_KEYS = 1024;
-const metadataAttributes = new Map<string, string>();
-
-function metadataAttribute(key: string): string {
-  let name = metadataAttributes.get(key);
-  if (name === undefined) {
-    name = ATTR.LANGSMITH_METADATA_PREFIX + key;
-    if (metadataAttributes.size < MAX_CACHED_KEYS) metadataAttributes.set(key, name);
-  }
-  return name;
+/** What a metadata key gives: its attribute name and whether its name marks a credential. */
+interface MetadataKey {
+  attribute: string;
+  secret: boolean;
 }
 
-function metadataValue(value: unknown, key: string): AttributeValue | undefined {
+// Per metadata key, cached: `langsmith.metadata.<key>` (a freshly concatenated name must be hashed
+// again each time it is used as a key) and `isSecretKey(key)` (a pure function of the key), one
+// lookup for both. The same keys come back run after run. Bounded, so ever-new keys cannot grow it
+// without limit.
+const MAX_CACHED_KEYS = 1024;
+const metadataKeys = new Map<string, MetadataKey>();
+
+function metadataKey(key: string): MetadataKey {
+  let known = metadataKeys.get(key);
+  if (known === undefined) {
+    known = { attribute: ATTR.LANGSMITH_METADATA_PREFIX + key, secret: isSecretKey(key) };
+    if (metadataKeys.size < MAX_CACHED_KEYS) metadataKeys.set(key, known);
+  }
+  return known;
+}
+
+function metadataValue(value: unknown, key: string, secretKey: boolean): AttributeValue | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === "boolean") return value;
-  if (isSecretKey(key) && value !== "") return REDACTED;
+  if (secretKey && value !== "") return REDACTED;
   if (typeof value === "string") return maskSecretsInString(value);
   if (typeof value === "number") return Number.isFinite(value) ? value : String(value);
   try {

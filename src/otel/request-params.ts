@@ -8,20 +8,18 @@ type Record_ = Record<string, unknown>;
 /** How a request parameter's value is read: a finite number, a non-negative integer, stop sequences, a true flag. */
 type ValueKind = "number" | "count" | "stop" | "flag";
 
-/** One `gen_ai.request.*` attribute: where LangChain's `ls_*` metadata has it, the provider keys in order of preference. */
+/** One `gen_ai.request.*` attribute: the provider keys in order of preference. */
 interface RequestParam {
   attribute: string;
   kind: ValueKind;
-  metadataKey?: string;
   keys: readonly string[];
 }
 
 const REQUEST_PARAMS: readonly RequestParam[] = [
-  { attribute: ATTR.GEN_AI_REQUEST_TEMPERATURE, kind: "number", metadataKey: "ls_temperature", keys: ["temperature"] },
+  { attribute: ATTR.GEN_AI_REQUEST_TEMPERATURE, kind: "number", keys: ["temperature"] },
   {
     attribute: ATTR.GEN_AI_REQUEST_MAX_TOKENS,
     kind: "count",
-    metadataKey: "ls_max_tokens",
     keys: [
       "max_tokens",
       "max_completion_tokens",
@@ -40,13 +38,16 @@ const REQUEST_PARAMS: readonly RequestParam[] = [
   {
     attribute: ATTR.GEN_AI_REQUEST_STOP_SEQUENCES,
     kind: "stop",
-    metadataKey: "ls_stop",
     keys: ["stop", "stop_sequences", "stopSequences"],
   },
   { attribute: ATTR.GEN_AI_REQUEST_CHOICE_COUNT, kind: "count", keys: ["n", "candidate_count", "candidateCount"] },
   { attribute: ATTR.GEN_AI_REQUEST_STREAM, kind: "flag", keys: ["stream", "streaming"] },
 ];
-const CHOICE_COUNT = REQUEST_PARAMS.findIndex((param) => param.attribute === ATTR.GEN_AI_REQUEST_CHOICE_COUNT);
+const paramIndex = (attribute: string): number => REQUEST_PARAMS.findIndex((param) => param.attribute === attribute);
+const TEMPERATURE = paramIndex(ATTR.GEN_AI_REQUEST_TEMPERATURE);
+const MAX_TOKENS = paramIndex(ATTR.GEN_AI_REQUEST_MAX_TOKENS);
+const STOP_SEQUENCES = paramIndex(ATTR.GEN_AI_REQUEST_STOP_SEQUENCES);
+const CHOICE_COUNT = paramIndex(ATTR.GEN_AI_REQUEST_CHOICE_COUNT);
 
 /** A provider key: which parameter it gives and its preference (lower wins within one source). */
 interface KeySpec {
@@ -58,11 +59,6 @@ interface KeySpec {
 // instead of probing ~30 candidate keys, most of them absent, on each model run start.
 const KEY_SPECS = new Map<string, KeySpec>();
 REQUEST_PARAMS.forEach((param, index) => param.keys.forEach((key, rank) => KEY_SPECS.set(key, { param: index, rank })));
-
-// Where request parameters live: the invocation params, then the nested configs some integrations
-// use (Bedrock Converse `inferenceConfig`, Google `generationConfig`, Ollama `options`).
-const NESTED_PARAM_KEYS = ["inferenceConfig", "generationConfig", "options"] as const;
-const CONVERSATION_KEYS = ["thread_id", "session_id", "conversation_id"] as const;
 
 /** One call's working slots, one per parameter: the value found so far and its key's rank in the current source. */
 interface Slots {
@@ -159,20 +155,27 @@ export function outputTypeOf(params: Record_ | undefined): string | undefined {
 }
 
 function readRequest(slots: Slots, extraParams: Record_ | undefined, metadata: Record_ | undefined): void {
+  // Fixed keys are read by name, not through a key list (`record[key]`): a named read is an
+  // inline-cached load, a computed one a generic lookup, and this runs at every model run start.
   const values = slots.values;
   if (metadata !== undefined) {
-    for (let index = 0; index < REQUEST_PARAMS.length; index++) {
-      const param = REQUEST_PARAMS[index];
-      if (param?.metadataKey !== undefined) values[index] = acceptValue(param.kind, metadata[param.metadataKey]);
-    }
+    // LangChain's `ls_*` metadata.
+    values[TEMPERATURE] = acceptValue("number", metadata.ls_temperature);
+    values[MAX_TOKENS] = acceptValue("count", metadata.ls_max_tokens);
+    values[STOP_SEQUENCES] = acceptValue("stop", metadata.ls_stop);
   }
   const params = recordOf(extraParams?.invocation_params);
   if (params === undefined) return;
   readSource(params, slots);
-  for (const nested of NESTED_PARAM_KEYS) {
-    const record = recordOf(params[nested]);
-    if (record !== undefined) readSource(record, slots);
-  }
+  // The nested configs some integrations use: Bedrock Converse, Google, Ollama.
+  readNested(params.inferenceConfig, slots);
+  readNested(params.generationConfig, slots);
+  readNested(params.options, slots);
+}
+
+function readNested(value: unknown, slots: Slots): void {
+  const record = recordOf(value);
+  if (record !== undefined) readSource(record, slots);
 }
 
 // A rank above every key's: the parameter has no value from this source yet.
@@ -214,13 +217,19 @@ function stopSequences(value: unknown): string[] | undefined {
   return sequences.length > 0 ? sequences : undefined;
 }
 
-// The conversation (thread, session) a run belongs to, from LangSmith's thread metadata keys.
+// The conversation (thread, session) a run belongs to, from LangSmith's thread metadata keys, first
+// usable of thread_id, session_id, conversation_id (read by name, as in readRequest).
 function conversationId(metadata: Record_ | undefined): string | undefined {
   if (metadata === undefined) return undefined;
-  for (const key of CONVERSATION_KEYS) {
-    const value = metadata[key];
-    if (typeof value === "string" && value.length > 0) return maskSecretsInString(value);
-    if (typeof value === "number" && Number.isFinite(value)) return String(value);
-  }
+  return (
+    conversationValue(metadata.thread_id) ??
+    conversationValue(metadata.session_id) ??
+    conversationValue(metadata.conversation_id)
+  );
+}
+
+function conversationValue(value: unknown): string | undefined {
+  if (typeof value === "string" && value.length > 0) return maskSecretsInString(value);
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
   return undefined;
 }

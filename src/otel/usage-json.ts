@@ -1,12 +1,19 @@
 import type { UsageMetadata } from "../../schemas/index.js";
 
-// Escaped JSON keys of detail maps (`"cache_read"`, `"ephemeral_5m_input_tokens"`, …), cached: the same
-// few keys come back run after run. Bounded, so ever-new keys cannot grow it without limit.
+/** A key's JSON up to its value, as the first member (`"key":`) and as a later one (`,"key":`). */
+interface KeyJson {
+  first: string;
+  next: string;
+}
+
+// The JSON of usage keys (`"input_tokens":`, `,"cache_read":`, …), cached: the same few keys come back
+// run after run, and with the separator and colon included each member is one concatenation. Bounded,
+// so ever-new keys cannot grow it without limit.
 const MAX_CACHED_KEYS = 256;
-const jsonKeys = new Map<string, string>();
+const keyJsons = new Map<string, KeyJson>();
 
 /**
- * `JSON.stringify(usage)`, the same string, about five times faster for the usual shape (counts and
+ * `JSON.stringify(usage)`, the same string, about twice as fast for the usual shape (counts and
  * maps of counts): the `langsmith.usage_metadata` attribute is written at every model run's end.
  * Anything else in the record (a string, a non-finite number, an array) is left to JSON.stringify.
  *
@@ -23,6 +30,7 @@ function countsJson(counts: Record<string, unknown>, depth: number): string | un
   const prototype: unknown = Object.getPrototypeOf(counts);
   if (prototype !== Object.prototype && prototype !== null) return undefined; // a class may define toJSON
   let json = "{";
+  let first = true;
   for (const key in counts) {
     if (!Object.prototype.hasOwnProperty.call(counts, key)) continue;
     const value = counts[key];
@@ -34,16 +42,19 @@ function countsJson(counts: Record<string, unknown>, depth: number): string | un
       part = countsJson(value as Record<string, unknown>, 1);
     }
     if (part === undefined) return undefined;
-    json += `${json.length > 1 ? "," : ""}${jsonKey(key)}:${part}`;
+    const keyJson = keyJsonOf(key);
+    json += (first ? keyJson.first : keyJson.next) + part;
+    first = false;
   }
-  return `${json}}`;
+  return json + "}";
 }
 
-function jsonKey(key: string): string {
-  let json = jsonKeys.get(key);
-  if (json === undefined) {
-    json = JSON.stringify(key);
-    if (jsonKeys.size < MAX_CACHED_KEYS) jsonKeys.set(key, json);
+function keyJsonOf(key: string): KeyJson {
+  let keyJson = keyJsons.get(key);
+  if (keyJson === undefined) {
+    const name = JSON.stringify(key);
+    keyJson = { first: `${name}:`, next: `,${name}:` };
+    if (keyJsons.size < MAX_CACHED_KEYS) keyJsons.set(key, keyJson);
   }
-  return json;
+  return keyJson;
 }
