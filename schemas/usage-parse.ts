@@ -34,6 +34,15 @@ export function parseUsage(raw: unknown): ParsedUsage {
   if (inputDetails) usage.input_token_details = inputDetails as InputTokenDetails;
   const outputDetails = readDetails(record, "output_token_details", problems);
   if (outputDetails) usage.output_token_details = outputDetails as OutputTokenDetails;
+  // Most usage records carry no cost: five named reads (fast, cached by V8) spare the key loops below.
+  if (
+    record.input_cost == null &&
+    record.output_cost == null &&
+    record.total_cost == null &&
+    record.input_cost_details == null &&
+    record.output_cost_details == null
+  )
+    return { usage, problems };
   for (const key of COST_KEYS) {
     const cost = record[key];
     if (cost === undefined || cost === null) continue;

@@ -1,4 +1,5 @@
 import type { Span } from "@opentelemetry/api";
+import type { ModelUsage } from "../../callbacks/usage-from-output.js";
 import { emitWarning } from "../../callbacks/warnings.js";
 import { RunTable } from "../../callbacks/run-table.js";
 import type { ModelRequest } from "./attributes.js";
@@ -21,6 +22,12 @@ export interface OpenRun {
   lastChildMicros: number;
   /** When the first streamed token arrived (epoch µs); 0 until then. */
   firstTokenMicros: number;
+  /** New-token events seen: an errored stream's usage is estimated from them (`streamedRemainder`). */
+  streamedTokens: number;
+  /** The last streamed chunk, so a chunk delivered twice (two callback paths) counts once. */
+  lastChunk: unknown;
+  /** Usage reported on streamed chunks (rare: Anthropic's message_start), for an errored stream's usage. */
+  streamed: ModelUsage[] | undefined;
   /** Set for model calls: what the metrics are keyed by. */
   readonly model: ModelRequest | undefined;
   /** The run's name (the agent's name for agent runs). */

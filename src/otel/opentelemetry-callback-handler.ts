@@ -1,7 +1,12 @@
 import type { MeterProvider, Tracer, TracerProvider } from "@opentelemetry/api";
-import { BaseCallbackHandler, type NewTokenIndices, type Serialized } from "../../callbacks/index.js";
+import {
+  BaseCallbackHandler,
+  type NewTokenFields,
+  type NewTokenIndices,
+  type Serialized,
+} from "../../callbacks/index.js";
 import { emitWarning } from "../../callbacks/warnings.js";
-import { usageFromOutput } from "../../callbacks/usage-from-output.js";
+import { usageFromChunk, usageFromOutput, type ModelUsage } from "../../callbacks/usage-from-output.js";
 import { addUsage, type ChatGeneration, type LLMResult, type UsageMetadata } from "../../schemas/index.js";
 import { otelApi } from "../shared/otel-api.js";
 import { nowMicros } from "../tracing/clock.js";
@@ -17,6 +22,7 @@ import {
   splitSystemInstructions,
   type ContentMasker,
 } from "./content.js";
+import { erroredUsage } from "./errored-usage.js";
 import { errorMessage, errorType, exceptionOf } from "./errors.js";
 import { hrTimeFromMicros } from "./hr-time.js";
 import { metricMetadataAttributes, setLangSmithAttributes } from "./langsmith-attributes.js";
@@ -206,10 +212,27 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     }
   }
 
-  // Hot path: one Map lookup per token, one clock read for the first token, no allocation.
-  handleLLMNewToken(_token: string, _idx: NewTokenIndices, runId: string): void {
+  // Hot path: one Map lookup and a count per token, one clock read for the first token, no
+  // allocation (but for the rare chunk that reports usage).
+  handleLLMNewToken(
+    _token: string,
+    _idx: NewTokenIndices,
+    runId: string,
+    _parentRunId?: string,
+    _tags?: string[],
+    fields?: NewTokenFields,
+  ): void {
     const run = this.open.get(runId);
-    if (run !== undefined && run.firstTokenMicros === 0) run.firstTokenMicros = nowMicros();
+    if (run === undefined) return;
+    const chunk = fields?.chunk;
+    if (chunk !== undefined) {
+      if (chunk === run.lastChunk) return; // the same chunk through a second delivery path
+      run.lastChunk = chunk;
+      const usage = usageFromChunk(chunk);
+      if (usage !== undefined) (run.streamed ??= []).push(usage);
+    }
+    run.streamedTokens++;
+    if (run.firstTokenMicros === 0) run.firstTokenMicros = nowMicros();
   }
 
   handleLLMEnd(output: LLMResult, runId: string): void {
@@ -225,8 +248,14 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     this.close(run, endMicros);
   }
 
-  handleLLMError(err: unknown, runId: string): void {
-    this.fail(runId, err);
+  handleLLMError(
+    err: unknown,
+    runId: string,
+    _parentRunId?: string,
+    _tags?: string[],
+    extraParams?: Record<string, unknown>,
+  ): void {
+    this.fail(runId, err, extraParams);
   }
 
   handleChainStart(
@@ -427,6 +456,9 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
       startMicros,
       lastChildMicros: 0,
       firstTokenMicros: 0,
+      streamedTokens: 0,
+      lastChunk: undefined,
+      streamed: undefined,
       model: init.model,
       name: init.name,
       operation: typeof operation === "string" ? operation : undefined,
@@ -490,7 +522,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     this.recordModelCall(run, endMicros, usage, response?.model, undefined, metricsOn);
   }
 
-  private fail(runId: string, err: unknown): void {
+  private fail(runId: string, err: unknown, extraParams?: Record<string, unknown>): void {
     const run = this.open.take(runId);
     if (run === undefined) return;
     const endMicros = this.endMicros(run);
@@ -498,8 +530,21 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
     run.span.recordException(exceptionOf(err), hrTimeFromMicros(endMicros));
     run.span.setStatus({ code: otelApi().SpanStatusCode.ERROR, message: errorMessage(err) });
     run.span.setAttribute(ATTR.ERROR_TYPE, type);
-    this.recordModelCall(run, endMicros, undefined, undefined, type, !this.metrics.isNoop());
+    const usage = run.model === undefined ? undefined : this.failedModelUsage(run, extraParams);
+    this.recordModelCall(run, endMicros, usage, undefined, type, !this.metrics.isNoop());
     this.close(run, endMicros);
+  }
+
+  // A failed model call's tokens were billed: its usage as the RunTracer exports it (erroredUsage),
+  // on the span with the estimate marked. Undefined when nothing was reported or streamed.
+  private failedModelUsage(run: OpenRun, extraParams: Record<string, unknown> | undefined): UsageMetadata | undefined {
+    const { records, estimate } = erroredUsage(extraParams, run.streamed, run.streamedTokens, run.model?.model);
+    const usage = sumUsage(records);
+    if (usage === undefined || !run.span.isRecording()) return usage;
+    setUsageAttributes(run.span, usage, this.semconv);
+    run.span.setAttribute(ATTR.LANGSMITH_USAGE_METADATA, usageJson(usage));
+    if (estimate !== undefined) run.span.setAttribute(ATTR.RUNLEDGER_USAGE_ESTIMATE, JSON.stringify(estimate));
+    return usage;
   }
 
   // Streaming attributes and the GenAI metrics of a model call (no-op for other runs). Positional
@@ -546,10 +591,13 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
   }
 }
 
-// Usage summed over every generation (usageFromOutput validates and warns about bad counts). One
-// record needs no sum: usageFromOutput parses into new objects, so it is used as it is.
+// Usage summed over every generation (usageFromOutput validates and warns about bad counts).
 function totalUsage(output: LLMResult): UsageMetadata | undefined {
-  const records = usageFromOutput(output);
+  return sumUsage(usageFromOutput(output));
+}
+
+// One record needs no sum: the usage readers parse into new objects, so it is used as it is.
+function sumUsage(records: readonly ModelUsage[]): UsageMetadata | undefined {
   if (records.length === 1) return records[0]?.usage;
   let total: UsageMetadata | undefined;
   for (const { usage } of records) total = addUsage(total, usage);

@@ -101,6 +101,9 @@ export const ATTR = {
   LANGSMITH_USAGE_METADATA: "langsmith.usage_metadata",
   // runledger's own: set on a span that runledger ended because its run never did; the value says why.
   RUNLEDGER_RUN_UNFINISHED: "runledger.run.unfinished",
+  // runledger's own: set on an errored model call whose usage is partly runledger's estimate (a cut
+  // stream): the JSON of the run's `extra.usage_estimate`, which counts were estimated and from what.
+  RUNLEDGER_USAGE_ESTIMATE: "runledger.usage.estimate",
 } as const;
 
 /** Values of `gen_ai.operation.name` that runledger emits. */

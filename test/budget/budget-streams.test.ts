@@ -1,5 +1,4 @@
 import Anthropic from "@anthropic-ai/sdk";
-import { ChatOpenAI } from "@langchain/openai";
 import { createOpenAI } from "@ai-sdk/openai";
 import { streamText, wrapLanguageModel } from "ai";
 import { runledgerMiddleware } from "../../src/ai-sdk/index.js";
@@ -11,51 +10,14 @@ import { wrapAnthropic } from "../../src/providers/wrap/wrap-anthropic.js";
 import { wrapOpenAI } from "../../src/providers/wrap/wrap-openai.js";
 import { RunTracer } from "../../src/tracing/index.js";
 import type { Run } from "../../schemas/index.js";
-import { fixtureRaw, jsonReply, useLoopbackServer, type Reply } from "../support/loopback-server.js";
+import { fixtureRaw, jsonReply, useLoopbackServer } from "../support/loopback-server.js";
+import { slowAnthropicStream, slowOpenAIStream } from "../support/slow-streams.js";
+import { budgetRejection, loopbackChatOpenAI } from "../support/budget-helpers.js";
 import { RunnableLambda } from "@langchain/core/runnables";
 
-// Real SDK clients read slow streams (one event every few ms) from the loopback server. The streams
-// are the recorded fixtures stretched: their one-token text chunk repeated, the final usage scaled
-// to match, so the exact usage a finished call reports is what the provider would bill.
 const loopback = useLoopbackServer();
-const INTERVAL_MS = 4;
 const LONG = 200;
-
-type Chunk = Record<string, unknown>;
-const OPENAI = fixtureRaw("openai", "chat_completions_stream_include_usage") as Chunk[];
-const ANTHROPIC = fixtureRaw("anthropic", "messages_stream") as Chunk[];
-
-function slowOpenAIStream(tokens: number): Reply {
-  const [first, text, , , finish, usage] = OPENAI as [Chunk, Chunk, Chunk, Chunk, Chunk, Chunk];
-  const prompt = (usage.usage as { prompt_tokens: number }).prompt_tokens;
-  const last = { ...usage, usage: { prompt_tokens: prompt, completion_tokens: tokens, total_tokens: prompt + tokens } };
-  const chunks = [first, ...Array.from({ length: tokens }, () => text), finish, last];
-  return { kind: "sse", events: [...chunks.map((data) => ({ data })), { data: "[DONE]" }], intervalMs: INTERVAL_MS };
-}
-
-function slowAnthropicStream(tokens: number): Reply {
-  const [start, blockStart, , delta, , , blockStop, messageDelta, stop] = ANTHROPIC as Chunk[] as [
-    Chunk,
-    Chunk,
-    Chunk,
-    Chunk,
-    Chunk,
-    Chunk,
-    Chunk,
-    Chunk,
-    Chunk,
-  ];
-  const finalUsage = { ...(messageDelta.usage as Chunk), output_tokens: tokens };
-  const events = [
-    start,
-    blockStart,
-    ...Array.from({ length: tokens }, () => delta),
-    blockStop,
-    { ...messageDelta, usage: finalUsage },
-    stop,
-  ];
-  return { kind: "sse", events: events.map((data) => ({ event: String(data.type), data })), intervalMs: INTERVAL_MS };
-}
+const ANTHROPIC = fixtureRaw("anthropic", "messages_stream") as Record<string, unknown>[];
 
 const openai = () => wrapOpenAI(new OpenAI({ apiKey: "test-key", baseURL: loopback().url("/v1"), maxRetries: 0 }));
 const anthropic = () => wrapAnthropic(new Anthropic({ apiKey: "test-key", baseURL: loopback().url(), maxRetries: 0 }));
@@ -103,22 +65,13 @@ function tokenCounts(source: Run | BudgetExceededError): (number | null | undefi
   return [source.prompt_tokens, source.completion_tokens, source.total_tokens];
 }
 
-async function rejection(promise: Promise<unknown>): Promise<BudgetExceededError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(BudgetExceededError);
-  return error as BudgetExceededError;
-}
-
 describe("withBudget with real clients streaming slowly", () => {
   it("cuts an OpenAI stream right past maxTokens; the error and the trace carry the partial usage", async () => {
     loopback().reply(slowOpenAIStream(LONG));
     const exporter = new InMemoryRunExporter();
     const tracer = new RunTracer({ exporter });
     const received = { tokens: 0 };
-    const error = await rejection(
+    const error = await budgetRejection(
       withCallbacks([tracer], () => withBudget({ maxTokens: 20 }, () => streamOpenAI(received))),
     );
     await tracer.forceFlush();
@@ -154,7 +107,7 @@ describe("withBudget with real clients streaming slowly", () => {
     const received = { tokens: 0 };
     const exporter = new InMemoryRunExporter();
     const tracer = new RunTracer({ exporter });
-    const error = await rejection(
+    const error = await budgetRejection(
       withCallbacks([tracer], () => withBudget({ maxCostUsd }, () => streamAnthropic(received))),
     );
     await tracer.forceFlush();
@@ -194,7 +147,7 @@ describe("withBudget with real clients streaming slowly", () => {
   it("refuses a call started after the budget is spent before it is sent", async () => {
     loopback().reply(slowOpenAIStream(40));
     const received = { tokens: 0 };
-    await rejection(
+    await budgetRejection(
       withBudget({ maxTokens: 10 }, async () => {
         await streamOpenAI(received).catch(() => undefined); // the agent swallows the abort and goes on
         await streamOpenAI(received); // refused
@@ -207,7 +160,7 @@ describe("withBudget with real clients streaming slowly", () => {
     loopback().reply(slowOpenAIStream(LONG), slowAnthropicStream(LONG));
     const a = { tokens: 0 };
     const b = { tokens: 0 };
-    const error = await rejection(
+    const error = await budgetRejection(
       withBudget({ maxTokens: 30 }, () => Promise.all([streamOpenAI(a), streamAnthropic(b)])),
     );
     console.log(`Promise.all: limit 30, received ${a.tokens} + ${b.tokens}`);
@@ -221,7 +174,7 @@ describe("withBudget with real clients streaming slowly", () => {
   it("nested budgets: the tightest wins, inner or outer", async () => {
     loopback().reply(slowOpenAIStream(LONG));
     const inner = { tokens: 0 };
-    const innerError = await rejection(
+    const innerError = await budgetRejection(
       withBudget({ maxTokens: 100 }, () => withBudget({ maxTokens: 10 }, () => streamOpenAI(inner))),
     );
     expect(innerError.max).toBe(10);
@@ -229,7 +182,7 @@ describe("withBudget with real clients streaming slowly", () => {
 
     loopback().reply(slowOpenAIStream(LONG));
     const outer = { tokens: 0 };
-    const outerError = await rejection(
+    const outerError = await budgetRejection(
       withBudget({ maxTokens: 10 }, () => withBudget({ maxTokens: 100 }, () => streamOpenAI(outer))),
     );
     expect(outerError.max).toBe(10);
@@ -238,16 +191,11 @@ describe("withBudget with real clients streaming slowly", () => {
 
   it("aborts a LangChain.js ChatOpenAI stream: the budget's signal is in the runnable config LangChain.js reads", async () => {
     loopback().reply(slowOpenAIStream(LONG));
-    const model = new ChatOpenAI({
-      model: "gpt-5.5",
-      apiKey: "test-key",
-      maxRetries: 0,
-      configuration: { baseURL: loopback().url("/v1") },
-    });
+    const model = loopbackChatOpenAI(loopback());
     const exporter = new InMemoryRunExporter();
     const tracer = new RunTracer({ exporter });
     const received = { tokens: 0 };
-    const error = await rejection(
+    const error = await budgetRejection(
       withCallbacks([tracer], () =>
         withBudget({ maxTokens: 20 }, async () => {
           for await (const chunk of await model.stream("Go")) if (chunk.text.length > 0) received.tokens++;
@@ -288,12 +236,7 @@ describe("withBudget with real clients streaming slowly", () => {
 
   it("a LangChain.js call given its own signal keeps it; a chain inside the budget still gets the budget's", async () => {
     loopback().reply(jsonReply(fixtureRaw("openai", "chat_completions_plain")));
-    const model = new ChatOpenAI({
-      model: "gpt-5.5",
-      apiKey: "test-key",
-      maxRetries: 0,
-      configuration: { baseURL: loopback().url("/v1") },
-    });
+    const model = loopbackChatOpenAI(loopback());
     const seen: (AbortSignal | undefined)[] = [];
     const probe = RunnableLambda.from((input: string, config?: { signal?: AbortSignal }) => {
       seen.push(config?.signal);
@@ -309,7 +252,7 @@ describe("withBudget with real clients streaming slowly", () => {
     });
     // The chain's signal is the budget's: the model call's usage passes the limit and aborts it.
     loopback().reply(jsonReply(fixtureRaw("openai", "chat_completions_plain")));
-    const spent = await rejection(withBudget({ maxTokens: 1 }, () => probe.pipe(model).invoke("Go")));
+    const spent = await budgetRejection(withBudget({ maxTokens: 1 }, () => probe.pipe(model).invoke("Go")));
     expect(spent.max).toBe(1);
     expect(seen[2]?.aborted).toBe(true);
     expect(seen[2]?.reason).toBe(spent);
@@ -320,7 +263,7 @@ describe("withBudget with real clients streaming slowly", () => {
     const provider = createOpenAI({ apiKey: "test-key", baseURL: loopback().url("/v1") });
     const model = wrapLanguageModel({ model: provider.chat("gpt-5.5"), middleware: runledgerMiddleware() });
     const received = { tokens: 0 };
-    const error = await rejection(
+    const error = await budgetRejection(
       withBudget({ maxTokens: 20 }, async () => {
         const result = streamText({ model, prompt: "Go", maxRetries: 0, onError: () => undefined });
         for await (const text of result.textStream) if (text.length > 0) received.tokens++;

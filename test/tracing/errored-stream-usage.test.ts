@@ -1,4 +1,3 @@
-import { ChatOpenAI } from "@langchain/openai";
 import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
 import { estimateCost, withBudget, withCallbacks, withUsageMetadata, type Budget } from "../../src/index.js";
@@ -6,6 +5,7 @@ import { wrapOpenAI } from "../../src/providers/wrap/wrap-openai.js";
 import type { Run } from "../../schemas/index.js";
 import { fixtureRaw, jsonReply, openAIStream, useLoopbackServer } from "../support/loopback-server.js";
 import { memoryTracer } from "../support/tracing-helpers.js";
+import { loopbackChatOpenAI } from "../support/budget-helpers.js";
 
 // An LLM run that fails after streaming gets the tokens it streamed as its usage (LangChain.js passes
 // no partial result to handleLLMError): the rule withBudget counts by, marked as an estimate.
@@ -13,13 +13,7 @@ const loopback = useLoopbackServer();
 const CHUNKS = fixtureRaw("openai", "chat_completions_stream_include_usage") as Record<string, unknown>[];
 const BREAK_AFTER = 4; // the role chunk and three text chunks; the usage chunk never comes
 
-const chatOpenAI = () =>
-  new ChatOpenAI({
-    model: "gpt-5.5",
-    apiKey: "test-key",
-    maxRetries: 0,
-    configuration: { baseURL: loopback().url("/v1") },
-  });
+const chatOpenAI = () => loopbackChatOpenAI(loopback());
 
 /** Streams through ChatOpenAI; resolves with the chunks the caller received and the error that ended it. */
 async function streamLangChain(): Promise<{ chunks: number; failure: unknown }> {
