@@ -17,6 +17,11 @@ export interface JsonlRunExporterOptions extends RunPrivacyOptions {
   fileMode?: number;
 }
 
+// The synchronous path's bytes buffer is kept for the next batch up to this size (a batch of huge runs
+// must not pin its memory); at least this much is allocated, so it never comes from Buffer's shared pool.
+const KEEP_SYNC_BYTES = 1 << 20;
+const MIN_SYNC_BYTES = 1 << 16;
+
 // Errors after which the same write may well succeed a little later.
 const TRANSIENT = new Set(["EAGAIN", "EBUSY", "EMFILE", "ENFILE", "EINTR"]);
 
@@ -35,6 +40,8 @@ export class JsonlRunExporter implements RunTextExporter {
   private readonly fileMode: number;
   private readonly privacy: RunPrivacy;
   private directoryReady: Promise<unknown> | undefined;
+  /** Reused by the synchronous path for each batch's bytes (an async write in flight has its own). */
+  private syncBytes: Buffer | undefined;
 
   constructor(options: JsonlRunExporterOptions = {}) {
     this.path = resolve(options.path ?? (process.env.RUNLEDGER_TRACES_FILE || DEFAULT_TRACES_FILE));
@@ -53,7 +60,7 @@ export class JsonlRunExporter implements RunTextExporter {
 
   /** `export`, given each run's JSON text (written as they are: a `BatchRunProcessor` prepared them). */
   exportRunText(texts: string[]): Promise<ExportResult> {
-    return this.append(texts.length, () => textLines(texts));
+    return this.append(texts.length, () => textLines(texts, Buffer.allocUnsafe(linesSize(texts))));
   }
 
   private async append(count: number, data: () => Buffer): Promise<ExportResult> {
@@ -72,12 +79,12 @@ export class JsonlRunExporter implements RunTextExporter {
 
   /** `export`, synchronously: the runs still queued when the process exits are written, not lost. */
   exportSync(runs: Run[]): ExportResult {
-    return this.appendSync(runs.length, () => this.lines(runs));
+    return this.appendSync(runs.length, () => this.syncLines(runs.map((run) => this.privacy.serialize(run))));
   }
 
   /** `exportSync`, given each run's JSON text. */
   exportRunTextSync(texts: string[]): ExportResult {
-    return this.appendSync(texts.length, () => textLines(texts));
+    return this.appendSync(texts.length, () => this.syncLines(texts));
   }
 
   private appendSync(count: number, data: () => Buffer): ExportResult {
@@ -93,12 +100,37 @@ export class JsonlRunExporter implements RunTextExporter {
   }
 
   private lines(runs: Run[]): Buffer {
-    return textLines(runs.map((run) => this.privacy.serialize(run)));
+    const texts = runs.map((run) => this.privacy.serialize(run));
+    return textLines(texts, Buffer.allocUnsafe(linesSize(texts)));
+  }
+
+  private syncLines(texts: readonly string[]): Buffer {
+    const size = linesSize(texts);
+    let bytes = this.syncBytes;
+    if (bytes === undefined || bytes.length < size) {
+      bytes = Buffer.allocUnsafe(Math.max(size, MIN_SYNC_BYTES));
+      if (bytes.length <= KEEP_SYNC_BYTES) this.syncBytes = bytes;
+    }
+    return textLines(texts, bytes);
   }
 }
 
-function textLines(texts: readonly string[]): Buffer {
-  return Buffer.from(`${texts.join("\n")}\n`);
+/** The UTF-8 size of the texts as lines. */
+function linesSize(texts: readonly string[]): number {
+  let size = texts.length;
+  for (const text of texts) size += Buffer.byteLength(text);
+  return size;
+}
+
+// The texts as lines, encoded straight into `bytes` (at least `linesSize` long): no joined string and no
+// Buffer copy of it per batch. The result covers exactly the bytes written.
+function textLines(texts: readonly string[], bytes: Buffer): Buffer {
+  let offset = 0;
+  for (const text of texts) {
+    offset += bytes.write(text, offset);
+    bytes[offset++] = 0x0a;
+  }
+  return bytes.subarray(0, offset);
 }
 
 function failure(error: unknown): ExportResult {

@@ -67,6 +67,21 @@ describe("JsonlRunExporter", () => {
     expect(result.code).toBe("failed");
   });
 
+  it("writes multi-byte text byte for byte through every path, a shorter batch after a longer one included", async () => {
+    const path = join(directory, "multibyte.jsonl");
+    const exporter = new JsonlRunExporter({ path });
+    const texts = ["naïve café", "日本語のテキスト", "emoji 😀 and a lone \ud800 surrogate", "x".repeat(70_000)];
+    const runs = texts.map((text, i) => makeRun(`m${i}`, { inputs: { text } }));
+    const lines = runs.map((run) => JSON.stringify(run));
+    expect(await exporter.export(runs.slice(0, 2))).toEqual({ code: "success" });
+    expect(await exporter.exportRunText(lines.slice(2))).toEqual({ code: "success" });
+    expect(exporter.exportRunTextSync(lines)).toEqual({ code: "success" }); // the kept buffer grows past 64 KiB
+    expect(exporter.exportRunTextSync(lines.slice(0, 1))).toEqual({ code: "success" }); // then is reused, shorter
+    expect(exporter.exportSync(runs.slice(1, 3))).toEqual({ code: "success" });
+    const expected = [...lines.slice(0, 2), ...lines.slice(2), ...lines, lines[0], ...lines.slice(1, 3)];
+    expect(readFileSync(path)).toEqual(Buffer.from(expected.map((line) => `${line}\n`).join("")));
+  });
+
   it("works as the processor's exporter", async () => {
     const path = join(directory, "processor.jsonl");
     const processor = new BatchRunProcessor(new JsonlRunExporter({ path }), { maxBatchSize: 2 });
