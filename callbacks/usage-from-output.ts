@@ -34,8 +34,12 @@ export function usageFromOutput(output: LLMResult | undefined): readonly ModelUs
 let lastOutput: LLMResult | undefined;
 let lastUsage: readonly ModelUsage[] = [];
 
+// The result for an output that reports no usage: shared, and frozen so no caller can fill it.
+const NO_USAGE: readonly ModelUsage[] = Object.freeze([]);
+
 function readOutput(output: LLMResult | undefined): readonly ModelUsage[] {
-  const found: ModelUsage[] = [];
+  // Built on the first usage found: most results carry one, and an output without any builds nothing.
+  let found: ModelUsage[] | undefined;
   let responseModel: string | undefined;
   const generations = Array.isArray(output?.generations) ? output.generations : [];
   for (const batch of generations) {
@@ -43,16 +47,20 @@ function readOutput(output: LLMResult | undefined): readonly ModelUsage[] {
     for (const generation of batch) {
       const message = (generation as { message?: Record<string, unknown> } | undefined)?.message;
       if (message === undefined || message === null) continue;
-      responseModel ??= modelOf(message.response_metadata);
+      // Read once: the generation's usage record names the same model.
+      const model = modelOf(message.response_metadata);
+      responseModel ??= model;
       if (message.usage_metadata === undefined) continue;
       const usage = readUsage(message.usage_metadata, "message.usage_metadata");
-      if (usage !== undefined) found.push({ model: modelOf(message.response_metadata), usage });
+      if (usage === undefined) continue;
+      if (found === undefined) found = [{ model, usage }];
+      else found.push({ model, usage });
     }
   }
-  if (found.length > 0) return found;
+  if (found !== undefined) return found;
   const llmOutput = output?.llmOutput;
   const legacy = legacyUsage(llmOutput?.tokenUsage ?? llmOutput?.token_usage ?? llmOutput?.usage);
-  if (legacy === undefined) return found;
+  if (legacy === undefined) return NO_USAGE;
   // Older LangChain.js names the model only on the generation's message.
   const model = stringOf(llmOutput?.model_name) ?? stringOf(llmOutput?.model) ?? responseModel;
   return [{ model, usage: legacy }];

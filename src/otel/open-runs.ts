@@ -59,7 +59,7 @@ export type UnfinishedReason = (typeof UNFINISHED_REASON)[keyof typeof UNFINISHE
  * open.reserve(nowMicros());
  * open.add(run);
  * const ended = open.take(run.runId);
- * if (ended && ended.runId === ended.traceId) open.endTrace(ended.traceId, "root_ended", endMicros);
+ * if (ended && ended.runId === ended.traceId) open.endDescendants(ended.traceId, "root_ended", endMicros);
  */
 export class OpenRuns {
   // Insertion order makes the first entry the oldest open run: its trace is the one evicted.
@@ -130,16 +130,22 @@ export class OpenRuns {
 
   /** Ends every still-open span of a trace (children before parents, the root last) and forgets the trace. */
   endTrace(traceId: string, reason: UnfinishedReason, endMicros: number): number {
+    return this.endDescendants(traceId, reason, endMicros) + this.endUnfinished(traceId, reason, endMicros);
+  }
+
+  /**
+   * Ends the still-open spans of a root's descendants (latest first) and forgets the trace: for a root
+   * already taken, whose own span the caller ends (no lookup of the root, which is gone).
+   */
+  endDescendants(traceId: string, reason: UnfinishedReason, endMicros: number): number {
     // Called at every root's end: a root alone (no entry) or with one descendant builds no list.
     const members = this.descendants.get(traceId);
-    if (members !== undefined) this.descendants.delete(traceId);
+    if (members === undefined) return 0;
+    this.descendants.delete(traceId);
+    if (typeof members === "string") return this.endUnfinished(members, reason, endMicros);
     let ended = 0;
-    if (typeof members === "string") {
-      ended += this.endUnfinished(members, reason, endMicros);
-    } else if (members !== undefined) {
-      for (const runId of [...members].reverse()) ended += this.endUnfinished(runId, reason, endMicros);
-    }
-    return ended + this.endUnfinished(traceId, reason, endMicros);
+    for (const runId of [...members].reverse()) ended += this.endUnfinished(runId, reason, endMicros);
+    return ended;
   }
 
   /** Ends every open span; returns how many were ended. */

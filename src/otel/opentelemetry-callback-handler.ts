@@ -577,7 +577,7 @@ export class OpenTelemetryCallbackHandler extends BaseCallbackHandler {
 
   private close(run: OpenRun, endMicros: number): void {
     // A root's descendants that never ended are ended with it (before it, children first).
-    if (run.runId === run.traceId) this.open.endTrace(run.traceId, UNFINISHED_REASON.ROOT_ENDED, endMicros);
+    if (run.runId === run.traceId) this.open.endDescendants(run.traceId, UNFINISHED_REASON.ROOT_ENDED, endMicros);
     run.span.end(hrTimeFromMicros(endMicros));
   }
 
