@@ -101,8 +101,9 @@ export class Budget extends ModelRunHandler {
     // Hot path: a lookup and additions; the price is looked up once per run, at its first token.
     const run = this.runs.get(runId);
     if (run === undefined) return;
-    // Counted as RunTracer and the usage handler count (callbacks/streamed-usage.ts), so the error's
-    // usage and the exported run's agree when events arrive twice (explicit callbacks + the bridge).
+    // Counted as RunTracer and the usage handler count, so the error's usage and the exported run's
+    // agree when events arrive twice (explicit callbacks + the bridge). Inline in each handler: one
+    // shared helper reading four handlers' run shapes measured ~3% slower on bench row §2.
     const chunk = fields?.chunk;
     if (chunk !== undefined) {
       if (chunk === run.lastChunk) return;

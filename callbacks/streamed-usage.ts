@@ -1,5 +1,5 @@
-import type { UsageMetadata } from "../schemas/index.js";
-import type { ModelUsage } from "./usage-from-output.js";
+import type { LLMResult, UsageMetadata } from "../schemas/index.js";
+import { usageFromOutput, type ModelUsage } from "./usage-from-output.js";
 
 /**
  * Which counts of a cut stream's usage runledger estimated, and from what: recorded on the run as
@@ -42,4 +42,32 @@ export function streamedRemainder(
       ? { input_tokens: "not_reported", output_tokens: "streamed_tokens" }
       : { output_tokens: "streamed_tokens" };
   return { record, estimate };
+}
+
+/**
+ * The usage records of a model call that failed, by one rule for every handler that reports it
+ * (RunTracer, the usage handler, the OpenTelemetry handler), so they agree with each other and with
+ * `withBudget`: the partial result's usage (a wrapper's cut stream, or LangChain's, passes it as
+ * `extraParams.response`), else what streamed chunks reported, completed by the tokens streamed past
+ * it (`streamedRemainder`; `estimate` says which counts were estimated). Nothing reported or
+ * streamed: no records, no usage invented.
+ *
+ * @example
+ * erroredRunUsage(undefined, undefined, 21, "gpt-4o-mini");
+ * // → { records: [{ model: "gpt-4o-mini", usage: { input_tokens: 0, output_tokens: 21, total_tokens: 21 } }],
+ * //     estimate: { input_tokens: "not_reported", output_tokens: "streamed_tokens" } }
+ */
+export function erroredRunUsage(
+  extraParams: Readonly<Record<string, unknown>> | undefined,
+  streamed: readonly ModelUsage[] | undefined,
+  streamedTokens: number,
+  model: string | undefined,
+): { records: readonly ModelUsage[]; estimate: UsageEstimate | undefined } {
+  // Untrusted: usageFromOutput validates it.
+  const partial = usageFromOutput(extraParams?.response as LLMResult | undefined);
+  const reported = partial.length > 0 ? partial : (streamed ?? []);
+  const rest = streamedRemainder(reported, streamedTokens, model);
+  return rest === undefined
+    ? { records: reported, estimate: undefined }
+    : { records: [...reported, rest.record], estimate: rest.estimate };
 }

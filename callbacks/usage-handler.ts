@@ -4,7 +4,7 @@ import { ModelRunHandler } from "./model-run-handler.js";
 import { type NewTokenFields, type NewTokenIndices } from "./base-callback-handler.js";
 import { requestedModel } from "./requested-model.js";
 import { RunTable } from "./run-table.js";
-import { streamedRemainder } from "./streamed-usage.js";
+import { erroredRunUsage } from "./streamed-usage.js";
 import { usageFromChunk, usageFromOutput, type ModelUsage } from "./usage-from-output.js";
 import { UsageGroups, type GroupKeyValue, type UsageGroup } from "./usage-groups.js";
 import { UsageTotals } from "./usage-totals.js";
@@ -28,7 +28,7 @@ interface RunState {
   /** The model the request asked for (`ls_model_name`, else the invocation params' model). */
   requestModel?: string;
   lastChunk?: unknown;
-  /** New-token events seen, for the usage of a stream that fails before reporting it (`streamedRemainder`). */
+  /** New-token events seen, for the usage of a stream that fails before reporting it (`erroredRunUsage`). */
   tokens?: number;
   /** Usage seen on streamed chunks, used only when the end event carries none. */
   streamed?: ModelUsage[];
@@ -144,11 +144,8 @@ export class UsageMetadataCallbackHandler extends ModelRunHandler {
     // producer passed along (`extraParams.response`, as LangChain does), else what the chunks reported.
     const state = this.close(runId);
     if (state === null) return;
-    const partial = usageFromOutput(extraParams?.response as LLMResult | undefined);
-    const records = partial.length > 0 ? partial : (state?.streamed ?? []);
     // LangChain.js passes no partial result: the tokens it streamed count, as withBudget counts them.
-    const rest = streamedRemainder(records, state?.tokens ?? 0, state?.requestModel);
-    this.record(rest === undefined ? records : [...records, rest.record], state);
+    this.record(erroredRunUsage(extraParams, state?.streamed, state?.tokens ?? 0, state?.requestModel).records, state);
   }
 
   protected openRun(runId: string, extraParams?: Record<string, unknown>, metadata?: Record<string, unknown>): void {

@@ -1,14 +1,10 @@
-import type { UsageEstimate } from "../../callbacks/streamed-usage.js";
-import { streamedRemainder } from "../../callbacks/streamed-usage.js";
-import { usageFromOutput, type ModelUsage } from "../../callbacks/usage-from-output.js";
-import type { LLMResult } from "../../schemas/index.js";
+import { erroredRunUsage, type UsageEstimate } from "../../callbacks/streamed-usage.js";
+import type { ModelUsage } from "../../callbacks/usage-from-output.js";
 
 /**
- * The usage records of a model call that failed, by the `RunTracer`'s rule, so the errored span and
- * the exported run agree: the partial result's usage (a wrapper's cut stream passes it as
- * `extraParams.response`, its estimate as `extraParams.usage_estimate`), else what streamed chunks
- * reported, completed by the tokens streamed past it (`streamedRemainder`, marked as an estimate).
- * No records when nothing was reported or streamed: no usage is invented.
+ * The usage records of a model call that failed (`erroredRunUsage`, the `RunTracer`'s rule, so the
+ * errored span and the exported run agree), with the estimate marker: the remainder's, else the one
+ * a wrapper's cut stream passes as `extraParams.usage_estimate`.
  *
  * @example
  * erroredUsage(undefined, undefined, 21, "gpt-4o-mini");
@@ -21,12 +17,9 @@ export function erroredUsage(
   streamedTokens: number,
   model: string | undefined,
 ): { records: readonly ModelUsage[]; estimate: UsageEstimate | undefined } {
-  // Untrusted: usageFromOutput validates it.
-  const partial = usageFromOutput(extraParams?.response as LLMResult | undefined);
-  const reported = partial.length > 0 ? partial : (streamed ?? []);
-  const rest = streamedRemainder(reported, streamedTokens, model);
-  if (rest !== undefined) return { records: [...reported, rest.record], estimate: rest.estimate };
-  return { records: reported, estimate: usageEstimateOf(extraParams?.usage_estimate) };
+  const { records, estimate } = erroredRunUsage(extraParams, streamed, streamedTokens, model);
+  // A wrapper's cut stream carries its own estimate beside its partial result.
+  return { records, estimate: estimate ?? usageEstimateOf(extraParams?.usage_estimate) };
 }
 
 // A producer's `extraParams.usage_estimate` (a wrapper's cut stream), read field by field: only the

@@ -6,7 +6,7 @@ import {
   type Serialized,
 } from "../../callbacks/index.js";
 import { usageFromChunk, usageFromOutput, usageFromRunOutputs } from "../../callbacks/usage-from-output.js";
-import { streamedRemainder } from "../../callbacks/streamed-usage.js";
+import { erroredRunUsage } from "../../callbacks/streamed-usage.js";
 import { emitWarning } from "../../callbacks/warnings.js";
 import { assignFields } from "../../callbacks/assign-fields.js";
 import { requestedModel } from "../../callbacks/requested-model.js";
@@ -240,15 +240,15 @@ export class RunTracer extends BaseCallbackHandler implements PlacementSource {
     extraParams?: Record<string, unknown>,
   ): void {
     this.close(runId, (run, endMicros) => {
-      // Tokens used before the failure were billed: keep the partial result's usage (a broken or
-      // abandoned stream passes it as `extraParams.response`, as LangChain does), else the chunks'.
-      const partial = usageFromOutput(extraParams?.response as LLMResult | undefined);
-      const reported = partial.length > 0 ? partial : (run.streamed ?? []);
-      // LangChain.js passes no partial result: the tokens streamed past the reported output complete
-      // it (the rule withBudget counts by), marked as an estimate. Nothing streamed: nothing added.
-      const rest = streamedRemainder(reported, run.streamedTokens, run.start.requestModel);
-      const usage = rest === undefined ? reported : [...reported, rest.record];
-      const extra = rest === undefined ? extraParams : { ...extraParams, usage_estimate: rest.estimate };
+      // Tokens used before the failure were billed (the partial result's or the chunks' usage, plus
+      // the tokens streamed past it, marked as an estimate); nothing streamed: nothing added.
+      const { records: usage, estimate } = erroredRunUsage(
+        extraParams,
+        run.streamed,
+        run.streamedTokens,
+        run.start.requestModel,
+      );
+      const extra = estimate === undefined ? extraParams : { ...extraParams, usage_estimate: estimate };
       return { endMicros, error: stringifyError(err), extra, usage, estimate: getDefaultCostEstimator() };
     });
   }
