@@ -24,7 +24,10 @@ export interface BatchRunProcessorOptions extends RunPrivacyOptions, RetryOption
    * and counted, so the ending code never waits and memory stays bounded. `"block"`: the ending code
    * itself exports the oldest queued batch first, synchronously (the exporter's `exportSync`, as
    * `JsonlRunExporter` has), then queues its run: a producer that outruns the writer is slowed to the
-   * writer's pace and loses nothing, and memory stays bounded. Needs an exporter with `exportSync`.
+   * writer's pace and loses nothing, and memory stays bounded. It does so before the bound too when
+   * the event loop is not turning (4 full batches queued behind one whose export is due at once): a
+   * producer that never yields would otherwise hold `maxQueueSize` runs for nothing. Needs an
+   * exporter with `exportSync`.
    */
   whenFull?: "drop" | "block";
   /** Runs per `export` call. Default 100. */
@@ -42,6 +45,10 @@ export interface BatchRunProcessorOptions extends RunPrivacyOptions, RetryOption
   /** How long `shutdown()` waits for queued and in-flight exports before spooling (or dropping) the rest. Default 30,000 ms. */
   shutdownTimeoutMillis?: number;
 }
+
+// Full batches queued behind one whose export is due at once before a blocking processor judges the
+// writer starved (see \`writerStarved\`).
+const STARVED_BATCHES = 4;
 
 type DropReason =
   | "queue full"
@@ -182,12 +189,23 @@ export class BatchRunProcessor {
       }
       do this.exportOldestNow();
       while (this.isFull(bytes));
-    }
+    } else if (this.blockWhenFull && this.writerStarved()) this.exportOldestNow();
     this.queue.push(run);
     this.queueBytes.push(bytes);
     this.queuedBytes += bytes;
     this.accepted++;
     this.schedule();
+  }
+
+  /**
+   * Whether the event loop is not turning: a full batch's export is due at once (its 0 ms timer is
+   * armed) yet more full batches have queued behind it. The producer never yields (a loop awaiting
+   * only resolved promises), so the background writer will not run before the queue's bound; with
+   * `whenFull: "block"` it writes now instead, as it would at the bound. Same runs, same order, same
+   * CPU, but runs no longer wait by the thousand: they die young, where collecting them is cheap.
+   */
+  private writerStarved(): boolean {
+    return this.timerImmediate && this.timer !== undefined && this.queue.length >= STARVED_BATCHES * this.maxBatchSize;
   }
 
   // A run larger than the whole bound still goes through an empty queue: the bound limits what waits.
