@@ -91,8 +91,15 @@ export class JsonlRunExporter implements RunTextExporter {
     if (count === 0) return { code: "success" };
     try {
       const lines = data();
-      mkdirSync(dirname(this.path), { recursive: true });
-      appendOnceSync(this.path, lines, this.fileMode);
+      try {
+        appendOnceSync(this.path, lines, this.fileMode);
+      } catch (error) {
+        // The directory is made when the file cannot be opened for want of it, not before every batch
+        // (a syscall per batch of a producer that writes its own batches): missing, or removed since.
+        if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+        mkdirSync(dirname(this.path), { recursive: true });
+        appendOnceSync(this.path, lines, this.fileMode);
+      }
       return { code: "success" };
     } catch (error) {
       return failure(error);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -31,6 +31,18 @@ describe("JsonlRunExporter", () => {
     const runs = readRuns(path);
     expect(runs.map((run) => run.name)).toEqual(["one", "two", "three"]);
     expect(runs[1]?.inputs).toEqual({ text: "line\nbreak" });
+  });
+
+  it("writes synchronously into a directory it creates, and creates it again when it was removed between batches", () => {
+    const parent = join(directory, "sync-made");
+    const path = join(parent, "c", "runs.jsonl");
+    const exporter = new JsonlRunExporter({ path });
+    expect(exporter.exportSync([makeRun("one")])).toEqual({ code: "success" });
+    expect(exporter.exportRunTextSync([JSON.stringify(makeRun("two"))])).toEqual({ code: "success" });
+    rmSync(parent, { recursive: true });
+    expect(exporter.exportRunTextSync([JSON.stringify(makeRun("three"))])).toEqual({ code: "success" });
+    expect(readRuns(path).map((run) => run.name)).toEqual(["three"]);
+    expect(new JsonlRunExporter({ path: directory }).exportSync([makeRun("r")]).code).toBe("failed"); // not ENOENT
   });
 
   it("defaults to RUNLEDGER_TRACES_FILE, then runledger-traces.jsonl in the working directory", () => {
