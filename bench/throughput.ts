@@ -69,8 +69,8 @@ interface TightResult {
 /**
  * A tight producer: `runs` chat-model runs one after the other, each in its own withUsageMetadata
  * scope (all inside one outer scope), start then end with usage (and `tokens` streamed tokens
- * between), as fast as the loop goes, into a JsonlRunExporter with `whenFull: "block"`: past the
- * queue bound the producer writes the oldest batch itself, so nothing is dropped. Timed until the
+ * between), as fast as the loop goes, into a JsonlRunExporter with `whenFull: "block"`: the event loop
+ * never turns, so the producer writes each full batch itself and nothing is dropped. Timed until the
  * last line is on disk (tracer.shutdown()); every total checked exactly.
  */
 async function tightProducer(path: string, runs: number, tokens: number): Promise<TightResult> {

@@ -25,9 +25,9 @@ export interface BatchRunProcessorOptions extends RunPrivacyOptions, RetryOption
    * itself exports the oldest queued batch first, synchronously (the exporter's `exportSync`, as
    * `JsonlRunExporter` has), then queues its run: a producer that outruns the writer is slowed to the
    * writer's pace and loses nothing, and memory stays bounded. It does so before the bound too when
-   * the event loop is not turning (4 full batches queued behind one whose export is due at once): a
-   * producer that never yields would otherwise hold `maxQueueSize` runs for nothing. Needs an
-   * exporter with `exportSync`.
+   * the event loop has not turned since a batch filled (a full batch's export is due and has not
+   * started when the next run ends): a producer that never yields would otherwise hold `maxQueueSize`
+   * runs for nothing. Needs an exporter with `exportSync`.
    */
   whenFull?: "drop" | "block";
   /** Runs per `export` call. Default 100. */
@@ -45,10 +45,6 @@ export interface BatchRunProcessorOptions extends RunPrivacyOptions, RetryOption
   /** How long `shutdown()` waits for queued and in-flight exports before spooling (or dropping) the rest. Default 30,000 ms. */
   shutdownTimeoutMillis?: number;
 }
-
-// Full batches queued behind one whose export is due at once before a blocking processor judges the
-// writer starved (see \`writerStarved\`).
-const STARVED_BATCHES = 4;
 
 type DropReason =
   | "queue full"
@@ -198,14 +194,14 @@ export class BatchRunProcessor {
   }
 
   /**
-   * Whether the event loop is not turning: a full batch's export is due at once (its 0 ms timer is
-   * armed) yet more full batches have queued behind it. The producer never yields (a loop awaiting
-   * only resolved promises), so the background writer will not run before the queue's bound; with
-   * `whenFull: "block"` it writes now instead, as it would at the bound. Same runs, same order, same
-   * CPU, but runs no longer wait by the thousand: they die young, where collecting them is cheap.
+   * Whether the event loop has not turned since a batch filled: its export is due at once (a 0 ms
+   * timer) and has not started, yet another run ends. A producer that never yields (a loop awaiting
+   * only resolved promises) gives the background writer no turn before the queue's bound; with
+   * `whenFull: "block"` it writes the batch now, as it would at the bound. Same runs, same order, same
+   * work, but queued runs no longer wait by the thousand and outlive young-generation collections.
    */
   private writerStarved(): boolean {
-    return this.timerImmediate && this.timer !== undefined && this.queue.length >= STARVED_BATCHES * this.maxBatchSize;
+    return this.timerImmediate && this.timer !== undefined && this.queue.length >= this.maxBatchSize;
   }
 
   // A run larger than the whole bound still goes through an empty queue: the bound limits what waits.
