@@ -97,12 +97,12 @@ export function insideTokenHandler(): boolean {
  * scope extensions). Used by `withCallbacks` and by run scopes (`runInContext`, `traceable`).
  */
 export function runWithCallbackContext<T>(context: CallbackContext, fn: () => T): T {
-  if (outside.depth === 0) return storage.run(context, () => applyScopeExtensions(context, fn));
+  if (outside.depth === 0) return storage.run(context, applyScopeExtensions<T>, context, fn);
   // A scope opened by a token handler: its body has a context again.
   const depth = outside.depth;
   outside.depth = 0;
   try {
-    return storage.run(context, () => applyScopeExtensions(context, fn));
+    return storage.run(context, applyScopeExtensions<T>, context, fn);
   } finally {
     outside.depth = depth;
   }

@@ -156,9 +156,11 @@ function withSignal(entered: object, signal: AbortSignal): void {
  */
 function cloneStore(store: unknown, runScope: boolean): object {
   if (typeof store !== "object" || store === null) return {};
-  const copy = Object.create(
-    Object.getPrototypeOf(store) as object | null,
-    Object.getOwnPropertyDescriptors(store),
+  const prototype = Object.getPrototypeOf(store) as object | null;
+  // A plain store (what setContextVariable enters: data keys, an enclosing scope's at every nested
+  // scope) is spread: its own keys, symbols included, without a descriptor object per key.
+  const copy = (
+    prototype === Object.prototype ? { ...store } : Object.create(prototype, Object.getOwnPropertyDescriptors(store))
   ) as { extra?: Record<symbol, unknown> };
   if (runScope && copy.extra?.[LC_CHILD_CONFIG] !== undefined) {
     const { [LC_CHILD_CONFIG]: _dropped, ...extra } = copy.extra;

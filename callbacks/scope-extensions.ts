@@ -34,17 +34,35 @@ export function registerScopeExtension(extension: ScopeExtension | Promise<Scope
   void loading.finally(() => registry.loading.delete(loading));
 }
 
-/** Settles when every extension registered so far has loaded (or failed to). */
-export async function scopeExtensionsReady(): Promise<void> {
+/**
+ * Settles when every extension registered so far has loaded (or failed to); undefined when none is
+ * loading, the case of every scope after start-up: scopes then pay no promise and no turn for it.
+ *
+ * @example
+ * const loading = scopeExtensionsReady();
+ * if (loading !== undefined) await loading;
+ */
+export function scopeExtensionsReady(): Promise<void> | undefined {
+  return registry.loading.size === 0 ? undefined : allLoaded();
+}
+
+async function allLoaded(): Promise<void> {
   while (registry.loading.size > 0) await Promise.all([...registry.loading]);
 }
 
-/** Runs `fn` inside every ready extension. */
+/**
+ * Runs `fn` inside every ready extension, the last registered outermost (the first is given `fn`
+ * itself: with one extension, the usual case, no function is made per scope).
+ *
+ * @example
+ * applyScopeExtensions(context, () => work());
+ */
 export function applyScopeExtensions<T>(context: CallbackContext, fn: () => T): T {
-  let body = fn;
-  for (const extension of registry.ready) {
-    const inner = body;
-    body = () => extension(context, inner);
-  }
-  return body();
+  const ready = registry.ready;
+  return ready.length === 0 ? fn() : applyFrom(ready, ready.length - 1, context, fn);
+}
+
+function applyFrom<T>(ready: readonly ScopeExtension[], index: number, context: CallbackContext, fn: () => T): T {
+  const extension = ready[index] as ScopeExtension;
+  return index === 0 ? extension(context, fn) : extension(context, () => applyFrom(ready, index - 1, context, fn));
 }

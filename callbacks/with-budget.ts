@@ -26,7 +26,8 @@ import { scopeExtensionsReady } from "./scope-extensions.js";
 export async function withBudget<T>(limits: BudgetLimits, fn: (budget: Budget) => T | Promise<T>): Promise<T> {
   const budget = new Budget(limits, currentBudgetSignal());
   // As in withUsageMetadata: the LangChain.js bridge must be loaded before calls are made.
-  await scopeExtensionsReady();
+  const loading = scopeExtensionsReady();
+  if (loading !== undefined) await loading;
   let result: T;
   try {
     result = await runWithBudgetSignal(budget.signal, () => withCallbacks([budget], () => fn(budget)));

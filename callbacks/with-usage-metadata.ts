@@ -1,6 +1,7 @@
 import type { UsageMetadata } from "../schemas/index.js";
 import type { UsageGroup } from "./usage-groups.js";
 import { withCallbacks } from "./context.js";
+import { isThenable } from "./is-thenable.js";
 import { scopeExtensionsReady } from "./scope-extensions.js";
 import { UsageMetadataCallbackHandler, type UsageMetadataCallbackHandlerOptions } from "./usage-handler.js";
 
@@ -39,8 +40,11 @@ export async function withUsageMetadata<T>(
   const handler = new UsageMetadataCallbackHandler(options);
   // Optional bridges (LangChain.js) load asynchronously; without this a scope opened right after
   // start-up could miss the calls they would have caught.
-  await scopeExtensionsReady();
-  const result = await withCallbacks([handler], () => fn(handler));
+  const loading = scopeExtensionsReady();
+  if (loading !== undefined) await loading;
+  const value = withCallbacks([handler], () => fn(handler));
+  // A synchronous fn's result is not awaited: no turn of the microtask queue for it.
+  const result = (isThenable(value) ? await value : value) as Awaited<T>;
   return options?.groupBy === undefined
     ? { result, usage: handler.usageMetadata }
     : { result, usage: handler.usageMetadata, groups: handler.groups };

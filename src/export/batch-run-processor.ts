@@ -24,7 +24,10 @@ export interface BatchRunProcessorOptions extends RunPrivacyOptions, RetryOption
    * and counted, so the ending code never waits and memory stays bounded. `"block"`: the ending code
    * itself exports the oldest queued batch first, synchronously (the exporter's `exportSync`, as
    * `JsonlRunExporter` has), then queues its run: a producer that outruns the writer is slowed to the
-   * writer's pace and loses nothing, and memory stays bounded. Needs an exporter with `exportSync`.
+   * writer's pace and loses nothing, and memory stays bounded. It does so before the bound too when
+   * the event loop has not turned since a batch filled (a full batch's export is due and has not
+   * started when the next run ends): a producer that never yields would otherwise hold `maxQueueSize`
+   * runs for nothing. Needs an exporter with `exportSync`.
    */
   whenFull?: "drop" | "block";
   /** Runs per `export` call. Default 100. */
@@ -182,12 +185,23 @@ export class BatchRunProcessor {
       }
       do this.exportOldestNow();
       while (this.isFull(bytes));
-    }
+    } else if (this.blockWhenFull && this.writerStarved()) this.exportOldestNow();
     this.queue.push(run);
     this.queueBytes.push(bytes);
     this.queuedBytes += bytes;
     this.accepted++;
     this.schedule();
+  }
+
+  /**
+   * Whether the event loop has not turned since a batch filled: its export is due at once (a 0 ms
+   * timer) and has not started, yet another run ends. A producer that never yields (a loop awaiting
+   * only resolved promises) gives the background writer no turn before the queue's bound; with
+   * `whenFull: "block"` it writes the batch now, as it would at the bound. Same runs, same order, same
+   * work, but queued runs no longer wait by the thousand and outlive young-generation collections.
+   */
+  private writerStarved(): boolean {
+    return this.timerImmediate && this.timer !== undefined && this.queue.length >= this.maxBatchSize;
   }
 
   // A run larger than the whole bound still goes through an empty queue: the bound limits what waits.

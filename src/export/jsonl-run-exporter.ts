@@ -91,8 +91,15 @@ export class JsonlRunExporter implements RunTextExporter {
     if (count === 0) return { code: "success" };
     try {
       const lines = data();
-      mkdirSync(dirname(this.path), { recursive: true });
-      appendOnceSync(this.path, lines, this.fileMode);
+      try {
+        appendOnceSync(this.path, lines, this.fileMode);
+      } catch (error) {
+        // The directory is made when the file cannot be opened for want of it, not before every batch
+        // (a syscall per batch of a producer that writes its own batches): missing, or removed since.
+        if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+        mkdirSync(dirname(this.path), { recursive: true });
+        appendOnceSync(this.path, lines, this.fileMode);
+      }
       return { code: "success" };
     } catch (error) {
       return failure(error);
@@ -105,14 +112,25 @@ export class JsonlRunExporter implements RunTextExporter {
   }
 
   private syncLines(texts: readonly string[]): Buffer {
-    const size = linesSize(texts);
+    // A kept buffer that holds the texts' largest possible UTF-8 size takes them without first
+    // measuring each (a second pass over every character); only a larger batch is measured exactly.
+    const bound = linesBound(texts);
     let bytes = this.syncBytes;
+    if (bytes !== undefined && bytes.length >= bound) return textLines(texts, bytes);
+    const size = bound <= KEEP_SYNC_BYTES ? bound : linesSize(texts);
     if (bytes === undefined || bytes.length < size) {
       bytes = Buffer.allocUnsafe(Math.max(size, MIN_SYNC_BYTES));
       if (bytes.length <= KEEP_SYNC_BYTES) this.syncBytes = bytes;
     }
     return textLines(texts, bytes);
   }
+}
+
+/** The largest UTF-8 size the texts can have as lines: 3 bytes per UTF-16 code unit at most. */
+function linesBound(texts: readonly string[]): number {
+  let bound = texts.length;
+  for (const text of texts) bound += 3 * text.length;
+  return bound;
 }
 
 /** The UTF-8 size of the texts as lines. */

@@ -133,6 +133,29 @@ describe("BatchRunProcessor", () => {
     expect(warnings).toEqual([]);
   });
 
+  it('with whenFull: "block", a producer that never yields writes each full batch itself when the next run ends before its due export started, in order', async () => {
+    const exporter = new SyncScriptedExporter();
+    const processor = new BatchRunProcessor(exporter, { maxQueueSize: 1_000, maxBatchSize: 10, whenFull: "block" });
+    let longest = 0;
+    for (let i = 0; i < 200; i++) {
+      processor.onEnd(makeRun(`r${i}`)); // the event loop gets no turn: the due export never starts
+      longest = Math.max(longest, processor.queueLength);
+    }
+    expect(longest).toBe(10);
+    expect(exporter.syncBatches).toHaveLength(19);
+    await processor.forceFlush();
+    const names = [...exporter.syncBatches, ...exporter.batches].flat().map((run) => run.name);
+    expect(names).toEqual(Array.from({ length: 200 }, (_, i) => `r${i}`));
+    expect([processor.exportedCount, processor.droppedCount]).toEqual([200, 0]);
+    // The default, "drop", never writes on the ending code's path: all 200 wait for the background.
+    const background = new SyncScriptedExporter();
+    const dropping = new BatchRunProcessor(background, { maxQueueSize: 1_000, maxBatchSize: 10 });
+    for (let i = 0; i < 200; i++) dropping.onEnd(makeRun(`r${i}`));
+    expect([dropping.queueLength, background.syncBatches.length]).toEqual([200, 0]);
+    await dropping.forceFlush();
+    expect(dropping.exportedCount).toBe(200);
+  });
+
   it('with whenFull: "block", a batch the synchronous export refuses is dropped and counted, as a failed export', async () => {
     const exporter = new SyncScriptedExporter();
     exporter.syncResult = { code: "failed", error: new Error("disk full") };

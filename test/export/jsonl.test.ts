@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -31,6 +31,18 @@ describe("JsonlRunExporter", () => {
     const runs = readRuns(path);
     expect(runs.map((run) => run.name)).toEqual(["one", "two", "three"]);
     expect(runs[1]?.inputs).toEqual({ text: "line\nbreak" });
+  });
+
+  it("writes synchronously into a directory it creates, and creates it again when it was removed between batches", () => {
+    const parent = join(directory, "sync-made");
+    const path = join(parent, "c", "runs.jsonl");
+    const exporter = new JsonlRunExporter({ path });
+    expect(exporter.exportSync([makeRun("one")])).toEqual({ code: "success" });
+    expect(exporter.exportRunTextSync([JSON.stringify(makeRun("two"))])).toEqual({ code: "success" });
+    rmSync(parent, { recursive: true });
+    expect(exporter.exportRunTextSync([JSON.stringify(makeRun("three"))])).toEqual({ code: "success" });
+    expect(readRuns(path).map((run) => run.name)).toEqual(["three"]);
+    expect(new JsonlRunExporter({ path: directory }).exportSync([makeRun("r")]).code).toBe("failed"); // not ENOENT
   });
 
   it("defaults to RUNLEDGER_TRACES_FILE, then runledger-traces.jsonl in the working directory", () => {
@@ -78,8 +90,25 @@ describe("JsonlRunExporter", () => {
     expect(exporter.exportRunTextSync(lines)).toEqual({ code: "success" }); // the kept buffer grows past 64 KiB
     expect(exporter.exportRunTextSync(lines.slice(0, 1))).toEqual({ code: "success" }); // then is reused, shorter
     expect(exporter.exportSync(runs.slice(1, 3))).toEqual({ code: "success" });
-    const expected = [...lines.slice(0, 2), ...lines.slice(2), ...lines, lines[0], ...lines.slice(1, 3)];
+    // At most 1 MiB of bytes, but more than 1 MiB if every character took 3: measured, then kept.
+    const large = [...lines.slice(0, 3), JSON.stringify(makeRun("large", { inputs: { text: "é".repeat(400_000) } }))];
+    expect(exporter.exportRunTextSync(large)).toEqual({ code: "success" });
+    expect(exporter.exportRunTextSync(lines)).toEqual({ code: "success" });
+    const expected = [
+      ...lines.slice(0, 2),
+      ...lines.slice(2),
+      ...lines,
+      lines[0],
+      ...lines.slice(1, 3),
+      ...large,
+      ...lines,
+    ];
     expect(readFileSync(path)).toEqual(Buffer.from(expected.map((line) => `${line}\n`).join("")));
+    // Three bytes per character from the first batch: the new buffer is sized for it.
+    const widePath = join(directory, "wide.jsonl");
+    const wide = [JSON.stringify(makeRun("wide", { inputs: { text: "日".repeat(30_000) } }))];
+    expect(new JsonlRunExporter({ path: widePath }).exportRunTextSync(wide)).toEqual({ code: "success" });
+    expect(readFileSync(widePath, "utf8")).toBe(`${wide[0]}\n`);
   });
 
   it("works as the processor's exporter", async () => {
