@@ -14,25 +14,42 @@ export function approximateBytes(value: unknown, budget = 32): number {
   }
 }
 
+// One stack kept for the next call (never more than `budget` entries, emptied as it is read): a run end
+// sizes its inputs and outputs, and a fresh array grew entry by entry each time. A getter or Proxy
+// read during a walk may size another value meanwhile: that call gets a stack of its own.
+let kept: unknown[] | undefined = [];
+// `for…in` with `hasOwnProperty.call` is a pattern V8 optimizes (the key is known to be own while the
+// object's enum cache holds); `Object.hasOwn` there cost ~100 ns per run's inputs or outputs.
+const hasOwnProperty = Object.prototype.hasOwnProperty;
+
 function estimate(value: unknown, budget: number): number {
+  const stack = kept ?? [];
+  kept = undefined;
   let bytes = 0;
   let visited = 0;
-  const stack: unknown[] = [value];
-  while (stack.length > 0 && visited < budget) {
-    const item = stack.pop();
-    visited++;
-    if (typeof item === "string") bytes += item.length;
-    else if (typeof item !== "object" || item === null) bytes += 8;
-    else if (Array.isArray(item)) {
-      bytes += 16;
-      for (let i = 0; i < item.length && stack.length < budget; i++) stack.push(item[i]);
-    } else {
-      bytes += 16;
-      for (const key in item) {
-        if (stack.length >= budget) break;
-        if (Object.hasOwn(item, key)) stack.push((item as Record<string, unknown>)[key]);
+  let top = 0;
+  stack[top++] = value;
+  try {
+    while (top > 0 && visited < budget) {
+      const item = stack[--top];
+      stack[top] = undefined; // the values are the caller's: not kept alive here
+      visited++;
+      if (typeof item === "string") bytes += item.length;
+      else if (typeof item !== "object" || item === null) bytes += 8;
+      else if (Array.isArray(item)) {
+        bytes += 16;
+        for (let i = 0; i < item.length && top < budget; i++) stack[top++] = item[i];
+      } else {
+        bytes += 16;
+        for (const key in item) {
+          if (top >= budget) break;
+          if (hasOwnProperty.call(item, key)) stack[top++] = (item as Record<string, unknown>)[key];
+        }
       }
     }
+  } finally {
+    stack.fill(undefined, 0, top);
+    kept = stack;
   }
   return bytes;
 }

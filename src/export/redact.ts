@@ -1,5 +1,5 @@
 import { isSecretKey } from "./secret-key.js";
-import { findSecrets } from "./secret-scan.js";
+import { findSecrets, SHORT_TEXT } from "./secret-scan.js";
 
 export { isSecretKey };
 
@@ -13,8 +13,9 @@ const TOO_DEEP = "[Too deep]";
 // Strings shorter than the shortest credential any detector finds (`pwd=abcd`) are not scanned.
 const MIN_SECRET_LENGTH = 8;
 
-// Short values repeat (model names, providers, thread ids, span names): a lookup costs less than a
-// scan. Filled until full, never cleared: ever-new values (request ids) then cost one lookup more.
+// Values of medium length may repeat (system prompts, model outputs): a lookup costs less than a scan.
+// Filled until full, never cleared: ever-new values then cost one lookup more. Short values are not
+// cached: scanning one costs about what hashing it for a lookup does, and most are ever-new (ids, times).
 const textCache = new Map<string, string>();
 const TEXT_CACHE_LIMIT = 4096;
 const MAX_CACHED_TEXT = 256;
@@ -42,7 +43,7 @@ export function containsSecret(text: string): boolean {
  */
 export function maskSecretsInString(text: string): string {
   if (text.length < MIN_SECRET_LENGTH) return text;
-  if (text.length > MAX_CACHED_TEXT) return maskRanges(text, findSecrets(text));
+  if (text.length <= SHORT_TEXT || text.length > MAX_CACHED_TEXT) return maskRanges(text, findSecrets(text));
   let masked = textCache.get(text);
   if (masked === undefined) {
     masked = maskRanges(text, findSecrets(text));

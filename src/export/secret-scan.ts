@@ -129,7 +129,7 @@ function leadFilter(words: Iterable<string>): LeadFilter {
 // Rules anchored on the first `_` or `-` of their prefix, found by the word before it: one map
 // lookup per `_` or `-` in the text, whatever the number of rules, and only for a word whose first
 // and last characters and length are a lead's ("well-known" builds no string).
-function separatorDetector(byLead: Map<string, { rule: TokenRule; id: number }[]>, orElse?: Detector): Detector {
+function separatorDetector(byLead: Leads, orElse?: Detector): Detector {
   const filter = leadFilter(byLead.keys());
   return (text, at, ranges) => {
     let start = at;
@@ -438,6 +438,25 @@ function findNameBefore(text: string, at: number): boolean {
   return true;
 }
 
+type Leads = Map<string, { rule: TokenRule; id: number }[]>;
+
+// The rules anchored on `separator` (the first `_` or `-` of their prefix), by the word before it.
+function leadsOf(separator: "_" | "-"): Leads {
+  const byLead: Leads = new Map();
+  TOKEN_RULES.forEach((rule, id) => {
+    const lead = [...rule.prefix].findIndex((char) => char === "_" || char === "-");
+    if (lead < 0 || rule.prefix[lead] !== separator) return;
+    const word = rule.prefix.slice(0, lead);
+    byLead.set(word, [...(byLead.get(word) ?? []), { rule, id }]);
+  });
+  return byLead;
+}
+
+const UNDERSCORE_LEADS = leadsOf("_");
+const DASH_LEADS = leadsOf("-");
+const underscoreDetector = separatorDetector(UNDERSCORE_LEADS);
+const dashDetector = separatorDetector(DASH_LEADS, privateKey);
+
 function buildAnchors(): Anchor[] {
   const byLiteral = new Map<string, Detector[]>();
   const add = (literal: string, detector: Detector): void => {
@@ -445,26 +464,15 @@ function buildAnchors(): Anchor[] {
     list.push(detector);
     byLiteral.set(literal, list);
   };
-  const byLead = {
-    _: new Map<string, { rule: TokenRule; id: number }[]>(),
-    "-": new Map<string, { rule: TokenRule; id: number }[]>(),
-  };
   TOKEN_RULES.forEach((rule, id) => {
     failedUntil[id] = 0;
     failedScan[id] = -1;
-    const lead = [...rule.prefix].findIndex((char) => char === "_" || char === "-");
-    if (lead < 0) {
-      add(rule.prefix.slice(rule.anchorFrom), literalDetector(rule, id));
-      return;
-    }
-    const map = byLead[rule.prefix[lead] as "_" | "-"];
-    const word = rule.prefix.slice(0, lead);
-    map.set(word, [...(map.get(word) ?? []), { rule, id }]);
+    if (!/[-_]/.test(rule.prefix)) add(rule.prefix.slice(rule.anchorFrom), literalDetector(rule, id));
   });
   add(":", keyValue);
   add("=", keyValue);
-  add("_", separatorDetector(byLead._));
-  add("-", separatorDetector(byLead["-"], privateKey));
+  add("_", underscoreDetector);
+  add("-", dashDetector);
   add("Bearer", bearer); // not "Bearer ": a 7-character pattern is searched by Boyer-Moore-Horspool, slow on its last character, a space
   add("Basic", basic);
   add("J", jwt);
@@ -484,34 +492,173 @@ function runDetectors(detectors: readonly Detector[], text: string, at: number, 
   return -1;
 }
 
-// Below this length one pass over the characters costs less than an `indexOf` per anchor (each call
-// has a fixed cost): ids, times, model names and short messages, most of a run's strings.
-const SHORT_TEXT = 96;
+/**
+ * Texts up to this length are scanned character by character (`findSecretsByCharacters`): below it one
+ * pass over the characters costs less than an `indexOf` per anchor, each call having a fixed cost (ids,
+ * times, model names and short messages, most of a run's strings), and less than a cache lookup.
+ */
+export const SHORT_TEXT = 96;
 
-// The anchors by the code of their literal's first character (at most one of them stands at any
-// position: literals sharing a first character differ in the second).
-const ANCHORS_BY_FIRST: readonly (readonly Anchor[] | undefined)[] = (() => {
+// The anchors other than `:`, `=`, `_` and `-`, by the code of their literal's first character (at
+// most one of them stands at any position: literals sharing a first character differ in the second).
+const LITERALS_BY_FIRST: readonly (readonly Anchor[] | undefined)[] = (() => {
   const byFirst: Anchor[][] = [];
-  for (const anchor of ANCHORS) (byFirst[anchor.literal.charCodeAt(0)] ??= []).push(anchor);
+  for (const anchor of ANCHORS)
+    if (!/^[-_:=]$/.test(anchor.literal)) (byFirst[anchor.literal.charCodeAt(0)] ??= []).push(anchor);
   return Array.from({ length: 128 }, (_, code) => byFirst[code]);
 })();
 
-// `findSecrets` for a short text: the same anchors in the same order, found by reading each
-// character once instead of searching each anchor.
-function findInShortText(text: string, ranges: number[]): number[] {
+// What an ASCII character starts, for the short scan: nothing (0, most characters), or an anchor.
+const ASSIGN = 1; // `:` or `=`
+const SEPARATOR = 2; // `_` or `-`
+const LITERAL = 3; // the first character of another anchor ("K" of AKIA's "KIA", "B" of "Bearer", "J")
+// The second character of an anchor that starts with a digit ("." of ya29's "9."): digits fill ids,
+// times and numbers, so such an anchor is looked for from the character after its digit.
+const AFTER_DIGIT = 4;
+
+const isDigitCode = (code: number): boolean => code >= 48 && code <= 57;
+
+const KINDS: Uint8Array = (() => {
+  const kinds = new Uint8Array(128);
+  kinds[58] = kinds[61] = ASSIGN;
+  kinds[95] = kinds[45] = SEPARATOR;
+  const lateDigits: number[] = [];
+  for (let code = 0; code < 128; code++) {
+    const anchors = LITERALS_BY_FIRST[code];
+    if (anchors === undefined) continue;
+    // Found one character late, an anchor must be the only one that can stand there.
+    const late =
+      isDigitCode(code) &&
+      anchors.every(
+        ({ literal }) =>
+          literal.length > 1 &&
+          !/^[-_:=]$/.test(literal[1] as string) &&
+          LITERALS_BY_FIRST[literal.charCodeAt(1)] === undefined,
+      );
+    if (late) lateDigits.push(code);
+    else kinds[code] = LITERAL;
+  }
+  for (const digit of lateDigits)
+    for (const { literal } of LITERALS_BY_FIRST[digit] ?? []) kinds[literal.charCodeAt(1)] = AFTER_DIGIT;
+  return kinds;
+})();
+
+// Pairs of characters that may start a literal anchor, by `first << 7 | second & 127`: a one-character
+// literal allows any second (an anchor's second character is always ASCII; `& 127` lets any other
+// through to the detectors, which decide).
+const LITERAL_STARTS: Uint8Array = (() => {
+  const starts = new Uint8Array(128 * 128);
+  for (const anchors of LITERALS_BY_FIRST)
+    for (const { literal } of anchors ?? []) {
+      const first = literal.charCodeAt(0) << 7;
+      if (literal.length === 1) starts.fill(1, first, first + 128);
+      else starts[first | literal.charCodeAt(1)] = 1;
+    }
+  return starts;
+})();
+
+// The last two characters of the words before `_` (bit 1) and before `-` (bit 2) that lead a rule's
+// prefix ("sk" of sk_live_, "at" of glpat-), by `before_last << 7 | last`: a separator after any other
+// pair leads nothing (every lead has two characters or more).
+const LEAD_ENDS: Uint8Array = (() => {
+  const ends = new Uint8Array(128 * 128);
+  const add = (words: Iterable<string>, bit: number): void => {
+    for (const word of words) {
+      const key = (word.charCodeAt(word.length - 2) << 7) | word.charCodeAt(word.length - 1);
+      ends[key] = (ends[key] as number) | bit;
+    }
+  };
+  add(UNDERSCORE_LEADS.keys(), 1);
+  add(DASH_LEADS.keys(), 2);
+  return ends;
+})();
+
+// A name character's letter bit (see `letterBit`), with NAME_CHAR set so that every name character
+// is non-zero; 0 for a character that ends a name.
+const NAME_CHAR = 1 << 30;
+const NAME_BITS: Int32Array = Int32Array.from({ length: 128 }, (_, code) =>
+  isNameCode(code) ? NAME_CHAR | letterBit(code) : 0,
+);
+
+// `keyValue` at a `:` or `=`, unless it would reject: the name right before the separator is longer
+// than any, or lacks the letters of every credential name (a URL, or a name after spaces or in quotes,
+// always goes on).
+function atAssign(text: string, at: number, ranges: number[]): number {
+  if (text.charCodeAt(at) === 61 || text.charCodeAt(at + 1) !== 47 || text.charCodeAt(at + 2) !== 47) {
+    let start = at;
+    let letters = 0;
+    while (start > 0 && at - start <= MAX_NAME) {
+      const code = text.charCodeAt(start - 1);
+      const bits = code < 128 ? (NAME_BITS[code] as number) : 0;
+      if (bits === 0) break;
+      letters |= bits;
+      start--;
+    }
+    if (start < at && (at - start > MAX_NAME || !mayBeSecretKey(letters & ALL_LETTERS))) return -1;
+  }
+  return keyValue(text, at, ranges);
+}
+
+// The detectors of the literal anchor that stands at `at`, if one does.
+function atLiteral(text: string, at: number, ranges: number[]): number {
+  const anchors = LITERALS_BY_FIRST[text.charCodeAt(at)] as readonly Anchor[];
+  for (let k = 0; k < anchors.length; k++) {
+    const anchor = anchors[k] as Anchor;
+    if (anchor.literal.length === 1 || startsAt(text, anchor.literal, at))
+      return runDetectors(anchor.detectors, text, at, ranges);
+  }
+  return -1;
+}
+
+// The ranges of a short text are gathered here: most texts have none, and share one empty result.
+const shortRanges: number[] = [];
+const NO_SECRETS: readonly number[] = Object.freeze([]);
+
+/**
+ * `findSecrets` by reading each character once instead of searching for each anchor (internal: the
+ * path of short texts, and the test that both paths agree on any text). The same anchors in the same
+ * order; the commonest rejections are made before any detector runs, by table lookups.
+ *
+ * @example
+ * findSecretsByCharacters("key=sk-abc0123456789abcdef0123"); // [4, 30]
+ */
+export function findSecretsByCharacters(text: string): readonly number[] {
+  scanNumber++;
+  const kinds = KINDS;
+  const ranges = shortRanges;
+  ranges.length = 0; // empty, unless a detector threw during the last scan
+  // Where the scan started or last resumed after a match.
+  let from = 0;
   for (let at = 0; at < text.length; at++) {
     const code = text.charCodeAt(at);
-    const anchors = code < 128 ? ANCHORS_BY_FIRST[code] : undefined;
-    if (anchors === undefined) continue;
-    for (let k = 0; k < anchors.length; k++) {
-      const anchor = anchors[k] as Anchor;
-      if (anchor.literal.length > 1 && !startsAt(text, anchor.literal, at)) continue;
-      const resume = runDetectors(anchor.detectors, text, at, ranges);
-      if (resume > 0) at = resume - 1;
-      break;
+    const kind = code < 128 ? (kinds[code] as number) : 0;
+    if (kind === 0) continue;
+    let resume: number;
+    if (kind === SEPARATOR) {
+      // After a word that ends as no lead does, no rule's prefix; a `-` before another may start a PEM header.
+      const last = at > 1 ? text.charCodeAt(at - 1) : 0;
+      const beforeLast = at > 1 ? text.charCodeAt(at - 2) : 0;
+      const dash = code === 45;
+      if ((last | beforeLast) >= 128 || ((LEAD_ENDS[(beforeLast << 7) | last] as number) & (dash ? 2 : 1)) === 0) {
+        if (!dash || at + 1 >= text.length || text.charCodeAt(at + 1) !== 45) continue;
+      }
+      resume = dash ? dashDetector(text, at, ranges) : underscoreDetector(text, at, ranges);
+    } else if (kind === LITERAL) {
+      const next = at + 1 < text.length ? text.charCodeAt(at + 1) & 127 : 0;
+      if (LITERAL_STARTS[(code << 7) | next] === 0) continue;
+      resume = atLiteral(text, at, ranges);
+    } else if (kind === AFTER_DIGIT) {
+      // The anchor's digit stands before, and the scan did not resume past it.
+      const digit = at > from ? text.charCodeAt(at - 1) : 0;
+      if (!isDigitCode(digit) || kinds[digit] !== 0 || LITERAL_STARTS[(digit << 7) | code] === 0) continue;
+      resume = atLiteral(text, at - 1, ranges);
+    } else resume = atAssign(text, at, ranges);
+    if (resume > 0) {
+      at = resume - 1;
+      from = resume;
     }
   }
-  return ranges;
+  return ranges.length === 0 ? NO_SECRETS : ranges.splice(0);
 }
 
 /**
@@ -521,10 +668,20 @@ function findInShortText(text: string, ranges: number[]): number[] {
  * @example
  * findSecrets("DB_PASSWORD=hunter2 rest"); // [12, 19]
  */
-export function findSecrets(text: string): number[] {
+export function findSecrets(text: string): readonly number[] {
+  return text.length <= SHORT_TEXT ? findSecretsByCharacters(text) : findSecretsByAnchors(text);
+}
+
+/**
+ * `findSecrets` by searching for each anchor with `indexOf` (internal: the path of long texts, and the
+ * test that both paths agree on any text).
+ *
+ * @example
+ * findSecretsByAnchors("key=sk-abc0123456789abcdef0123"); // [4, 30]
+ */
+export function findSecretsByAnchors(text: string): number[] {
   const ranges: number[] = [];
   scanNumber++;
-  if (text.length <= SHORT_TEXT) return findInShortText(text, ranges);
   const count = ANCHORS.length;
   const next = new Array<number>(count);
   let live = 0;

@@ -30,32 +30,46 @@ export class TraceState {
   /** The last execution order handed out in this trace. */
   executionOrder = 0;
   released = false;
-  // Most traces are a single run (one model call): a Set is only built when a second run joins.
-  private single: OpenRun | undefined = undefined;
-  private several: Set<OpenRun> | undefined = undefined;
+  // The runs held, linked through the runs themselves in the order they joined: a run joins and
+  // leaves its trace once each, and a Set hashed and rehashed its small table at every child run.
+  private first: OpenRun | undefined = undefined;
+  private last: OpenRun | undefined = undefined;
+  private count = 0;
 
   /** How many runs of the trace are held. */
   get size(): number {
-    return this.several?.size ?? (this.single === undefined ? 0 : 1);
+    return this.count;
   }
 
   add(run: OpenRun): void {
-    if (this.several !== undefined) this.several.add(run);
-    else if (this.single === undefined) this.single = run;
-    else if (this.single !== run) {
-      this.several = new Set([this.single, run]);
-      this.single = undefined;
-    }
+    if (run.inTrace) return;
+    run.inTrace = true;
+    run.previousInTrace = this.last;
+    run.nextInTrace = undefined;
+    if (this.last === undefined) this.first = run;
+    else this.last.nextInTrace = run;
+    this.last = run;
+    this.count++;
   }
 
   delete(run: OpenRun): void {
-    if (this.several !== undefined) this.several.delete(run);
-    else if (this.single === run) this.single = undefined;
+    if (!run.inTrace) return;
+    run.inTrace = false;
+    const { previousInTrace: previous, nextInTrace: next } = run;
+    if (previous === undefined) this.first = next;
+    else previous.nextInTrace = next;
+    if (next === undefined) this.last = previous;
+    else next.previousInTrace = previous;
+    run.previousInTrace = undefined;
+    run.nextInTrace = undefined;
+    this.count--;
   }
 
-  /** The runs held, in the order they joined; deleting while iterating is safe. */
-  runs(): Iterable<OpenRun> {
-    return this.several ?? (this.single === undefined ? [] : [this.single]);
+  /** The runs held, in the order they joined (a copy: deleting while iterating is safe). */
+  runs(): OpenRun[] {
+    const held: OpenRun[] = [];
+    for (let run = this.first; run !== undefined; run = run.nextInTrace) held.push(run);
+    return held;
   }
 }
 
@@ -93,6 +107,10 @@ export class OpenRun {
   /** Usage reported on streamed chunks, used when the end event carries none. */
   streamed: ModelUsage[] | undefined = undefined;
   childExecutionOrder: number;
+  /** Whether the run is one of its trace's held runs, and its neighbours there (see TraceState). */
+  inTrace = false;
+  previousInTrace: OpenRun | undefined = undefined;
+  nextInTrace: OpenRun | undefined = undefined;
 
   constructor(
     readonly placement: RunPlacement,

@@ -43,7 +43,8 @@ export function handOverPlacement<T>(placement: RunPlacement, start: () => T): T
  * handleChainStart(chain, inputs, runId) { const placement = handedOverPlacement(runId) ?? placeMyself(runId); }
  */
 export function handedOverPlacement(runId: string): RunPlacement | undefined {
-  return handedOver.get(runId);
+  // Empty outside `traceable`'s start events: no lookup (a fresh id's first lookup hashes all of it).
+  return handedOver.size === 0 ? undefined : handedOver.get(runId);
 }
 
 /**

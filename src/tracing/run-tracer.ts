@@ -404,7 +404,7 @@ export class RunTracer extends BaseCallbackHandler implements PlacementSource {
   private evict(run: OpenRun): void {
     const trace = run.trace;
     trace.released = true;
-    for (const member of [...trace.runs()]) {
+    for (const member of trace.runs()) {
       if (!member.ended) {
         member.ended = true;
         this.export(member, { endMicros: undefined });
