@@ -33,25 +33,7 @@ export function maskedRunJson(run: Run): string {
   // A getter or toJSON of the caller's may export a run itself, re-entering this walk: its text is its own.
   const outer = openText();
   try {
-    write("{");
-    const ancestors: object[] = [record];
-    const keys = Object.keys(record);
-    const shape = ROOT.shape;
-    let missed = shape == null || shape.length !== keys.length;
-    let first = true;
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i] as string;
-      const field = readField(record, key);
-      const name = nameAt(shape, i, key);
-      if (name !== shape?.[i]) missed = true;
-      const before = mark();
-      write(first ? name.quoted : name.next);
-      // Events are masked as a whole (a credential may be streamed across tokens): the object path.
-      if (key === "events" ? writeEvents(field, ancestors) : writeField(name, field, ancestors, 1)) first = false;
-      else rollback(before);
-    }
-    write("}");
-    learnShape(ROOT, keys, missed);
+    writeFields(record, [record], 1, ROOT);
     return textWritten();
   } finally {
     closeText(outer);
@@ -229,9 +211,13 @@ function writeFields(value: Record<string, unknown>, ancestors: object[], depth:
     const key = keys[i] as string;
     const name = nameAt(shape, i, key);
     if (name !== shape?.[i]) missed = true;
+    const field = readField(value, key);
     const before = mark();
     write(first ? name.quoted : name.next);
-    if (writeField(name, readField(value, key), ancestors, depth)) first = false;
+    // A run's events are masked as a whole (a credential may be streamed across tokens): the object path.
+    const written =
+      owner === ROOT && key === "events" ? writeEvents(field, ancestors) : writeField(name, field, ancestors, depth);
+    if (written) first = false;
     else rollback(before);
   }
   write("}");
