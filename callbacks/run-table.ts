@@ -1,13 +1,11 @@
-// Placeholder keys no run id can equal: permanent entries that keep the table from ever being small.
-const PLACEHOLDERS: readonly symbol[] = Array.from({ length: 7 }, () => Symbol("runledger.run-table.placeholder"));
+// A placeholder key no run id can equal: it keeps the table from ever being empty.
+const PLACEHOLDER: unique symbol = Symbol("runledger.run-table.placeholder");
 
 /**
- * The open runs of a handler by run id: a Map that always holds seven placeholder entries
- * underneath. V8 rebuilds a Map's table (a new one, in a runtime call) whenever its inserts plus
- * deletes fill it and shrinks it when a delete leaves it under a quarter full; a handler that sees
- * one run (or a parent and one child) at a time kept the smallest table (4 entries) and rebuilt it
- * every second or third run. With the placeholders the table stays at 16 entries and is rebuilt
- * every ninth run start or so. Iteration and `size` leave the placeholders out.
+ * The open runs of a handler by run id: a Map that is never empty underneath. V8 shrinks a Map's
+ * table (allocating a new one, in a runtime call) whenever a delete leaves it under half full, so a
+ * handler that sees one model call at a time paid that at every run end; a permanent placeholder
+ * entry keeps the smallest table in place. Iteration and `size` leave the placeholder out.
  *
  * @example
  * const runs = new RunTable<OpenRun>();
@@ -16,11 +14,11 @@ const PLACEHOLDERS: readonly symbol[] = Array.from({ length: 7 }, () => Symbol("
  * runs.delete(runId);
  */
 export class RunTable<V> {
-  private readonly map = new Map<string | symbol, V | undefined>(PLACEHOLDERS.map((key) => [key, undefined]));
+  private readonly map = new Map<string | typeof PLACEHOLDER, V | undefined>([[PLACEHOLDER, undefined]]);
 
   /** How many runs are held. */
   get size(): number {
-    return this.map.size - PLACEHOLDERS.length;
+    return this.map.size - 1;
   }
 
   get(runId: string): V | undefined {
@@ -42,7 +40,7 @@ export class RunTable<V> {
   /** The run held longest (the first one set that is still held). */
   oldest(): V | undefined {
     const entries = this.map.values();
-    for (let i = 0; i < PLACEHOLDERS.length; i++) entries.next(); // the placeholders, always first
+    entries.next(); // the placeholder, always first
     return entries.next().value;
   }
 }
