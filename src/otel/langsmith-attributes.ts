@@ -18,6 +18,7 @@ export interface RunPlacement {
 export interface RunLabels {
   /** LangSmith run type: llm, chain, tool, retriever, embedding, prompt, parser. */
   runType: string;
+  /** The run's name, credentials masked already (`maskedRunName`: it is the span name too). */
   name: string;
   tags?: readonly string[];
   metadata?: Readonly<Record<string, unknown>>;
@@ -29,7 +30,8 @@ export interface RunLabels {
  * ", "-joined string, `langsmith.metadata.<key>`). Metadata strings, finite numbers and booleans are
  * kept as they are; other values are JSON; a value that cannot be serialized is left out with a
  * warning. Credentials are masked (`maskSecrets`): by key name (`langsmith.metadata.api_key` is
- * `[REDACTED]`) and by shape in names, tags and values.
+ * `[REDACTED]`) and by shape in tags and values; the name comes masked (masking it again changed
+ * nothing and scanned it a second time on every span).
  *
  * @example
  * setLangSmithAttributes(span,
@@ -38,7 +40,7 @@ export interface RunLabels {
  */
 export function setLangSmithAttributes(into: AttributeSink, placement: RunPlacement, labels: RunLabels): void {
   into.setAttribute(ATTR.LANGSMITH_SPAN_KIND, labels.runType);
-  into.setAttribute(ATTR.LANGSMITH_TRACE_NAME, maskSecretsInString(labels.name));
+  into.setAttribute(ATTR.LANGSMITH_TRACE_NAME, labels.name);
   into.setAttribute(ATTR.LANGSMITH_SPAN_ID, placement.runId);
   into.setAttribute(ATTR.LANGSMITH_TRACE_ID, placement.traceId);
   into.setAttribute(ATTR.LANGSMITH_SPAN_DOTTED_ORDER, placement.dottedOrder);
