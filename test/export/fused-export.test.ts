@@ -166,6 +166,125 @@ describe("maskedRunJson (the export walk straight to JSON text)", () => {
   });
 });
 
+// Field names are remembered per field by the shape of the objects under it (run-json.ts): runs whose
+// fields hold objects of a few recurring shapes, secret names and plain ones at the same places, each
+// written as the reference writes it whatever the runs before it.
+const fewKeys = fc.constantFrom("model", "api_key", "text", "password", "a", "b", "x".repeat(300));
+const { shapedTree } = fc.letrec((tie) => ({
+  shapedTree: fc.oneof(
+    { depthSize: "small" },
+    fc.constantFrom<unknown>("sk-proj-abcdefghijklmnop1234", "plain", "", 1, null, true),
+    fc.array(tie("shapedTree"), { maxLength: 3 }),
+    fc.dictionary(fewKeys, tie("shapedTree"), { maxKeys: 4 }),
+  ),
+}));
+
+describe("maskedRunJson's remembered field names", () => {
+  it("writes each run of a sequence as the reference does, objects of recurring shapes under the same fields", () => {
+    const details = fc.check(
+      fc.property(
+        fc.array(
+          fc.record({ inputs: shapedTree, extra: shapedTree, top: fc.dictionary(fewKeys, shapedTree, { maxKeys: 3 }) }),
+          {
+            minLength: 1,
+            maxLength: 24,
+          },
+        ),
+        (parts) => {
+          for (const { inputs, extra, top } of parts) {
+            const run = { ...top, ...makeRun("shape"), inputs, extra } as unknown as Run;
+            expect(maskedRunJson(run)).toBe(JSON.stringify(reference(run)));
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+    reportWithoutValues(details);
+  });
+
+  it("masks a secret-named field at the place a plain field had in the objects before it", () => {
+    const runWith = (params: Record<string, unknown>): Run =>
+      makeRun("params", { extra: { invocation_params: params } } as Partial<Run>);
+    // More than enough plain objects for the shape to settle, then secrets at its places, then a reorder.
+    const sequence = [
+      ...Array.from({ length: 20 }, (_, i) => ({ model: "gpt-4o-mini", temperature: i })),
+      { model: "gpt-4o-mini", api_key: "sk-proj-abcdefghijklmnop1234" },
+      { api_key: "sk-proj-abcdefghijklmnop1234", model: "gpt-4o-mini" },
+      { model: "gpt-4o-mini", temperature: 1, password: "hunter2hunter2" },
+    ];
+    for (const params of sequence) {
+      const run = runWith(params);
+      const text = maskedRunJson(run);
+      expect(text).toBe(JSON.stringify(reference(run)));
+      expect(text).not.toContain("sk-proj-");
+      expect(text).not.toContain("hunter2");
+    }
+  });
+});
+
+describe("maskedRunJson's text buffer (Latin-1 bytes until a character does not fit)", () => {
+  const expectReference = (run: Run): void => expect(maskedRunJson(run)).toBe(JSON.stringify(reference(run)));
+  const texts = [
+    "plain",
+    "café crème, 25 °C, ½ price",
+    "price: 5 €",
+    "emoji 🙂 and a lone \ud800 surrogate",
+    'quote " backslash \\ newline \n tab \t bell \u0007',
+    "ÿ\u0100",
+  ];
+
+  it("writes short and long strings and field names inside and beyond Latin-1 as JSON.stringify does", () => {
+    for (const text of texts)
+      for (const value of [text, text.repeat(20), `${"a".repeat(80)}${text}`]) {
+        expectReference(makeRun("text", { inputs: { value, [text]: 1, list: [value, "after"] } }));
+        // The same text first in the record and last: the rest written as a string after it, or before it in bytes.
+        expectReference({ ...makeRun(value), outputs: { tail: value } } as unknown as Run);
+      }
+  });
+
+  it("drops the partial text of a value that throws or has no JSON form, on either side of the switch to a string", () => {
+    const throwingArray = (first: string): unknown =>
+      new Proxy([first, "x"], {
+        has(target, key) {
+          if (key === "1") throw new Error("has");
+          return key in target;
+        },
+      });
+    for (const before of ["plain", "5 €"])
+      for (const first of ["plain", "5 €", "ÿ".repeat(100)]) {
+        expectReference(
+          makeRun("rollback", {
+            inputs: { before, list: throwingArray(first), gone: { toJSON: () => undefined }, after: first },
+          }),
+        );
+      }
+  });
+
+  it("gives a run exported from inside another run's walk (a getter, a toJSON) its own text", () => {
+    const inner = makeRun("inner", { inputs: { text: "5 € inside", api_key: "sk-proj-abcdefghijklmnop1234" } });
+    let innerText: string | undefined;
+    const outer = makeRun("outer", {
+      inputs: {
+        first: "café",
+        get late(): string {
+          innerText = maskedRunJson(inner);
+          return "after the inner run";
+        },
+        json: { toJSON: () => maskedRunJson(inner) },
+      },
+    });
+    expectReference(outer);
+    expect(innerText).toBe(JSON.stringify(reference(inner)));
+  });
+
+  it("writes a run after a huge one as it writes it alone", () => {
+    const huge = makeRun("huge", { inputs: { text: "lorem ipsum ".repeat(200_000) } });
+    const small = makeRun("small", { inputs: { text: "after" } });
+    expectReference(huge);
+    expectReference(small);
+  });
+});
+
 describe("toMaskedJsonSafeRun (the fused export walk)", () => {
   it("gives exactly what masking the JSON-safe copy gives, for hostile and secret-bearing runs", () => {
     const details = fc.check(
