@@ -215,6 +215,10 @@ function finish(
   return awaited === undefined ? undefined : allOf(awaited);
 }
 
+// The token-handler depth, by a module-local name: read once per token, a local binding costs no
+// import-cell load and no initialization check.
+const tokenDepth = tokenHandlerDepth;
+
 /**
  * `dispatch` of one streamed token (`handleLLMNewToken`), the event that comes by the thousand: its
  * own loop reads the method by name, so the call site sees one method per handler class and inlines,
@@ -242,13 +246,13 @@ export function dispatchToken(
     if (tokenFailures !== undefined && tokenFailures.get(handler) === runId) continue;
     // The depth is raised around the call only and put back on both exits of its try/catch; the rare
     // paths raise it again in their own functions. A try/finally around the loop cost ~1.3 ns of ~5.2.
-    const depth = tokenHandlerDepth.depth;
-    tokenHandlerDepth.depth = depth + 1;
+    const depth = tokenDepth.depth;
+    tokenDepth.depth = depth + 1;
     let result: unknown;
     try {
       result = fn.call(handler, token, idx, runId, parentRunId, tags, fields);
     } catch (error) {
-      tokenHandlerDepth.depth = depth;
+      tokenDepth.depth = depth;
       if (handler.raiseError === true) raised ??= { error };
       else inTokenHandlerScope(warnOnce, handler, "handleLLMNewToken", error);
       // A handler that throws on a token would throw on the next thousand (an Error's stack costs
@@ -256,7 +260,7 @@ export function dispatchToken(
       (tokenFailures ??= new WeakMap()).set(handler, runId);
       continue;
     }
-    tokenHandlerDepth.depth = depth;
+    tokenDepth.depth = depth;
     if (result !== undefined && isThenable(result))
       awaited = inTokenHandlerScope(settle, handler, "handleLLMNewToken", result, awaited);
   }
