@@ -46,10 +46,12 @@ export function toRunRecord(run: OpenRun, ending: RunEnding, childExecutionOrder
       ? undefined
       : usageOfRun(ending.usage, start.requestModel, ending.estimate, costContext(placement.start_micros, metadata));
   if (usage !== undefined) metadata.usage_metadata = usage.usage;
+  // Formatted once: the first token's event and `first_token_time` are the same instant.
+  const firstTokenTime = run.firstTokenMicros >= 0 ? isoFromMicros(run.firstTokenMicros) : undefined;
   if (run.tokenEvents !== undefined) events.push(...run.tokenEvents);
-  else if (run.firstTokenMicros >= 0) {
+  else if (firstTokenTime !== undefined) {
     const kwargs = { token: run.firstToken, idx: run.firstTokenIdx };
-    events.push({ name: "new_token", time: isoFromMicros(run.firstTokenMicros), kwargs });
+    events.push({ name: "new_token", time: firstTokenTime, kwargs });
   }
   const record: Run = {
     id: placement.id,
@@ -75,7 +77,7 @@ export function toRunRecord(run: OpenRun, ending: RunEnding, childExecutionOrder
   }
   if (ending.outputs !== undefined) record.outputs = ending.outputs;
   if (ending.error !== undefined) record.error = ending.error;
-  if (run.firstTokenMicros >= 0) record.first_token_time = isoFromMicros(run.firstTokenMicros);
+  if (firstTokenTime !== undefined) record.first_token_time = firstTokenTime;
   if (usage !== undefined) {
     const cost = usage.cost;
     if (record.outputs !== undefined && record.outputs !== null) record.outputs.usage_metadata = usage.usage;
