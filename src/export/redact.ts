@@ -52,6 +52,28 @@ export function maskSecretsInString(text: string): string {
   return masked;
 }
 
+// Values that recur by nature (run and span names, metadata values, model names): most of them are
+// the same string object run after run, whose hash V8 keeps, so a lookup costs less than a scan.
+// Bounded like textCache; ever-new values (a request id in metadata) then cost one lookup more.
+const recurringCache = new Map<string, string>();
+
+/**
+ * `maskSecretsInString` for a value that recurs from run to run (a run name, a metadata value, a
+ * model name), remembered: the same result, without a scan when the value was seen before.
+ *
+ * @example
+ * maskRecurringString("ChatOpenAI"); // "ChatOpenAI" (scanned once, then looked up)
+ */
+export function maskRecurringString(text: string): string {
+  if (text.length < MIN_SECRET_LENGTH || text.length > MAX_CACHED_TEXT) return maskSecretsInString(text);
+  let masked = recurringCache.get(text);
+  if (masked === undefined) {
+    masked = maskRanges(text, findSecrets(text));
+    if (recurringCache.size < TEXT_CACHE_LIMIT) recurringCache.set(text, masked);
+  }
+  return masked;
+}
+
 /**
  * `text` with each `[start, end)` range of `ranges` (ordered, flattened pairs) replaced by `[REDACTED]`.
  *

@@ -1,6 +1,12 @@
 import type { Attributes, AttributeValue } from "@opentelemetry/api";
 import { emitWarning } from "../../callbacks/warnings.js";
-import { isSecretKey, maskSecretsInString, REDACTED, secretMaskingReplacer } from "../export/redact.js";
+import {
+  isSecretKey,
+  maskRecurringString,
+  maskSecretsInString,
+  REDACTED,
+  secretMaskingReplacer,
+} from "../export/redact.js";
 import type { AttributeSink } from "./attributes.js";
 import { ATTR } from "./semconv.js";
 
@@ -109,7 +115,7 @@ function metadataValue(value: unknown, key: string, secretKey: boolean): Attribu
   if (value === undefined || value === null) return undefined;
   if (typeof value === "boolean") return value;
   if (secretKey && value !== "") return REDACTED;
-  if (typeof value === "string") return maskSecretsInString(value);
+  if (typeof value === "string") return maskRecurringString(value);
   if (typeof value === "number") return Number.isFinite(value) ? value : String(value);
   try {
     // Functions and symbols serialize to undefined (the lib types say string): left out too.

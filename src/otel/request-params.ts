@@ -1,6 +1,6 @@
 import type { AttributeValue } from "@opentelemetry/api";
 import { recordOf, type AttributeSink } from "./attributes.js";
-import { maskSecretsInString } from "../export/redact.js";
+import { maskRecurringString } from "../export/redact.js";
 import { ATTR, OUTPUT_TYPE } from "./semconv.js";
 
 type Record_ = Record<string, unknown>;
@@ -229,7 +229,7 @@ function conversationId(metadata: Record_ | undefined): string | undefined {
 }
 
 function conversationValue(value: unknown): string | undefined {
-  if (typeof value === "string" && value.length > 0) return maskSecretsInString(value);
+  if (typeof value === "string" && value.length > 0) return maskRecurringString(value);
   if (typeof value === "number" && Number.isFinite(value)) return String(value);
   return undefined;
 }

@@ -1,7 +1,7 @@
 import type { Attributes, SpanKind } from "@opentelemetry/api";
 import { otelApi } from "../shared/otel-api.js";
 import type { Serialized } from "../../callbacks/index.js";
-import { maskSecretsInString } from "../export/redact.js";
+import { maskRecurringString } from "../export/redact.js";
 import { runNameOf } from "../tracing/run-fields.js";
 import { recordOf, type ModelRequest } from "./attributes.js";
 import { ATTR, OPERATION } from "./semconv.js";
@@ -35,7 +35,7 @@ export function maskedRunName(
 ): string {
   // The name becomes the span name and gen_ai.agent.name / gen_ai.tool.name, sent even with content
   // capture off: a credential in it is masked here, once for all of them.
-  return maskSecretsInString(runNameOf(runName, serialized, fallback));
+  return maskRecurringString(runNameOf(runName, serialized, fallback));
 }
 
 /**
@@ -114,7 +114,7 @@ export function retrieverShape(dataSourceId: string | undefined): RunShape {
 export function dataSourceOf(metadata: Readonly<Record<string, unknown>> | undefined, runName: string): string {
   for (const key of [ATTR.GEN_AI_DATA_SOURCE_ID, "ls_vector_store_provider"]) {
     const value = metadata?.[key];
-    if (typeof value === "string" && value.length > 0) return maskSecretsInString(value);
+    if (typeof value === "string" && value.length > 0) return maskRecurringString(value);
   }
   return runName;
 }

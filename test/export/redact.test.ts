@@ -1,7 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isSecretKey, maskRunSecrets, maskSecrets, maskSecretsInString, REDACTED } from "../../src/export/index.js";
-import { secretMaskingReplacer } from "../../src/export/redact.js";
+import { maskRecurringString, secretMaskingReplacer } from "../../src/export/redact.js";
+import { CREDENTIAL_SHAPES } from "../reliability/credential-shapes.js";
+import { CORPUS } from "../support/false-positive-corpus.js";
 
 describe("isSecretKey", () => {
   it.each([
@@ -153,5 +155,39 @@ describe("maskSecrets", () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect(() => JSON.stringify(cyclic, secretMaskingReplacer)).toThrow(TypeError);
+  });
+});
+
+describe("maskRecurringString", () => {
+  // The cached variant must give exactly maskSecretsInString's result, the first time (scanned) and
+  // every time after (looked up): oracles are the scanner-sourced credential shapes and the
+  // false-positive corpus, in the short placements OTel attributes use (names, metadata values).
+  const texts = [
+    ...CREDENTIAL_SHAPES.flatMap((shape) => {
+      const { text } = shape.make();
+      return [text, `key=${text}`, `tool ${text}`];
+    }),
+    ...CORPUS,
+    "ChatOpenAI",
+    "gpt-4o-mini-2024-07-18",
+  ];
+
+  it("equals maskSecretsInString on first use and when remembered", () => {
+    for (const text of texts) {
+      const expected = maskSecretsInString(text);
+      expect(maskRecurringString(text)).toBe(expected);
+      expect(maskRecurringString(text)).toBe(expected);
+    }
+    expect(texts.some((text) => maskRecurringString(text) !== text)).toBe(true);
+  });
+
+  it("equals maskSecretsInString on arbitrary strings", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (text) => {
+        const expected = maskSecretsInString(text);
+        return maskRecurringString(text) === expected && maskRecurringString(text) === expected;
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
