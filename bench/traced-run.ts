@@ -217,19 +217,12 @@ function wholeCost(
 /** The floor side: records exported by a tracer (built untimed), each serialized once with JSON.stringify. */
 function stringifyRecords(): Contender<unknown[]> {
   const exporter = new rl.InMemoryRunExporter();
-  const tracer = new rl.RunTracer({ exporter });
-  const manager = rl.CallbackManager.configure({ callbacks: [tracer], metadata: METADATA });
+  const producer = wholeCost(exporter);
   return {
     name: "JSON.stringify",
     maxOps: MAX_RUNS_PER_SAMPLE,
     async setup(ops) {
-      for (const { messages, result } of callsOf(ops)) {
-        const run = manager.handleChatModelStart(SERIALIZED, messages, undefined, undefined, EXTRA_PARAMS);
-        for (const chunk of CHUNKS)
-          void run.handleLLMNewToken(chunk.text, undefined, undefined, undefined, undefined, { chunk });
-        void run.handleLLMEnd(result);
-      }
-      await tracer.forceFlush();
+      await producer.run(callsOf(ops), ops);
       const records: unknown[] = exporter.getFinishedRuns();
       exporter.reset();
       return records;
