@@ -44,17 +44,23 @@ export function containsSecret(text: string): boolean {
 export function maskSecretsInString(text: string): string {
   if (text.length < MIN_SECRET_LENGTH) return text;
   if (text.length <= SHORT_TEXT || text.length > MAX_CACHED_TEXT) return maskRanges(text, findSecrets(text));
-  let masked = textCache.get(text);
+  return maskRemembered(textCache, text);
+}
+
+// The masked text from `cache`, scanned and remembered (until the cache is full) when not there yet.
+function maskRemembered(cache: Map<string, string>, text: string): string {
+  let masked = cache.get(text);
   if (masked === undefined) {
     masked = maskRanges(text, findSecrets(text));
-    if (textCache.size < TEXT_CACHE_LIMIT) textCache.set(text, masked);
+    if (cache.size < TEXT_CACHE_LIMIT) cache.set(text, masked);
   }
   return masked;
 }
 
-// Values that recur by nature (run and span names, metadata values, model names): most of them are
-// the same string object run after run, whose hash V8 keeps, so a lookup costs less than a scan.
-// Bounded like textCache; ever-new values (a request id in metadata) then cost one lookup more.
+// Short values that recur by nature (run and span names, metadata values, model names): most of them
+// are the same string object run after run, whose hash V8 keeps, so a lookup costs less than a scan.
+// Longer ones share textCache. Bounded like it; ever-new values (a request id in metadata) then cost
+// one lookup more.
 const recurringCache = new Map<string, string>();
 
 /**
@@ -65,13 +71,8 @@ const recurringCache = new Map<string, string>();
  * maskRecurringString("ChatOpenAI"); // "ChatOpenAI" (scanned once, then looked up)
  */
 export function maskRecurringString(text: string): string {
-  if (text.length < MIN_SECRET_LENGTH || text.length > MAX_CACHED_TEXT) return maskSecretsInString(text);
-  let masked = recurringCache.get(text);
-  if (masked === undefined) {
-    masked = maskRanges(text, findSecrets(text));
-    if (recurringCache.size < TEXT_CACHE_LIMIT) recurringCache.set(text, masked);
-  }
-  return masked;
+  if (text.length < MIN_SECRET_LENGTH || text.length > SHORT_TEXT) return maskSecretsInString(text);
+  return maskRemembered(recurringCache, text);
 }
 
 /**
